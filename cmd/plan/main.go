@@ -1,0 +1,42 @@
+// Command plan measures this machine and the models it serves, reads cloud usage
+// exports, and works out how much LLM traffic can run locally and when the
+// hardware pays for itself.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/term"
+)
+
+func main() {
+	ctx, stop := interruptContext()
+	defer stop()
+	e := &env{
+		stdin:     os.Stdin,
+		stdout:    os.Stdout,
+		stderr:    os.Stderr,
+		getenv:    os.Getenv,
+		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+	}
+	os.Exit(run(ctx, os.Args[1:], e))
+}
+
+// interruptContext returns a context cancelled by the first Ctrl-C (or SIGTERM);
+// a second one ends the process at once with exit code 130.
+func interruptContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		cancel(errInterrupted)
+		<-sigs
+		os.Exit(exitInterrupted)
+	}()
+	return ctx, func() { signal.Stop(sigs); cancel(nil) }
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3"; otherwise
+// it comes from the module build information.
+var version = ""
+
+func planVersion() string {
+	if version != "" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "devel"
+}
+
+func newRootCmd(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "plan",
+		Short: "Decide how much of your LLM work to run on your own hardware",
+		Long: `plan measures this machine and the models it serves, and (in later commands) joins
+those measurements with your cloud usage to show what can run locally and when it pays off.
+
+plan sends nothing anywhere except to the model server you point it at.`,
+		Example: `  $ plan profile
+  $ plan profile --bandwidth -o profile.json
+  $ plan benchmark --model llama3.2:1b
+  $ plan benchmark --model qwen2.5:7b --prompt-tokens 128,1024,4096 --concurrency 1,2,4 --format json`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       planVersion(),
+	}
+	root.SetVersionTemplate("plan {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newVersionCmd(e))
+	return root
+}
+
+func newVersionCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version of plan",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintf(e.stdout, "plan %s\n", planVersion())
+			return err
+		},
+	}
+}

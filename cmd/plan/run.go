@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, decided here and nowhere else.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+// errInterrupted is the cause of a context cancelled by Ctrl-C.
+var errInterrupted = errors.New("interrupted")
+
+// env is everything the program takes from its surroundings. Nothing below main
+// reads os.Stdout, os.Stderr or the environment directly.
+type env struct {
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
+	getenv    func(string) string
+	stdinTTY  bool
+	stderrTTY bool
+}
+
+// usageError is a mistake in the command line; it exits 2 and prints usage.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// run executes the command line and returns the process exit code.
+func run(ctx context.Context, args []string, e *env) int {
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	cmd, err := root.ExecuteContextC(ctx)
+	return exitCode(cmd, err, e.stderr)
+}
+
+func exitCode(cmd *cobra.Command, err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var u usageError
+	switch {
+	case errors.Is(err, errInterrupted):
+		fmt.Fprintln(stderr, "plan: interrupted")
+		return exitInterrupted
+	case errors.As(err, &u) || isFlagError(err):
+		fmt.Fprintf(stderr, "plan: %v\n", err)
+		if cmd != nil {
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "plan: %v\n", err)
+		return exitFailure
+	}
+}
+
+// isFlagError recognises cobra's own command-line errors, which it returns as plain errors.
+func isFlagError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown flag", "unknown shorthand flag", "unknown command", "invalid argument",
+		"flag needs an argument", "accepts ", "requires at least", "required flag"} {
+		if strings.HasPrefix(msg, p) || strings.Contains(msg, " "+p) {
+			return true
+		}
+	}
+	return false
+}
