@@ -1,0 +1,134 @@
+package bench
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// request is one request of a run, with what it needs to be recorded.
+type request struct {
+	Request
+	run, index  int
+	concurrency int
+	target      int    // prompt tokens aimed at
+	phase       string // "measure" or "check"
+}
+
+// measure sends one request and times it on the client: time to first token,
+// gaps between streamed chunks, end-to-end time. Rates come from the server's
+// counts and durations when it reports them, else from the client's clock.
+func (r *Runner) measure(ctx context.Context, q request, t0 time.Time, live *atomic.Int64) Run {
+	run := r.newRun(q)
+	var text strings.Builder
+	var times []time.Time
+	start := time.Now()
+	rctx, cancel := r.requestContext(ctx)
+	defer cancel()
+	usage, err := r.Backend.Generate(rctx, q.Request, func(c Chunk) error {
+		times = append(times, time.Now())
+		text.WriteString(c.Text)
+		r.progressTokens(q, live.Add(1), t0)
+		return nil
+	})
+	end := time.Now()
+	run.start, run.end = start.Sub(t0), end.Sub(t0)
+	run.E2ESeconds = end.Sub(start).Seconds()
+	if len(times) > 0 {
+		run.firstToken = times[0].Sub(t0)
+		run.TTFTSeconds = times[0].Sub(start).Seconds()
+	}
+	run.OutputSHA256 = hashText(text.String())
+	if err != nil {
+		run.Error = r.requestError(ctx, rctx, err).Error()
+		return run
+	}
+	fillRates(&run, usage, times, q.MaxTokens)
+	return run
+}
+
+func (r *Runner) requestContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if r.Config.Timeout > 0 {
+		return context.WithTimeout(ctx, r.Config.Timeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+// requestError names a timeout as such, with the flag that changes it.
+func (r *Runner) requestError(ctx, rctx context.Context, err error) error {
+	if ctx.Err() == nil && errors.Is(rctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("request timed out after %v (raise --timeout)", r.Config.Timeout)
+	}
+	return err
+}
+
+func (r *Runner) newRun(q request) Run {
+	return Run{
+		Kind:               "run",
+		Model:              q.Model,
+		Phase:              q.phase,
+		Run:                q.run,
+		Request:            q.index,
+		Concurrency:        q.concurrency,
+		PromptTokensTarget: q.target,
+		MaxTokens:          q.MaxTokens,
+		ContextTokens:      q.ContextTokens,
+		Temperature:        q.Temperature,
+		Seed:               q.Seed,
+		PromptSHA256:       hashText(q.Prompt),
+	}
+}
+
+// fillRates sets token counts and rates from the server's usage and the chunk times.
+func fillRates(run *Run, u Usage, times []time.Time, maxTokens int) {
+	run.Complete = u.Done
+	run.DoneReason = u.DoneReason
+	run.PromptTokens = u.PromptTokens
+	run.OutputTokens = u.OutputTokens
+	if run.OutputTokens == 0 && !u.Done {
+		run.OutputTokens = len(times)
+	}
+	run.ShortfallTokens = max(maxTokens-run.OutputTokens, 0)
+	run.LoadSeconds = u.LoadDuration.Seconds()
+	setITL(run, times)
+	if u.DecodeDuration > 0 && u.OutputTokens > 0 {
+		run.RateSource = "server"
+		run.DecodeTokensPerSecond = float64(u.OutputTokens) / u.DecodeDuration.Seconds()
+		if u.PromptDuration > 0 {
+			run.PrefillTokensPerSecond = float64(u.PromptTokens) / u.PromptDuration.Seconds()
+		}
+		return
+	}
+	run.RateSource = "client"
+	if n := len(times); n >= 2 {
+		tokens := max(run.OutputTokens, n)
+		run.DecodeTokensPerSecond = float64(tokens-1) / times[n-1].Sub(times[0]).Seconds()
+	}
+	if run.TTFTSeconds > 0 {
+		run.PrefillTokensPerSecond = float64(u.PromptTokens) / run.TTFTSeconds
+	}
+}
+
+// setITL sets the inter-token latency percentiles from the gaps between chunks.
+func setITL(run *Run, times []time.Time) {
+	if len(times) < 2 {
+		return
+	}
+	gaps := make([]float64, len(times)-1)
+	for i := 1; i < len(times); i++ {
+		gaps[i-1] = times[i].Sub(times[i-1]).Seconds()
+	}
+	run.ITLSecondsP50 = Percentile(gaps, 50)
+	run.ITLSecondsP95 = Percentile(gaps, 95)
+	run.ITLSecondsP99 = Percentile(gaps, 99)
+}
+
+func hashText(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,200 @@
+package bench
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// Environment is the setup a result was measured in.
+type Environment struct {
+	PlanVersion    string    `json:"plan_version"`
+	Backend        string    `json:"backend"`
+	BackendVersion string    `json:"backend_version,omitempty"`
+	Host           string    `json:"host"`
+	Model          string    `json:"model"`
+	Digest         string    `json:"digest,omitempty"`
+	ParameterCount int64     `json:"parameter_count,omitempty"`
+	ParameterSize  string    `json:"parameter_size,omitempty"`
+	Quantization   string    `json:"quantization,omitempty"`
+	Family         string    `json:"family,omitempty"`
+	ContextTokens  int       `json:"context_tokens"`
+	Concurrency    int       `json:"concurrency"`
+	Hardware       string    `json:"hardware,omitempty"`
+	Time           time.Time `json:"time"`
+}
+
+// Run is one measured request. A run at concurrency k is k of these, sent together.
+type Run struct {
+	Kind               string      `json:"kind"` // "run"
+	Environment        Environment `json:"environment"`
+	Model              string      `json:"model"`
+	Phase              string      `json:"phase"` // "measure" or "check"
+	Run                int         `json:"run"`
+	Request            int         `json:"request"`
+	Concurrency        int         `json:"concurrency"`
+	PromptTokensTarget int         `json:"prompt_tokens_target"`
+	MaxTokens          int         `json:"max_tokens"`
+	ContextTokens      int         `json:"context_tokens"`
+	Temperature        float64     `json:"temperature"`
+	Seed               int         `json:"seed"`
+	PromptSHA256       string      `json:"prompt_sha256"`
+
+	PromptTokens           int     `json:"prompt_tokens"`
+	OutputTokens           int     `json:"output_tokens"`
+	ShortfallTokens        int     `json:"shortfall_tokens"`
+	Complete               bool    `json:"complete"`
+	DoneReason             string  `json:"done_reason,omitempty"`
+	TTFTSeconds            float64 `json:"ttft_seconds"`
+	E2ESeconds             float64 `json:"e2e_seconds"`
+	PrefillTokensPerSecond float64 `json:"prefill_tokens_per_second"`
+	DecodeTokensPerSecond  float64 `json:"decode_tokens_per_second"`
+	RateSource             string  `json:"rate_source"` // "server" or "client"
+	ITLSecondsP50          float64 `json:"itl_seconds_p50"`
+	ITLSecondsP95          float64 `json:"itl_seconds_p95"`
+	ITLSecondsP99          float64 `json:"itl_seconds_p99"`
+	LoadSeconds            float64 `json:"server_load_seconds"`
+	OutputSHA256           string  `json:"output_sha256"`
+	Error                  string  `json:"error,omitempty"`
+
+	// start and firstToken are offsets within the run, used to tell whether
+	// concurrent requests really overlapped; not stored.
+	start, firstToken, end time.Duration
+}
+
+// Summary describes all runs of one (model, prompt tokens, max tokens,
+// context, concurrency) combination.
+type Summary struct {
+	Kind               string      `json:"kind"` // "summary"
+	Environment        Environment `json:"environment"`
+	Model              string      `json:"model"`
+	Concurrency        int         `json:"concurrency"`
+	PromptTokens       int         `json:"prompt_tokens"`
+	PromptTokensTarget int         `json:"prompt_tokens_target"`
+	MaxTokens          int         `json:"max_tokens"`
+	ContextTokens      int         `json:"context_tokens"`
+	Runs               int         `json:"runs"`
+	Requests           int         `json:"requests"`
+	FailedRequests     int         `json:"failed_requests"`
+	ShortRequests      int         `json:"short_requests"`
+
+	DecodeTokensPerSecond    float64  `json:"decode_tokens_per_second"`
+	DecodeCI95Low            float64  `json:"decode_tokens_per_second_ci95_low,omitempty"`
+	DecodeCI95High           float64  `json:"decode_tokens_per_second_ci95_high,omitempty"`
+	DecodeCIRelative         float64  `json:"decode_ci95_relative,omitempty"`
+	Converged                bool     `json:"converged"`
+	PrefillTokensPerSecond   float64  `json:"prefill_tokens_per_second"`
+	AggregateTokensPerSecond float64  `json:"aggregate_tokens_per_second"`
+	RateSource               string   `json:"rate_source"`
+	TTFTSecondsP50           float64  `json:"ttft_seconds_p50"`
+	TTFTSecondsP95           float64  `json:"ttft_seconds_p95"`
+	ITLSecondsP50            float64  `json:"itl_seconds_p50"`
+	ITLSecondsP95            float64  `json:"itl_seconds_p95"`
+	ITLSecondsP99            float64  `json:"itl_seconds_p99"`
+	E2ESecondsP50            float64  `json:"e2e_seconds_p50"`
+	E2ESecondsP95            float64  `json:"e2e_seconds_p95"`
+	OutputTokensMean         float64  `json:"output_tokens_mean"`
+	LoadSeconds              float64  `json:"load_seconds"`
+	Memory                   *Memory  `json:"memory,omitempty"`
+	Parallelism              float64  `json:"parallelism,omitempty"`
+	Serialized               bool     `json:"serialized,omitempty"`
+	OutputTokensIdentical    bool     `json:"output_tokens_identical"`
+	History                  string   `json:"history,omitempty"`
+	Warnings                 []string `json:"warnings,omitempty"`
+}
+
+// ResultsFile appends records to a JSON Lines file, one line per record,
+// synced to disk before Append returns, so a crash loses nothing finished.
+type ResultsFile struct {
+	mu   sync.Mutex
+	f    *os.File
+	path string
+}
+
+// OpenResults opens (creating if needed) the results file at path for appending.
+func OpenResults(path string) (*ResultsFile, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("creating results directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("opening results file: %w", err)
+	}
+	return &ResultsFile{f: f, path: path}, nil
+}
+
+// Path is the file's name.
+func (r *ResultsFile) Path() string { return r.path }
+
+// Append writes v as one JSON line in a single write and syncs it.
+func (r *ResultsFile) Append(v any) error {
+	line, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	line = append(line, '\n')
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, err := r.f.Write(line); err != nil {
+		return fmt.Errorf("writing %s: %w", r.path, err)
+	}
+	if err := r.f.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", r.path, err)
+	}
+	return nil
+}
+
+// Close closes the file.
+func (r *ResultsFile) Close() error { return r.f.Close() }
+
+// ReadResults reads the runs and summaries of a results file. A line that is
+// not valid JSON (say, cut short by a full disk) is reported with its number.
+func ReadResults(r io.Reader, name string) ([]Run, []Summary, error) {
+	var runs []Run
+	var sums []Summary
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
+	for line := 1; sc.Scan(); line++ {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var head struct {
+			Kind string `json:"kind"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &head); err != nil {
+			return runs, sums, fmt.Errorf("%s:%d: not a JSON record: %v", name, line, err)
+		}
+		if err := decodeRecord(sc.Bytes(), head.Kind, &runs, &sums); err != nil {
+			return runs, sums, fmt.Errorf("%s:%d: %v", name, line, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return runs, sums, fmt.Errorf("reading %s: %w", name, err)
+	}
+	return runs, sums, nil
+}
+
+func decodeRecord(b []byte, kind string, runs *[]Run, sums *[]Summary) error {
+	switch kind {
+	case "run":
+		var r Run
+		if err := json.Unmarshal(b, &r); err != nil {
+			return err
+		}
+		*runs = append(*runs, r)
+	case "summary":
+		var s Summary
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*sums = append(*sums, s)
+	default:
+		return fmt.Errorf("unknown record kind %q (want run or summary)", kind)
+	}
+	return nil
+}

@@ -1,0 +1,445 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Config is what to measure and how carefully.
+type Config struct {
+	Models        []string
+	PromptTokens  []int // prompt lengths to sweep (context depth)
+	MaxTokens     []int // output lengths to sweep
+	ContextTokens []int // context windows to sweep; 0 sizes the window to fit prompt and output
+	Concurrency   []int // numbers of requests sent at once
+	Warmup        int   // discarded runs before measuring
+	MinRuns       int   // measured runs at least
+	MaxRuns       int   // measured runs at most
+	TargetCI      float64
+	Temperature   float64
+	Seed          int
+	Cold          bool          // unload each model first so its load time is measured from disk
+	Timeout       time.Duration // per request; 0 means none
+}
+
+// DefaultConfig is a single-stream benchmark: 128 prompt tokens, 128 output
+// tokens, one warm-up, 3 to 10 runs until the median is known within ±3%.
+func DefaultConfig() Config {
+	return Config{
+		PromptTokens:  []int{128},
+		MaxTokens:     []int{128},
+		ContextTokens: []int{0},
+		Concurrency:   []int{1},
+		Warmup:        1,
+		MinRuns:       3,
+		MaxRuns:       10,
+		TargetCI:      0.03,
+		Seed:          42,
+		Timeout:       5 * time.Minute,
+	}
+}
+
+// Validate reports the first setting that cannot work.
+func (c Config) Validate() error {
+	switch {
+	case c.MinRuns < 3:
+		return errors.New("at least 3 measured runs are needed (--min-runs >= 3)")
+	case c.MaxRuns < c.MinRuns:
+		return fmt.Errorf("--max-runs %d is below --min-runs %d", c.MaxRuns, c.MinRuns)
+	case c.Warmup < 0:
+		return errors.New("--warmup cannot be negative")
+	case c.TargetCI <= 0:
+		return errors.New("--target-ci must be above 0")
+	}
+	for _, list := range []struct {
+		name string
+		xs   []int
+		min  int
+	}{{"--prompt-tokens", c.PromptTokens, 1}, {"--max-tokens", c.MaxTokens, 1}, {"--ctx", c.ContextTokens, 0}, {"--concurrency", c.Concurrency, 1}} {
+		if len(list.xs) == 0 {
+			return fmt.Errorf("%s needs at least one value", list.name)
+		}
+		for _, x := range list.xs {
+			if x < list.min {
+				return fmt.Errorf("%s %d: must be at least %d", list.name, x, list.min)
+			}
+		}
+	}
+	return nil
+}
+
+// Progress is what the runner is doing, for a live display.
+type Progress struct {
+	Model           string
+	Phase           string // "load", "calibrate", "warmup", "measure", "check"
+	Run, MaxRuns    int
+	Concurrency     int
+	PromptTokens    int
+	Tokens          int64 // output tokens streamed so far in this run
+	TokensPerSecond float64
+}
+
+// Runner measures models on one backend.
+type Runner struct {
+	Backend  Backend
+	Config   Config
+	Env      Environment // PlanVersion and Hardware; the rest is filled per model
+	Record   func(v any) error
+	Progress func(Progress)
+	History  []Run // earlier runs, to tell the user when outputs changed
+}
+
+// RunError is a failure during a benchmark; finished runs have been recorded.
+type RunError struct {
+	Model string
+	What  string // e.g. "run 3 of 10 at concurrency 2"
+	Err   error
+}
+
+func (e *RunError) Error() string { return fmt.Sprintf("%s, %s: %v", e.Model, e.What, e.Err) }
+func (e *RunError) Unwrap() error { return e.Err }
+
+// Run benchmarks every model and returns one summary per combination measured.
+// On error or cancellation it returns the summaries finished so far (including
+// a partial one for the combination under way) with the error.
+func (r *Runner) Run(ctx context.Context) ([]Summary, error) {
+	if err := r.Config.Validate(); err != nil {
+		return nil, err
+	}
+	var all []Summary
+	for _, model := range r.Config.Models {
+		sums, err := r.runModel(ctx, model)
+		all = append(all, sums...)
+		if err != nil {
+			return all, err
+		}
+	}
+	return all, nil
+}
+
+// combo is one point of the sweep.
+type combo struct {
+	target, maxTokens, ctxTokens, numCtx int
+}
+
+// modelState is what is known about the model being measured.
+type modelState struct {
+	env       Environment
+	scale     promptScale
+	loadedCtx int
+	loadSecs  float64
+}
+
+func (r *Runner) runModel(ctx context.Context, model string) ([]Summary, error) {
+	st, err := r.prepare(ctx, model)
+	if err != nil {
+		return nil, err
+	}
+	var sums []Summary
+	for _, c := range r.combos() {
+		got, err := r.runCombo(ctx, model, st, c)
+		sums = append(sums, got...)
+		if err != nil {
+			return sums, err
+		}
+	}
+	return sums, nil
+}
+
+func (r *Runner) combos() []combo {
+	var out []combo
+	for _, ctxTok := range r.Config.ContextTokens {
+		for _, p := range r.Config.PromptTokens {
+			for _, m := range r.Config.MaxTokens {
+				out = append(out, combo{target: p, maxTokens: m, ctxTokens: ctxTok, numCtx: contextFor(ctxTok, p, m)})
+			}
+		}
+	}
+	return out
+}
+
+// contextFor is the context window to load: the one asked for, or the
+// smallest multiple of 1024 (at least 2048) that holds prompt and output.
+func contextFor(asked, prompt, output int) int {
+	if asked > 0 {
+		return asked
+	}
+	need := prompt + output + 64
+	return max(2048, (need+1023)/1024*1024)
+}
+
+// prepare describes the model and records the environment.
+func (r *Runner) prepare(ctx context.Context, model string) (*modelState, error) {
+	env := r.Env
+	env.Model = model
+	if id, ok := r.Backend.(Identity); ok {
+		env.Backend, env.Host, env.BackendVersion = id.Kind(), id.Host(), id.ServerVersion(ctx)
+	}
+	if d, ok := r.Backend.(Describer); ok {
+		info, err := d.DescribeModel(ctx, model)
+		if err != nil {
+			return nil, err
+		}
+		env.Digest, env.ParameterCount, env.ParameterSize = info.Digest, info.ParameterCount, info.ParameterSize
+		env.Quantization, env.Family = info.Quantization, info.Family
+	}
+	return &modelState{env: env, scale: defaultScale}, nil
+}
+
+func (r *Runner) runCombo(ctx context.Context, model string, st *modelState, c combo) ([]Summary, error) {
+	if err := r.load(ctx, model, st, c.numCtx); err != nil {
+		return nil, &RunError{Model: model, What: "loading", Err: err}
+	}
+	if err := r.warmup(ctx, model, st, c); err != nil {
+		return nil, &RunError{Model: model, What: "warm-up", Err: err}
+	}
+	var sums []Summary
+	best := 0.0
+	for _, k := range r.Config.Concurrency {
+		s, err := r.runLevel(ctx, model, st, c, k)
+		if s != nil {
+			sums = append(sums, *s)
+		}
+		if err != nil {
+			return sums, err
+		}
+		if k > 1 && s.AggregateTokensPerSecond < best*1.05 {
+			s.Warnings = append(s.Warnings, fmt.Sprintf("aggregate throughput stopped rising at concurrency %d (%.1f vs %.1f tokens/s): higher levels skipped", k, s.AggregateTokensPerSecond, best))
+			sums[len(sums)-1] = *s
+			break
+		}
+		best = max(best, s.AggregateTokensPerSecond)
+	}
+	return sums, nil
+}
+
+// load loads the model with the context window, once per window; with Cold it
+// first unloads it so the load time is measured from scratch.
+func (r *Runner) load(ctx context.Context, model string, st *modelState, numCtx int) error {
+	if st.loadedCtx == numCtx {
+		return nil
+	}
+	l, ok := r.Backend.(Loader)
+	if !ok {
+		st.loadedCtx = numCtx
+		return nil
+	}
+	r.progress(Progress{Model: model, Phase: "load"})
+	if r.Config.Cold {
+		if err := l.Unload(ctx, model); err != nil {
+			return err
+		}
+	}
+	d, err := l.Load(ctx, model, numCtx)
+	if err != nil {
+		return err
+	}
+	st.loadedCtx, st.loadSecs = numCtx, d.Seconds()
+	return nil
+}
+
+// warmup calibrates prompt length (two short probes) and sends the warm-up
+// runs, whose results are discarded.
+func (r *Runner) warmup(ctx context.Context, model string, st *modelState, c combo) error {
+	if err := r.calibrate(ctx, model, st, c); err != nil {
+		return err
+	}
+	for i := 0; i < r.Config.Warmup; i++ {
+		r.progress(Progress{Model: model, Phase: "warmup", Run: i + 1, MaxRuns: r.Config.Warmup, Concurrency: 1, PromptTokens: c.target})
+		q := r.request(model, st, c, -1-i, 0, 1, "warmup")
+		if run := r.measure(ctx, q, time.Now(), new(atomic.Int64)); run.Error != "" {
+			return errors.New(run.Error)
+		}
+	}
+	return ctx.Err()
+}
+
+// calibrate fits how many prompt tokens a word makes for this model's
+// tokenizer and template, from two one-token generations.
+func (r *Runner) calibrate(ctx context.Context, model string, st *modelState, c combo) error {
+	if st.scale != defaultScale {
+		return nil
+	}
+	r.progress(Progress{Model: model, Phase: "calibrate"})
+	w1, w2 := 16, 64
+	t1, err := r.probe(ctx, model, c.numCtx, w1, -100)
+	if err != nil {
+		return err
+	}
+	t2, err := r.probe(ctx, model, c.numCtx, w2, -101)
+	if err != nil {
+		return err
+	}
+	if s, ok := fitScale(w1, t1, w2, t2); ok {
+		st.scale = s
+	}
+	return nil
+}
+
+func (r *Runner) probe(ctx context.Context, model string, numCtx, nWords, id int) (int, error) {
+	req := Request{Model: model, Prompt: promptMaker{seed: r.Config.Seed}.make(id, 0, nWords), MaxTokens: 1,
+		ContextTokens: numCtx, Temperature: r.Config.Temperature, Seed: r.Config.Seed}
+	rctx, cancel := r.requestContext(ctx)
+	defer cancel()
+	u, err := r.Backend.Generate(rctx, req, func(Chunk) error { return nil })
+	if err != nil {
+		return 0, r.requestError(ctx, rctx, err)
+	}
+	return u.PromptTokens, nil
+}
+
+// request builds request index of run number run.
+func (r *Runner) request(model string, st *modelState, c combo, run, index, k int, phase string) request {
+	return request{
+		Request: Request{
+			Model:         model,
+			Prompt:        promptMaker{seed: r.Config.Seed}.make(run, index, st.scale.words(c.target)),
+			MaxTokens:     c.maxTokens,
+			ContextTokens: c.numCtx,
+			Temperature:   r.Config.Temperature,
+			Seed:          r.Config.Seed,
+		},
+		run: run, index: index, concurrency: k, target: c.target, phase: phase,
+	}
+}
+
+// runLevel measures one concurrency level until the median decode rate is
+// known within the target or MaxRuns is reached, then repeats the first run
+// as a check that outputs are reproducible.
+func (r *Runner) runLevel(ctx context.Context, model string, st *modelState, c combo, k int) (*Summary, error) {
+	var runs []Run
+	for i := 1; i <= r.Config.MaxRuns; i++ {
+		r.progress(Progress{Model: model, Phase: "measure", Run: i, MaxRuns: r.Config.MaxRuns, Concurrency: k, PromptTokens: c.target})
+		batch, err := r.batch(ctx, model, st, c, i, k, "measure")
+		runs = append(runs, batch...)
+		if err != nil {
+			return r.finish(ctx, model, st, c, k, runs, nil), r.failure(model, fmt.Sprintf("run %d of up to %d at concurrency %d", i, r.Config.MaxRuns, k), err)
+		}
+		if i >= r.Config.MinRuns && converged(runs, r.Config.TargetCI) {
+			break
+		}
+	}
+	r.progress(Progress{Model: model, Phase: "check", Concurrency: k, PromptTokens: c.target})
+	checks, err := r.batch(ctx, model, st, c, 1, k, "check")
+	s := r.finish(ctx, model, st, c, k, runs, checks)
+	if err != nil {
+		return s, r.failure(model, fmt.Sprintf("reproducibility check at concurrency %d", k), err)
+	}
+	return s, nil
+}
+
+func (r *Runner) failure(model, what string, err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &RunError{Model: model, What: what, Err: err}
+}
+
+// batch sends k requests at once and records each as it finishes. It fails
+// when a request fails or the server stops answering.
+func (r *Runner) batch(ctx context.Context, model string, st *modelState, c combo, run, k int, phase string) ([]Run, error) {
+	runs := make([]Run, k)
+	var wg sync.WaitGroup
+	var live atomic.Int64
+	t0 := time.Now()
+	for i := range k {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runs[i] = r.measure(ctx, r.request(model, st, c, run, i, k, phase), t0, &live)
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, context.Cause(ctx)
+	}
+	return runs, r.recordBatch(ctx, st, runs, c.numCtx)
+}
+
+// recordBatch writes the runs of a batch and returns the first failure.
+func (r *Runner) recordBatch(ctx context.Context, st *modelState, runs []Run, numCtx int) error {
+	var failed error
+	for i := range runs {
+		runs[i].Environment = st.env
+		runs[i].Environment.ContextTokens = numCtx
+		runs[i].Environment.Concurrency = runs[i].Concurrency
+		runs[i].Environment.Time = time.Now().UTC()
+		if err := r.record(runs[i]); err != nil {
+			return err
+		}
+		if runs[i].Error != "" && failed == nil {
+			failed = errors.New(runs[i].Error)
+		}
+	}
+	if failed != nil {
+		return failed
+	}
+	if incomplete(runs) {
+		return r.checkAlive(ctx)
+	}
+	return nil
+}
+
+func incomplete(runs []Run) bool {
+	for _, run := range runs {
+		if !run.Complete {
+			return true
+		}
+	}
+	return false
+}
+
+// checkAlive tells a generation the server cut short from a server that died.
+func (r *Runner) checkAlive(ctx context.Context) error {
+	d, ok := r.Backend.(Describer)
+	if !ok {
+		return nil
+	}
+	if _, err := d.ListModels(ctx); err != nil {
+		return fmt.Errorf("the server stopped answering: %w", err)
+	}
+	return nil
+}
+
+func (r *Runner) record(v any) error {
+	if r.Record == nil {
+		return nil
+	}
+	return r.Record(v)
+}
+
+func (r *Runner) progress(p Progress) {
+	if r.Progress != nil {
+		r.Progress(p)
+	}
+}
+
+func (r *Runner) progressTokens(q request, n int64, t0 time.Time) {
+	if r.Progress == nil || q.phase == "warmup" {
+		return
+	}
+	el := time.Since(t0).Seconds()
+	r.Progress(Progress{Model: q.Model, Phase: q.phase, Run: q.run, MaxRuns: r.Config.MaxRuns, Concurrency: q.concurrency,
+		PromptTokens: q.target, Tokens: n, TokensPerSecond: float64(n) / max(el, 1e-9)})
+}
+
+// converged tells whether the 95% interval of the median decode rate is within target.
+func converged(runs []Run, target float64) bool {
+	rates := decodeRates(runs)
+	lo, hi, ok := MedianCI(rates, 0.95)
+	return ok && RelativeHalfWidth(Median(rates), lo, hi) <= target
+}
+
+func decodeRates(runs []Run) []float64 {
+	var out []float64
+	for _, run := range runs {
+		if run.Complete && run.Error == "" && run.DecodeTokensPerSecond > 0 {
+			out = append(out, run.DecodeTokensPerSecond)
+		}
+	}
+	return out
+}

@@ -1,0 +1,155 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// finish summarises a level's runs, records the summary and returns it (nil
+// when no run finished).
+func (r *Runner) finish(ctx context.Context, model string, st *modelState, c combo, k int, runs, checks []Run) *Summary {
+	if len(runs) == 0 {
+		return nil
+	}
+	s := summarize(runs, checks)
+	s.Environment = st.env
+	s.Environment.ContextTokens, s.Environment.Concurrency, s.Environment.Time = c.numCtx, k, time.Now().UTC()
+	s.Model, s.Concurrency, s.PromptTokensTarget = model, k, c.target
+	s.MaxTokens, s.ContextTokens, s.LoadSeconds = c.maxTokens, c.numCtx, st.loadSecs
+	s.Memory = r.memory(ctx, model)
+	s.Converged = converged(runs, r.Config.TargetCI)
+	s.History = compareHistory(r.History, runs, st.env)
+	s.Warnings = append(s.Warnings, warnings(s, r.Config)...)
+	if err := r.record(s); err != nil {
+		s.Warnings = append(s.Warnings, "summary not written: "+err.Error())
+	}
+	return &s
+}
+
+func (r *Runner) memory(ctx context.Context, model string) *Memory {
+	m, ok := r.Backend.(MemoryReporter)
+	if !ok || ctx.Err() != nil {
+		return nil
+	}
+	mem, loaded, err := m.LoadedMemory(ctx, model)
+	if err != nil || !loaded {
+		return nil
+	}
+	return &mem
+}
+
+// summarize computes the statistics of a level from its complete requests.
+func summarize(runs, checks []Run) Summary {
+	s := Summary{Kind: "summary"}
+	var decode, prefill, ttft, e2e, itl50, itl95, itl99, prompt, out []float64
+	runIDs := map[int]bool{}
+	for _, run := range runs {
+		s.Requests++
+		runIDs[run.Run] = true
+		if run.Error != "" || !run.Complete {
+			s.FailedRequests++
+			continue
+		}
+		if run.ShortfallTokens > 0 {
+			s.ShortRequests++
+		}
+		s.RateSource = run.RateSource
+		decode = append(decode, run.DecodeTokensPerSecond)
+		prefill = append(prefill, run.PrefillTokensPerSecond)
+		ttft, e2e = append(ttft, run.TTFTSeconds), append(e2e, run.E2ESeconds)
+		itl50, itl95, itl99 = append(itl50, run.ITLSecondsP50), append(itl95, run.ITLSecondsP95), append(itl99, run.ITLSecondsP99)
+		prompt, out = append(prompt, float64(run.PromptTokens)), append(out, float64(run.OutputTokens))
+	}
+	s.Runs = len(runIDs)
+	s.DecodeTokensPerSecond = Median(decode)
+	if lo, hi, ok := MedianCI(decode, 0.95); ok {
+		s.DecodeCI95Low, s.DecodeCI95High = lo, hi
+		s.DecodeCIRelative = RelativeHalfWidth(s.DecodeTokensPerSecond, lo, hi)
+	}
+	s.PrefillTokensPerSecond = Median(prefill)
+	s.TTFTSecondsP50, s.TTFTSecondsP95 = Percentile(ttft, 50), Percentile(ttft, 95)
+	s.E2ESecondsP50, s.E2ESecondsP95 = Percentile(e2e, 50), Percentile(e2e, 95)
+	s.ITLSecondsP50, s.ITLSecondsP95, s.ITLSecondsP99 = Median(itl50), Median(itl95), Median(itl99)
+	s.PromptTokens = int(Median(prompt) + 0.5)
+	s.OutputTokensMean = Mean(out)
+	s.AggregateTokensPerSecond, s.Parallelism = aggregate(runs)
+	s.OutputTokensIdentical = identical(runs, checks)
+	return s
+}
+
+// aggregate returns the median over runs of output tokens per second of wall
+// time (all requests of a run together) and of the parallelism actually seen:
+// the summed generation time of the requests divided by the time from the
+// first first-token to the last end (1 means they ran one after another).
+func aggregate(runs []Run) (tokensPerSecond, parallelism float64) {
+	byRun := map[int][]Run{}
+	for _, run := range runs {
+		byRun[run.Run] = append(byRun[run.Run], run)
+	}
+	var tps, par []float64
+	for _, batch := range byRun {
+		if incomplete(batch) {
+			continue
+		}
+		t, p := batchRates(batch)
+		tps, par = append(tps, t), append(par, p)
+	}
+	return Median(tps), Median(par)
+}
+
+func batchRates(batch []Run) (tokensPerSecond, parallelism float64) {
+	first, start, end := batch[0].firstToken, batch[0].start, batch[0].end
+	tokens, busy := 0, 0.0
+	for _, run := range batch {
+		first, start, end = min(first, run.firstToken), min(start, run.start), max(end, run.end)
+		tokens += run.OutputTokens
+		busy += (run.end - run.firstToken).Seconds()
+	}
+	if wall := (end - start).Seconds(); wall > 0 {
+		tokensPerSecond = float64(tokens) / wall
+	}
+	if span := (end - first).Seconds(); span > 0 {
+		parallelism = busy / span
+	}
+	return tokensPerSecond, parallelism
+}
+
+// identical tells whether the check repeats gave the same text as the first run.
+func identical(runs, checks []Run) bool {
+	if len(checks) == 0 {
+		return false
+	}
+	first := map[int]string{}
+	for _, run := range runs {
+		if run.Run == 1 {
+			first[run.Request] = run.OutputSHA256
+		}
+	}
+	for _, c := range checks {
+		if h, ok := first[c.Request]; !ok || h != c.OutputSHA256 || c.Error != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func warnings(s Summary, cfg Config) []string {
+	var w []string
+	if s.Concurrency > 1 && s.Parallelism > 0 && s.Parallelism < 1.2 {
+		w = append(w, fmt.Sprintf("the server ran the %d requests one after another (parallelism %.2f): raise its parallel slots, e.g. OLLAMA_NUM_PARALLEL", s.Concurrency, s.Parallelism))
+	}
+	if s.FailedRequests > 0 {
+		w = append(w, fmt.Sprintf("%d of %d requests ended without final statistics (the server cut them short) and are left out of the rates", s.FailedRequests, s.Requests))
+	}
+	if s.ShortRequests > 0 {
+		w = append(w, fmt.Sprintf("%d requests produced fewer than the %d tokens asked for (mean %.0f)", s.ShortRequests, s.MaxTokens, s.OutputTokensMean))
+	}
+	if !s.Converged && s.Runs >= cfg.MaxRuns {
+		w = append(w, fmt.Sprintf("decode rate did not settle within ±%.0f%% in %d runs (raise --max-runs)", cfg.TargetCI*100, s.Runs))
+	}
+	if s.Memory != nil && s.Memory.VRAMBytes > 0 && s.Memory.SpillBytes > 0 {
+		w = append(w, fmt.Sprintf("%.0f%% of the model is in system memory, not VRAM", 100*float64(s.Memory.SpillBytes)/float64(s.Memory.SizeBytes)))
+	}
+	return w
+}
