@@ -146,7 +146,7 @@ func (o *Ollama) DescribeModel(ctx context.Context, model string) (bench.ModelIn
 	if err != nil {
 		return bench.ModelInfo{}, err
 	}
-	info, ok := findModel(models, model)
+	info, ok := bench.FindModel(models, model)
 	if !ok {
 		return bench.ModelInfo{}, &ModelNotFoundError{Model: model, URL: o.Host(), Installed: names(models)}
 	}
@@ -164,25 +164,6 @@ func (o *Ollama) DescribeModel(ctx context.Context, model string) (bench.ModelIn
 func number(v any) float64 {
 	f, _ := v.(float64)
 	return f
-}
-
-// findModel matches a model name the way Ollama does: "name" means "name:latest".
-func findModel(models []bench.ModelInfo, name string) (bench.ModelInfo, bool) {
-	want := canonicalTag(name)
-	for _, m := range models {
-		if canonicalTag(m.Name) == want {
-			return m, true
-		}
-	}
-	return bench.ModelInfo{}, false
-}
-
-func canonicalTag(name string) string {
-	name = strings.ToLower(strings.TrimSpace(name))
-	if !strings.Contains(name[strings.LastIndex(name, "/")+1:], ":") {
-		name += ":latest"
-	}
-	return name
 }
 
 func names(models []bench.ModelInfo) []string {
@@ -234,9 +215,9 @@ func (o *Ollama) LoadedMemory(ctx context.Context, model string) (bench.Memory, 
 	if err != nil {
 		return bench.Memory{}, false, o.wrap("", err)
 	}
-	want := canonicalTag(model)
+	want := bench.CanonicalTag(model)
 	for _, m := range ps.Models {
-		if canonicalTag(m.Name) == want || canonicalTag(m.Model) == want {
+		if bench.CanonicalTag(m.Name) == want || bench.CanonicalTag(m.Model) == want {
 			return bench.Memory{SizeBytes: m.Size, VRAMBytes: m.SizeVRAM, SpillBytes: m.Size - m.SizeVRAM}, true, nil
 		}
 	}

@@ -316,7 +316,7 @@ func (o *OpenAI) DescribeModel(ctx context.Context, model string) (bench.ModelIn
 			return m, nil
 		}
 	}
-	if m, ok := findModel(models, model); ok {
+	if m, ok := bench.FindModel(models, model); ok {
 		return m, nil
 	}
 	return bench.ModelInfo{}, &ModelNotFoundError{Model: model, URL: o.Host(), Installed: names(models)}

@@ -6,6 +6,7 @@ package bench
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -96,4 +97,25 @@ type Identity interface {
 	Host() string
 	// ServerVersion is the server's own version, or "" when it does not say.
 	ServerVersion(ctx context.Context) string
+}
+
+// FindModel finds a model by name the way Ollama matches names: a name
+// without a tag means "name:latest", and case does not matter.
+func FindModel(models []ModelInfo, name string) (ModelInfo, bool) {
+	want := CanonicalTag(name)
+	for _, m := range models {
+		if CanonicalTag(m.Name) == want {
+			return m, true
+		}
+	}
+	return ModelInfo{}, false
+}
+
+// CanonicalTag lower-cases a model name and adds ":latest" when it has no tag.
+func CanonicalTag(name string) string {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if !strings.Contains(name[strings.LastIndex(name, "/")+1:], ":") {
+		name += ":latest"
+	}
+	return name
 }

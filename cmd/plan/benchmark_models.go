@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/plan-cli/plan/hwprofile/backend"
+	"github.com/plan-cli/plan/hwprofile/bench"
+)
+
+// resolveModels checks the models asked for against the server's list, pulls
+// missing ones with --pull, and asks the user to choose when none was given.
+func resolveModels(ctx context.Context, e *env, b bench.Backend, o *benchmarkOptions) ([]string, error) {
+	d, ok := b.(bench.Describer)
+	if !ok {
+		if len(o.models) == 0 {
+			return nil, usagef("--model is required for this backend")
+		}
+		return o.models, nil
+	}
+	installed, err := d.ListModels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(o.models) == 0 {
+		return chooseModels(e, installed, hostOf(b))
+	}
+	for _, m := range o.models {
+		if _, ok := bench.FindModel(installed, m); ok {
+			continue
+		}
+		if err := pullMissing(ctx, e, b, o, m, installed); err != nil {
+			return nil, err
+		}
+	}
+	return o.models, nil
+}
+
+func hostOf(b bench.Backend) string {
+	if id, ok := b.(bench.Identity); ok {
+		return id.Host()
+	}
+	return "the server"
+}
+
+func pullMissing(ctx context.Context, e *env, b bench.Backend, o *benchmarkOptions, model string, installed []bench.ModelInfo) error {
+	p, ok := b.(bench.Puller)
+	if !o.pull || !ok {
+		return &backend.ModelNotFoundError{Model: model, URL: hostOf(b), Installed: modelNames(installed)}
+	}
+	bar := newPullBar(e, model)
+	err := p.Pull(ctx, model, bar.update)
+	bar.done(err)
+	return err
+}
+
+func modelNames(models []bench.ModelInfo) []string {
+	out := make([]string, len(models))
+	for i, m := range models {
+		out[i] = m.Name
+	}
+	return out
+}
+
+// chooseModels asks on a terminal which installed models to measure; without
+// a terminal it is an error that lists them.
+func chooseModels(e *env, installed []bench.ModelInfo, host string) ([]string, error) {
+	if len(installed) == 0 {
+		return nil, fmt.Errorf("no models are installed on %s: install one (ollama pull NAME) or use --model NAME --pull", host)
+	}
+	names := modelNames(installed)
+	if !e.stdinTTY {
+		return nil, usagef("no --model given; installed on %s: %s", host, strings.Join(names, ", "))
+	}
+	fmt.Fprintf(e.stderr, "Models installed on %s:\n", host)
+	for i, m := range installed {
+		fmt.Fprintf(e.stderr, "  %d) %-32s %s %s\n", i+1, m.Name, m.ParameterSize, m.Quantization)
+	}
+	fmt.Fprint(e.stderr, "Measure which? (numbers or names, comma-separated): ")
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return nil, errors.New("no model chosen")
+	}
+	return parseChoice(line, names)
+}
+
+// parseChoice turns "1, 3" or "llama3.2:1b" into model names.
+func parseChoice(line string, names []string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(line, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if n, err := strconv.Atoi(f); err == nil {
+			if n < 1 || n > len(names) {
+				return nil, usagef("choice %d is not between 1 and %d", n, len(names))
+			}
+			f = names[n-1]
+		}
+		out = append(out, f)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no model chosen")
+	}
+	return out, nil
+}
+
+// pullBar shows a pull's progress on a terminal's stderr.
+type pullBar struct {
+	e     *env
+	model string
+	last  string
+}
+
+func newPullBar(e *env, model string) *pullBar {
+	fmt.Fprintf(e.stderr, "pulling %s\n", model)
+	return &pullBar{e: e, model: model}
+}
+
+func (b *pullBar) update(status string, done, total int64) {
+	line := status
+	if total > 0 {
+		const width = 30
+		filled := int(float64(width) * float64(done) / float64(total))
+		line = fmt.Sprintf("%-24.24s ▕%s%s▏ %3.0f%% %s / %s", status, strings.Repeat("█", filled),
+			strings.Repeat(" ", width-filled), 100*float64(done)/float64(total), byteSize(done), byteSize(total))
+	}
+	if !b.e.stderrTTY {
+		if status != b.last {
+			fmt.Fprintln(b.e.stderr, status)
+		}
+		b.last = status
+		return
+	}
+	fmt.Fprintf(b.e.stderr, "\r\033[K%s", line)
+}
+
+func (b *pullBar) done(err error) {
+	if b.e.stderrTTY {
+		fmt.Fprint(b.e.stderr, "\r\033[K")
+	}
+	if err == nil {
+		fmt.Fprintf(b.e.stderr, "pulled %s\n", b.model)
+	}
+}
+
+// byteSize prints a byte count with a binary unit.
+func byteSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

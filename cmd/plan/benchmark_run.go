@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/plan-cli/plan/hwprofile/backend"
+	"github.com/plan-cli/plan/hwprofile/bench"
+)
+
+// defaultResultsPath is <data dir>/plan/benchmarks.jsonl, the data directory
+// being $XDG_DATA_HOME or the platform's usual place.
+func defaultResultsPath(e *env) string {
+	return filepath.Join(dataDir(e), "plan", "benchmarks.jsonl")
+}
+
+func dataDir(e *env) string {
+	if d := e.getenv("XDG_DATA_HOME"); d != "" {
+		return d
+	}
+	home := e.getenv("HOME")
+	switch runtime.GOOS {
+	case "darwin":
+		return filepath.Join(home, "Library", "Application Support")
+	case "windows":
+		if d := e.getenv("LOCALAPPDATA"); d != "" {
+			return d
+		}
+	}
+	return filepath.Join(home, ".local", "share")
+}
+
+// newBackend builds the backend the options name.
+func newBackend(o *benchmarkOptions) (bench.Backend, error) {
+	hc := &http.Client{Transport: &http.Transport{
+		Proxy:                 nil, // only ever talk to the server named
+		DialContext:           (&net.Dialer{Timeout: o.connectTimeout}).DialContext,
+		ResponseHeaderTimeout: 0,
+		MaxIdleConnsPerHost:   64,
+	}}
+	if o.backend == "openai" {
+		u, err := backend.ParseHost(o.host, "8080")
+		if err != nil {
+			return nil, usagef("--host: %v", err)
+		}
+		return backend.NewOpenAI(u, hc, o.apiKey), nil
+	}
+	host := o.host
+	if host == "" {
+		host = backend.DefaultOllamaHost
+	}
+	u, err := backend.ParseHost(host, "11434")
+	if err != nil {
+		return nil, usagef("--host: %v", err)
+	}
+	return backend.NewOllama(u, hc), nil
+}
+
+func runBenchmark(ctx context.Context, e *env, o *benchmarkOptions) error {
+	b, err := newBackend(o)
+	if err != nil {
+		return err
+	}
+	models, err := resolveModels(ctx, e, b, o)
+	if err != nil {
+		return err
+	}
+	o.config.Models = models
+	history := readHistory(e, o.output)
+	file, err := bench.OpenResults(o.output)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	prog := newProgressLine(e)
+	r := &bench.Runner{
+		Backend:  b,
+		Config:   o.config,
+		Env:      bench.Environment{PlanVersion: planVersion(), Hardware: hardwareSummary(ctx)},
+		Record:   file.Append,
+		Progress: prog.update,
+		History:  history,
+	}
+	sums, runErr := r.Run(ctx)
+	prog.clear()
+	if err := writeBenchmark(e, o, sums, file.Path()); err != nil {
+		return err
+	}
+	return benchmarkError(ctx, runErr, file.Path())
+}
+
+// benchmarkError adds to a failure where the finished results are.
+func benchmarkError(ctx context.Context, err error, path string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return errInterrupted
+	}
+	return fmt.Errorf("%w\nfinished runs are kept in %s", err, path)
+}
+
+// readHistory loads earlier runs from the results file; a missing or damaged
+// file only means there is nothing to compare with.
+func readHistory(e *env, path string) []bench.Run {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	runs, _, err := bench.ReadResults(f, path)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "plan: warning: %v (earlier results after that line are not compared)\n", err)
+	}
+	return runs
+}
+
+// hardwareSummary is the one-line description of this machine recorded with
+// every result.
+var hardwareSummary = func(ctx context.Context) string {
+	return fmt.Sprintf("%s/%s, %d logical cores", runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+}
+
+// progressLine draws one status line on a terminal's stderr, at most ten times a second.
+type progressLine struct {
+	mu    sync.Mutex
+	e     *env
+	last  time.Time
+	drawn bool
+}
+
+func newProgressLine(e *env) *progressLine { return &progressLine{e: e} }
+
+func (p *progressLine) update(pr bench.Progress) {
+	if p == nil || !p.e.stderrTTY {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if pr.Tokens > 0 && now.Sub(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = now
+	msg := fmt.Sprintf("%s  prompt %d  concurrency %d  %s", pr.Model, pr.PromptTokens, pr.Concurrency, pr.Phase)
+	if pr.Run > 0 {
+		msg += fmt.Sprintf(" %d of %d", pr.Run, pr.MaxRuns)
+	}
+	if pr.Tokens > 0 {
+		msg += fmt.Sprintf("  %d tokens  %.1f tokens/s", pr.Tokens, pr.TokensPerSecond)
+	}
+	fmt.Fprintf(p.e.stderr, "\r\033[K%s", msg)
+	p.drawn = true
+}
+
+func (p *progressLine) clear() {
+	if p.drawn {
+		fmt.Fprint(p.e.stderr, "\r\033[K")
+	}
+}

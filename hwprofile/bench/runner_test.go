@@ -1,0 +1,233 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeBackend streams Tokens chunks of "a" with a fixed gap, and reports
+// server durations as if it decoded at Rate tokens per second.
+type fakeBackend struct {
+	mu       sync.Mutex
+	Rate     float64
+	Gap      time.Duration
+	Serial   bool // one request at a time, like OLLAMA_NUM_PARALLEL=1
+	FailAt   int  // the n-th measured request fails as if the server died (0: never)
+	CutShort int  // every n-th request ends without final statistics (0: never)
+	calls    int
+	serial   sync.Mutex
+}
+
+func (f *fakeBackend) Generate(ctx context.Context, req Request, onChunk func(Chunk) error) (Usage, error) {
+	if f.Serial {
+		f.serial.Lock()
+		defer f.serial.Unlock()
+	}
+	f.mu.Lock()
+	f.calls++
+	n := f.calls
+	f.mu.Unlock()
+	if f.FailAt > 0 && n >= f.FailAt {
+		return Usage{}, errors.New("connection refused")
+	}
+	for i := 0; i < req.MaxTokens; i++ {
+		if f.Gap > 0 {
+			time.Sleep(f.Gap)
+		}
+		if err := ctx.Err(); err != nil {
+			return Usage{}, err
+		}
+		if err := onChunk(Chunk{Text: "a"}); err != nil {
+			return Usage{}, err
+		}
+	}
+	if f.CutShort > 0 && n%f.CutShort == 0 {
+		return Usage{}, nil
+	}
+	prompt := len(strings.Fields(req.Prompt)) + 3
+	return Usage{
+		PromptTokens: prompt, OutputTokens: req.MaxTokens,
+		PromptDuration: time.Duration(float64(prompt) / (10 * f.Rate) * float64(time.Second)),
+		DecodeDuration: time.Duration(float64(req.MaxTokens) / f.Rate * float64(time.Second)),
+		Done:           true, DoneReason: "length",
+	}, nil
+}
+
+func testConfig() Config {
+	c := DefaultConfig()
+	c.Models = []string{"m"}
+	c.PromptTokens, c.MaxTokens = []int{64}, []int{8}
+	return c
+}
+
+func TestRunnerConvergesOnStableRate(t *testing.T) {
+	var recorded []any
+	r := &Runner{Backend: &fakeBackend{Rate: 100}, Config: testConfig(), Record: func(v any) error { recorded = append(recorded, v); return nil }}
+	sums, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(sums) != 1 {
+		t.Fatalf("got %d summaries; want 1", len(sums))
+	}
+	s := sums[0]
+	if s.Runs != 6 || !s.Converged {
+		t.Errorf("runs = %d, converged = %v; want 6 runs (the fewest with a 95%% median interval), converged", s.Runs, s.Converged)
+	}
+	if s.DecodeTokensPerSecond < 99.9 || s.DecodeTokensPerSecond > 100.1 {
+		t.Errorf("decode = %v; want 100 (the server-reported rate)", s.DecodeTokensPerSecond)
+	}
+	if !s.OutputTokensIdentical {
+		t.Errorf("output_tokens_identical = false; want true for a deterministic backend")
+	}
+	if got := len(recorded); got != 6+1+1 { // 6 runs, 1 check, 1 summary
+		t.Errorf("recorded %d records; want 8", got)
+	}
+	// Prompt length follows the calibration: words+3 tokens per prompt.
+	if s.PromptTokens < 60 || s.PromptTokens > 68 {
+		t.Errorf("prompt tokens = %d; want about 64", s.PromptTokens)
+	}
+}
+
+func TestRunnerKeepsRunsWhenServerDies(t *testing.T) {
+	var runs []Run
+	cfg := testConfig()
+	// 2 calibration probes + 1 warm-up + 2 measured runs, then the server is gone.
+	r := &Runner{Backend: &fakeBackend{Rate: 100, FailAt: 6}, Config: cfg, Record: func(v any) error {
+		if run, ok := v.(Run); ok && run.Error == "" {
+			runs = append(runs, run)
+		}
+		return nil
+	}}
+	sums, err := r.Run(context.Background())
+	var re *RunError
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), "run 3 of up to 10") {
+		t.Fatalf("Run error = %v; want a RunError naming run 3", err)
+	}
+	if len(runs) != 2 {
+		t.Errorf("kept %d finished runs; want 2", len(runs))
+	}
+	if len(sums) != 1 || sums[0].Runs != 3 || sums[0].FailedRequests != 1 {
+		t.Errorf("summaries = %+v; want one partial summary of 3 runs with 1 failed request", sums)
+	}
+}
+
+func TestRunnerCountsCutShortGenerations(t *testing.T) {
+	cfg := testConfig()
+	cfg.MaxRuns = 6
+	r := &Runner{Backend: &fakeBackend{Rate: 100, CutShort: 4}, Config: cfg}
+	sums, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	s := sums[0]
+	if s.FailedRequests == 0 || len(s.Warnings) == 0 {
+		t.Errorf("failed = %d, warnings = %v; want cut-short requests counted and warned about", s.FailedRequests, s.Warnings)
+	}
+}
+
+func TestRunnerDetectsSerialisedServer(t *testing.T) {
+	cfg := testConfig()
+	cfg.Concurrency = []int{1, 2}
+	cfg.MaxRuns = 3
+	r := &Runner{Backend: &fakeBackend{Rate: 100, Gap: 2 * time.Millisecond, Serial: true}, Config: cfg}
+	sums, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(sums) != 2 {
+		t.Fatalf("got %d summaries; want 2", len(sums))
+	}
+	s := sums[1]
+	if s.Parallelism > 1.2 || !strings.Contains(strings.Join(s.Warnings, "\n"), "one after another") {
+		t.Errorf("parallelism = %.2f, warnings = %v; want a serialisation warning", s.Parallelism, s.Warnings)
+	}
+}
+
+func TestRunnerParallelServer(t *testing.T) {
+	cfg := testConfig()
+	cfg.Concurrency = []int{2}
+	cfg.MaxRuns = 3
+	r := &Runner{Backend: &fakeBackend{Rate: 100, Gap: 2 * time.Millisecond}, Config: cfg}
+	sums, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if p := sums[0].Parallelism; p < 1.5 {
+		t.Errorf("parallelism = %.2f; want about 2 for a server that runs requests together", p)
+	}
+}
+
+func TestRunnerStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	r := &Runner{Backend: &fakeBackend{Rate: 100}, Config: testConfig(), Record: func(v any) error {
+		if _, ok := v.(Run); ok {
+			if n++; n == 2 {
+				cancel()
+			}
+		}
+		return nil
+	}}
+	sums, err := r.Run(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run error = %v; want context.Canceled", err)
+	}
+	if len(sums) != 1 || sums[0].Runs != 2 {
+		t.Errorf("summaries = %+v; want the 2 finished runs summarised", sums)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Config)
+		want string
+	}{
+		{"default ok", func(*Config) {}, ""},
+		{"too few runs", func(c *Config) { c.MinRuns = 2 }, "at least 3"},
+		{"max below min", func(c *Config) { c.MaxRuns = 2 }, "below"},
+		{"zero concurrency", func(c *Config) { c.Concurrency = []int{0} }, "--concurrency 0"},
+		{"no prompt sizes", func(c *Config) { c.PromptTokens = nil }, "--prompt-tokens needs"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := DefaultConfig()
+			tt.edit(&c)
+			err := c.Validate()
+			if (err == nil) != (tt.want == "") || err != nil && !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Validate() = %v; want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompareHistory(t *testing.T) {
+	env := Environment{Host: "h", Digest: "sha256:bbbbbbbbbbbbbbbb", BackendVersion: "0.6.5"}
+	old := Run{Kind: "run", Phase: "measure", Model: "m", Concurrency: 1, Complete: true, PromptSHA256: "p", OutputSHA256: "x",
+		Environment: Environment{Host: "h", Digest: "sha256:aaaaaaaaaaaaaaaa", BackendVersion: "0.6.5", Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}}
+	now := Run{Kind: "run", Phase: "measure", Model: "m", Concurrency: 1, Complete: true, PromptSHA256: "p", Environment: Environment{Host: "h"}}
+	tests := []struct {
+		name   string
+		output string
+		env    Environment
+		want   string
+	}{
+		{"same", "x", env, "outputs identical"},
+		{"digest changed", "y", env, "the model changed (digest sha256:aaaaa → sha256:bbbbb)"},
+		{"same digest", "y", old.Environment, "with the same digest"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cur := now
+			cur.OutputSHA256 = tt.output
+			if got := compareHistory([]Run{old}, []Run{cur}, tt.env); !strings.Contains(got, tt.want) {
+				t.Errorf("compareHistory = %q; want it to contain %q", got, tt.want)
+			}
+		})
+	}
+}
