@@ -1,0 +1,5 @@
+package ollamatest
+
+import "testing"
+
+func TestMain(m *testing.M) { Main(m) }
