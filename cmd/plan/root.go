@@ -40,6 +40,7 @@ plan sends nothing anywhere except to the model server you point it at.`,
 	root.SetVersionTemplate("plan {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newVersionCmd(e))
+	root.AddCommand(newProfileCmd(e))
 	root.AddCommand(newBenchmarkCmd(e))
 	return root
 }
