@@ -21,7 +21,9 @@ type BandwidthOptions struct {
 	// in all, many times any last-level cache.
 	BufferBytes int
 	// Budget is the wall time, allocation included, after which no new pass
-	// starts; 0 means 1.5 seconds. At least 3 timed passes run, at most 100.
+	// starts; 0 means 1.5 seconds. The timed passes get at least a third of
+	// it even when allocating was slow, but no pass starts after twice the
+	// budget. At least 3 timed passes run, at most 100.
 	Budget time.Duration
 }
 
@@ -65,7 +67,11 @@ func MeasureBandwidth(ctx context.Context, opts BandwidthOptions) (Bandwidth, er
 	bufs.copyAll() // warm-up
 	b := Bandwidth{Threads: opts.Threads, BufferBytes: opts.BufferBytes}
 	moved := float64(2 * opts.BufferBytes * opts.Threads)
-	for b.Passes < maxPasses && (b.Passes < minPasses || time.Since(start) < opts.Budget) {
+	// Slow allocation must not starve the passes: they get at least a third
+	// of the budget, and the whole measurement at most twice the budget.
+	passTime := min(max(opts.Budget-time.Since(start), opts.Budget/3), 2*opts.Budget-time.Since(start))
+	deadline := time.Now().Add(passTime)
+	for b.Passes < maxPasses && (b.Passes < minPasses || time.Now().Before(deadline)) {
 		if err := ctx.Err(); err != nil {
 			return Bandwidth{}, fmt.Errorf("measuring bandwidth: %w", context.Cause(ctx))
 		}

@@ -41,6 +41,7 @@ type GPUOverride struct {
 // detector carries the options and the notes of one Detect call.
 type detector struct {
 	root    string
+	goos    string
 	runner  Runner
 	timeout time.Duration
 	getenv  func(string) string
@@ -53,9 +54,13 @@ func (d *detector) notef(format string, args ...any) {
 
 // run runs an external program with the tool timeout.
 func (d *detector) run(ctx context.Context, name string, args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, d.timeout)
+	tctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
-	return d.runner(ctx, name, args...)
+	out, err := d.runner(tctx, name, args...)
+	if err != nil && ctx.Err() == nil && tctx.Err() != nil {
+		err = fmt.Errorf("no answer within %v: %w", d.timeout, err)
+	}
+	return out, err
 }
 
 // Detect describes this machine. Sources that fail or find only part of the
@@ -99,7 +104,7 @@ func Detect(ctx context.Context, opts Options) (Profile, error) {
 }
 
 func newDetector(opts Options) *detector {
-	d := &detector{root: opts.Root, runner: opts.Run, timeout: opts.ToolTimeout, getenv: opts.Getenv}
+	d := &detector{root: opts.Root, goos: opts.goos(), runner: opts.Run, timeout: opts.ToolTimeout, getenv: opts.Getenv}
 	if d.root == "" {
 		d.root = "/"
 	}

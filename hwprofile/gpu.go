@@ -19,10 +19,14 @@ type gpuScan struct {
 }
 
 // detectGPUs finds GPUs on Linux and Windows: display controllers on the PCI
-// bus (sysfs, named by ghw), memory from nvidia-smi, AMD sysfs or rocm-smi.
+// bus (Linux sysfs, named by ghw), memory from nvidia-smi, AMD sysfs or rocm-smi.
 func (d *detector) detectGPUs(ctx context.Context) []GPU {
 	var s gpuScan
-	s.scanPCI(d.root, d.getenv)
+	if d.goos == "linux" {
+		s.scanPCI(d.root, d.getenv)
+	} else {
+		s.pciProblem = "PCI bus not scanned on " + d.goos
+	}
 	s.nvidia, s.nvProblem = s.keep(nvidiaGPUs(ctx, d.run))
 	amd, problem := s.keep(amdSysfsGPUs(d.root))
 	if len(amd) == 0 {
@@ -150,8 +154,8 @@ func (s *gpuScan) pciOnly(d pciDisplay) GPU {
 		why = strings.Join(s.amdProblem, "; ")
 	}
 	if d.VendorID == "8086" {
-		s.notes = append(s.notes, fmt.Sprintf("%s at %s is an integrated GPU sharing system RAM; its memory is not counted as VRAM",
-			d.Name, d.Address))
+		s.notes = append(s.notes, fmt.Sprintf("%s at %s: an integrated Intel GPU shares system RAM, so no VRAM is counted; "+
+			"for a discrete Arc card use --gpu NAME --vram GB", d.Name, d.Address))
 	} else {
 		s.notes = append(s.notes, fmt.Sprintf("VRAM of %s at %s unknown (%s); use --gpu NAME --vram GB to describe it",
 			d.Name, d.Address, why))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // gpuLine is what a test checks of a GPU.
@@ -131,7 +132,7 @@ func TestDetectGPUs(t *testing.T) {
 			want: []string{
 				"0 Intel | Intel device 8086:a780 | 0 MiB total, 0 MiB free | i915 | 0000:00:02.0 | sysfs",
 			},
-			wantNotes: []string{"PCI names not looked up", "is an integrated GPU sharing system RAM"},
+			wantNotes: []string{"PCI names not looked up", "an integrated Intel GPU shares system RAM"},
 		},
 		{
 			name: "headless machine",
@@ -157,7 +158,7 @@ func TestDetectGPUs(t *testing.T) {
 			if tools == nil {
 				tools = fakeTools{}
 			}
-			d := newDetector(Options{Root: root, Run: tools.run, Getenv: tt.getenv})
+			d := newDetector(Options{Root: root, Run: tools.run, Getenv: tt.getenv, GOOS: "linux"})
 			gpus := d.detectGPUs(context.Background())
 			var got []string
 			for _, g := range gpus {
@@ -182,4 +183,18 @@ func checkNotes(t *testing.T, notes, want []string) {
 	if !ok {
 		t.Errorf("notes:\n  %s\nwant notes containing:\n  %s", strings.Join(notes, "\n  "), strings.Join(want, "\n  "))
 	}
+}
+
+func TestDetectGPUsToolTimeout(t *testing.T) {
+	hang := func(ctx context.Context, name string, _ ...string) ([]byte, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	d := newDetector(Options{Root: t.TempDir(), Run: hang, GOOS: "windows", ToolTimeout: 10 * time.Millisecond})
+	if gpus := d.detectGPUs(context.Background()); len(gpus) != 0 {
+		t.Errorf("detectGPUs() = %+v; want none", gpus)
+	}
+	want := "no GPU found: PCI bus not scanned on windows; nvidia-smi failed: no answer within 10ms: context deadline exceeded; " +
+		"no AMD VRAM in /sys/class/drm (no cards); rocm-smi failed: no answer within 10ms"
+	checkNotes(t, d.notes, []string{want})
 }

@@ -87,27 +87,33 @@ func sysfsDisplays(root string) ([]pciDisplay, error) {
 	}
 	var out []pciDisplay
 	for _, e := range entries {
-		dev := filepath.Join(dir, e.Name())
-		vendor := hexID(readTrimmed(filepath.Join(dev, "vendor")))
-		if !isDisplayClass(readTrimmed(filepath.Join(dev, "class")), vendor) {
-			continue
+		if d, ok := sysfsDisplay(filepath.Join(dir, e.Name())); ok {
+			out = append(out, d)
 		}
-		d := pciDisplay{
-			Address:  e.Name(),
-			VendorID: vendor,
-			DeviceID: hexID(readTrimmed(filepath.Join(dev, "device"))),
-			Modalias: readTrimmed(filepath.Join(dev, "modalias")),
-			Source:   SourceSysfs,
-		}
-		if target, err := os.Readlink(filepath.Join(dev, "driver")); err == nil {
-			d.Driver = filepath.Base(target)
-		}
-		d.Vendor = vendorName(d.VendorID, "")
-		d.Name = fmt.Sprintf("%s device %s:%s", d.Vendor, d.VendorID, d.DeviceID)
-		out = append(out, d)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Address < out[j].Address })
 	return out, nil
+}
+
+// sysfsDisplay reads the PCI device directory dev, if it is a display controller.
+func sysfsDisplay(dev string) (pciDisplay, bool) {
+	vendor := hexID(readTrimmed(filepath.Join(dev, "vendor")))
+	if !isDisplayClass(readTrimmed(filepath.Join(dev, "class")), vendor) {
+		return pciDisplay{}, false
+	}
+	d := pciDisplay{
+		Address:  filepath.Base(dev),
+		VendorID: vendor,
+		DeviceID: hexID(readTrimmed(filepath.Join(dev, "device"))),
+		Vendor:   vendorName(vendor, ""),
+		Modalias: readTrimmed(filepath.Join(dev, "modalias")),
+		Source:   SourceSysfs,
+	}
+	d.Name = fmt.Sprintf("%s device %s:%s", d.Vendor, d.VendorID, d.DeviceID)
+	if target, err := os.Readlink(filepath.Join(dev, "driver")); err == nil {
+		d.Driver = filepath.Base(target)
+	}
+	return d, true
 }
 
 // hexID turns sysfs's "0x10de" into "10de".

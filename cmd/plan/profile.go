@@ -36,14 +36,15 @@ Fields (JSON names in brackets; sizes are bytes in JSON, GiB = 2^30 bytes in the
       MemAvailable), from gopsutil. Container limits are noted.
   GPU [gpus[].index, vendor, name, vram_total_bytes, vram_free_bytes,
       unified_memory, driver, pci_address]
-      NVIDIA: memory.total and memory.free from nvidia-smi. AMD: sysfs
-      mem_info_vram_total and mem_info_vram_used, else rocm-smi. Names of
-      other display controllers: the PCI database through ghw, read from the
-      local pci.ids only. Apple silicon [unified_memory]: the part of RAM the
-      GPU may wire, iogpu.wired_limit_mb if set, else the macOS default of about
-      2/3 of RAM (3/4 above 36 GiB), from sysctl; free is that capped by the
-      available RAM. Virtual and management display adapters (QEMU, virtio,
-      VMware, Hyper-V, ASPEED and other BMCs) are not GPUs: they are only noted.
+      Display controllers on the PCI bus (Linux sysfs), named from the local
+      pci.ids through ghw (never downloaded). Memory: NVIDIA memory.total and
+      memory.free from nvidia-smi; AMD mem_info_vram_total and
+      mem_info_vram_used from sysfs, else rocm-smi. Apple silicon
+      [unified_memory]: the part of RAM the GPU may wire, iogpu.wired_limit_mb
+      if set, else the macOS default of about 2/3 of RAM (3/4 above 36 GiB),
+      from sysctl; free is that capped by the available RAM. Virtual and
+      management display adapters (QEMU, virtio, Cirrus, VMware SVGA,
+      Hyper-V, ASPEED and other BMCs) are not GPUs: they are only noted.
       0 bytes means unknown.
   Bandwidth [bandwidth_gb_per_s, bandwidth_method], with --bandwidth only
       Memory bandwidth in GB/s (10^9 bytes per second), counted as STREAM's
@@ -56,8 +57,9 @@ Fields (JSON names in brackets; sizes are bytes in JSON, GiB = 2^30 bytes in the
       per token, so this bounds tokens per second at about bandwidth / model
       size.
   System [os, arch, platform, kernel, virtualization]
-      Go's GOOS and GOARCH, distribution and version, kernel version, and the
-      hypervisor or container when running as a guest.
+      Go's GOOS and GOARCH; distribution and version (Linux: ID and
+      VERSION_ID of /etc/os-release); kernel version; the hypervisor or
+      container when running as a guest (gopsutil).
   Also [schema_version, time, plan_version, notes]
       JSON layout version, when the profile was taken (UTC), the plan version
       that took it, and the notes.

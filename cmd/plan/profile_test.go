@@ -88,8 +88,8 @@ func TestProfileGolden(t *testing.T) {
 }
 
 // TestProfileThisMachine checks plan profile --format json against what the Go
-// runtime and the kernel say: on the 2-core, 24 GiB development machine, 2
-// logical cores and about 24 GiB.
+// runtime and the kernel say (on a 2-core VM with 24 GiB: 2 logical cores and
+// 23.5 GiB, the kernel keeping the rest).
 func TestProfileThisMachine(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "profile", "--format", "json")
 	if code != exitOK {
