@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// Options configure Detect. The zero value detects this machine.
+// Options configure Detect. The zero value detects this machine, naming PCI
+// devices by their IDs only (see Getenv).
 type Options struct {
 	// Root is the filesystem root under which /proc and /sys are read; "" means "/".
 	Root string
