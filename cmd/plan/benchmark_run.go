@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/plan-cli/plan/hwprofile"
 	"github.com/plan-cli/plan/hwprofile/backend"
 	"github.com/plan-cli/plan/hwprofile/bench"
 )
@@ -84,7 +84,7 @@ func runBenchmark(ctx context.Context, e *env, o *benchmarkOptions) error {
 	r := &bench.Runner{
 		Backend:  b,
 		Config:   o.config,
-		Env:      bench.Environment{PlanVersion: planVersion(), Hardware: hardwareSummary(ctx)},
+		Env:      bench.Environment{PlanVersion: planVersion(), Hardware: hardwareSummary(ctx, e)},
 		Record:   file.Append,
 		Progress: prog.update,
 		History:  history,
@@ -102,7 +102,7 @@ func benchmarkError(ctx context.Context, err error, path string) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+	if ctx.Err() != nil {
 		return errInterrupted
 	}
 	return fmt.Errorf("%w\nfinished runs are kept in %s", err, path)
@@ -124,9 +124,13 @@ func readHistory(e *env, path string) []bench.Run {
 }
 
 // hardwareSummary is the one-line description of this machine recorded with
-// every result.
-var hardwareSummary = func(ctx context.Context) string {
-	return fmt.Sprintf("%s/%s, %d logical cores", runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+// every result, e.g. "AMD EPYC, 2 cores / 2 threads, 23.5 GiB RAM, no GPU".
+func hardwareSummary(ctx context.Context, e *env) string {
+	p, err := hwprofile.Detect(ctx, hwprofile.Options{Getenv: e.getenv, PlanVersion: planVersion()})
+	if err != nil {
+		return fmt.Sprintf("%s/%s, %d logical cores (detection failed: %v)", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), err)
+	}
+	return p.Summary()
 }
 
 // progressLine draws one status line on a terminal's stderr, at most ten times a second.

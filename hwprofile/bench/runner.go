@@ -199,7 +199,8 @@ func (r *Runner) runCombo(ctx context.Context, model string, st *modelState, c c
 	}
 	var sums []Summary
 	best := 0.0
-	for _, k := range r.Config.Concurrency {
+	levels := r.Config.Concurrency
+	for i, k := range levels {
 		s, err := r.runLevel(ctx, model, st, c, k)
 		if s != nil {
 			sums = append(sums, *s)
@@ -207,9 +208,8 @@ func (r *Runner) runCombo(ctx context.Context, model string, st *modelState, c c
 		if err != nil {
 			return sums, err
 		}
-		if k > 1 && s.AggregateTokensPerSecond < best*1.05 {
-			s.Warnings = append(s.Warnings, fmt.Sprintf("aggregate throughput stopped rising at concurrency %d (%.1f vs %.1f tokens/s): higher levels skipped", k, s.AggregateTokensPerSecond, best))
-			sums[len(sums)-1] = *s
+		if i > 0 && i < len(levels)-1 && s.AggregateTokensPerSecond < best*1.05 {
+			sums[len(sums)-1].Warnings = append(s.Warnings, fmt.Sprintf("aggregate throughput stopped rising at concurrency %d (%.1f vs %.1f tokens/s): levels %v skipped", k, s.AggregateTokensPerSecond, best, levels[i+1:]))
 			break
 		}
 		best = max(best, s.AggregateTokensPerSecond)

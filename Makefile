@@ -1,0 +1,32 @@
+# The one test command: formatting, vet, staticcheck and the race-enabled tests,
+# including the integration tests against a real Ollama server that
+# scripts/ensure-ollama.sh builds (once, then cached) from the Go module proxy.
+GO ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+PKGS = ./...
+
+.PHONY: test check build deps ollama bench
+
+test: deps check ollama
+	PLAN_REQUIRE_OLLAMA=1 PLAN_OLLAMA_BIN="$$(./scripts/ensure-ollama.sh)" $(GO) test -race -count=1 -timeout 30m $(PKGS)
+
+check:
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	$(GO) run $(STATICCHECK) $(PKGS)
+
+deps:
+	./scripts/install-deps.sh
+	$(GO) mod download
+
+ollama:
+	./scripts/ensure-ollama.sh
+
+build:
+	$(GO) build -o bin/plan ./cmd/plan
+
+# Speed figures: the per-token stream cost, profile detection time, and two
+# back-to-back benchmarks of a generated model on a real server.
+bench: ollama
+	$(GO) test -run '^$$' -bench . -benchtime 200x ./hwprofile/backend ./hwprofile
+	PLAN_OLLAMA_BIN="$$(./scripts/ensure-ollama.sh)" ./scripts/bench-agreement.sh
