@@ -273,3 +273,19 @@ func TestBenchmarkInterrupted(t *testing.T) {
 		t.Errorf("printed %+v; want the summary so far", got.Results)
 	}
 }
+
+func TestBenchmarkWarnsWhenServerSerialises(t *testing.T) {
+	s := ollamatest.New(t, ollamatest.Options{NumParallel: 1})
+	if err := ollamatest.CreateModel(context.Background(), s.Client(), "serial:latest", ollamatest.DefaultSpec(), ""); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runPlan(t, context.Background(), nil,
+		benchmarkArgs(s.URL, filepath.Join(t.TempDir(), "r.jsonl"), "--model", "serial", "--concurrency", "2", "--max-runs", "3")...)
+	if code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	r := decodeBenchmark(t, stdout).Results[0]
+	if r.Parallelism > 1.2 || !strings.Contains(stderr, "one after another") || !strings.Contains(stderr, "OLLAMA_NUM_PARALLEL") {
+		t.Errorf("parallelism %.2f, stderr %q; want a warning that the server serialised the requests", r.Parallelism, stderr)
+	}
+}

@@ -157,7 +157,10 @@ func (o *OpenAI) streamError(err error) error {
 		se.URL = o.Host()
 		return se
 	}
-	return wrapTransport(openAIKind, o.Host(), err)
+	if isUnreachable(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return wrapTransport(openAIKind, o.Host(), err)
+	}
+	return fmt.Errorf("reading the stream from %s: %w", o.Host(), err)
 }
 
 // readChatStream reads server-sent events until [DONE] or the end of the body.
