@@ -28,6 +28,14 @@ func StandardModels() map[string]string {
 // Template is the prompt template of created models: the prompt as it is.
 const Template = "{{ .Prompt }}"
 
+// Parameters are the default options of created models. One thread: llama.cpp's threads wait
+// for each other by spinning, and when other processes keep the cores busy (parallel test
+// packages, other servers) two threads decode a hundred times slower than one, which on
+// these small models is as fast as two on idle cores. A request may still set num_thread.
+func Parameters() map[string]any {
+	return map[string]any{"num_thread": 1}
+}
+
 // CreateStandardModels creates the standard models on the server behind client.
 func CreateStandardModels(ctx context.Context, client *api.Client) error {
 	digest, err := UploadModel(ctx, client, DefaultSpec())
@@ -96,10 +104,11 @@ func UploadModel(ctx context.Context, client *api.Client, spec Spec) (digest str
 
 func createFromBlob(ctx context.Context, client *api.Client, name, digest, quantize string) error {
 	req := &api.CreateRequest{
-		Model:    name,
-		Files:    map[string]string{"model.gguf": digest},
-		Template: Template,
-		Quantize: quantize,
+		Model:      name,
+		Files:      map[string]string{"model.gguf": digest},
+		Template:   Template,
+		Quantize:   quantize,
+		Parameters: Parameters(),
 	}
 	if err := client.Create(ctx, req, func(api.ProgressResponse) error { return nil }); err != nil {
 		return fmt.Errorf("creating model %s: %w", name, err)

@@ -23,7 +23,11 @@ func TestMeasure(t *testing.T) {
 	if os.Getenv("PLAN_OLLAMA_MEASURE") != "1" {
 		t.Skip("set PLAN_OLLAMA_MEASURE=1 to measure the generated models")
 	}
+	if load, err := os.ReadFile("/proc/loadavg"); err == nil {
+		t.Logf("load average before: %s", strings.TrimSpace(string(load)))
+	}
 	t.Run("DefaultServer", measureDefaultServer)
+	t.Run("Threads", measureThreads)
 	t.Run("Endings", measureEndings)
 	t.Run("Determinism", measureDeterminism)
 	t.Run("OpenAIUsage", measureOpenAIUsage)
@@ -92,6 +96,21 @@ func logLoaded(t *testing.T, s *Server) {
 	}
 	for _, m := range ps.Models {
 		t.Logf("/api/ps %s: size %d bytes (%.1f MiB), size_vram %d", m.Name, m.Size, float64(m.Size)/(1<<20), m.SizeVRAM)
+	}
+}
+
+// measureThreads compares decode speed with one and two llama.cpp threads.
+func measureThreads(t *testing.T) {
+	c := Shared(t).Client()
+	for _, threads := range []int{1, 2} {
+		var speeds []float64
+		for i := range 3 {
+			opts := benchOptions(i + 1)
+			opts["num_thread"] = threads
+			speeds = append(speeds, mustGenerate(t, c, ModelF16, fmt.Sprintf("prompt %d", i), opts).tokensPerSecond())
+		}
+		slices.Sort(speeds)
+		t.Logf("%s with num_thread %d: %.0f tokens/s median of 3 (min %.0f, max %.0f)", ModelF16, threads, speeds[1], speeds[0], speeds[2])
 	}
 }
 

@@ -69,8 +69,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 }
 
 func start(ctx context.Context, opts Options) (*Server, error) {
+	sweepStale()
 	dir, err := os.MkdirTemp("", "ollamatest-")
 	if err != nil {
+		return nil, fmt.Errorf("creating server directory: %w", err)
+	}
+	if err := writeOwner(dir); err != nil {
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("creating server directory: %w", err)
 	}
 	s, err := launch(dir, opts)

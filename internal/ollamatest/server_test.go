@@ -34,6 +34,9 @@ func TestStandardModels(t *testing.T) {
 			if got := strings.ToUpper(show.Details.QuantizationLevel); got != want {
 				t.Errorf("quantization level %s; want %s", got, want)
 			}
+			if !strings.Contains(show.Parameters, "num_thread") {
+				t.Errorf("parameters %q; want num_thread", show.Parameters)
+			}
 			if got, ok := show.ModelInfo["general.parameter_count"].(float64); !ok || int(got) != DefaultSpec().ParameterCount() {
 				t.Errorf("parameter count %v; want %d", show.ModelInfo["general.parameter_count"], DefaultSpec().ParameterCount())
 			}

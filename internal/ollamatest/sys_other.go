@@ -22,3 +22,5 @@ const (
 )
 
 func checkPlatform() error { return errUnsupported }
+
+func processAlive(int) bool { return true }

@@ -46,3 +46,9 @@ const (
 )
 
 func checkPlatform() error { return nil }
+
+// processAlive reports whether a process with the given id exists.
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
