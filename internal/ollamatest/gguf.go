@@ -33,7 +33,7 @@ type Spec struct {
 }
 
 // DefaultSpec returns the spec of the standard models: 256 wide, 4 layers, 4 heads (2 for
-// keys and values), a 768-wide MLP and F16 weights, about 3.4 million parameters and 6.6 MB
+// keys and values), a 768-wide MLP and F16 weights, about 3.4 million parameters and 6.8 MB
 // on disk. Every dimension is a multiple of 256, so the model can be quantized to K-quants.
 func DefaultSpec() Spec {
 	return Spec{

@@ -62,8 +62,11 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	for attempt := 1; ; attempt++ {
 		s, err := start(ctx, opts)
-		if !errors.Is(err, errPortTaken) || attempt == 3 {
+		if !errors.Is(err, errPortTaken) {
 			return s, err
+		}
+		if attempt == 3 {
+			return nil, fmt.Errorf("starting ollama server: three free ports taken by others: %w", err)
 		}
 	}
 }
