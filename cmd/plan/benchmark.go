@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,7 +43,33 @@ func newBenchmarkCmd(e *env) *cobra.Command {
 		},
 	}
 	addBenchmarkFlags(cmd, opts)
+	_ = cmd.RegisterFlagCompletionFunc("model", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return completeModels(cmd.Context(), e, opts), cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
+}
+
+// completeModels lists the server's installed models for shell completion;
+// it asks only the server the flags (or OLLAMA_HOST) name, and gives up after 2 s.
+func completeModels(ctx context.Context, e *env, o *benchmarkOptions) []string {
+	if o.complete(e) != nil {
+		return nil
+	}
+	b, err := newBackend(o)
+	if err != nil {
+		return nil
+	}
+	d, ok := b.(bench.Describer)
+	if !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	models, err := d.ListModels(ctx)
+	if err != nil {
+		return nil
+	}
+	return modelNames(models)
 }
 
 func addBenchmarkFlags(cmd *cobra.Command, o *benchmarkOptions) {

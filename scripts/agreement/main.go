@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ollama/ollama/api"
@@ -91,13 +92,15 @@ func benchmark(plan, url, model, backend, dir string) (bench.Summary, error) {
 	return doc.Results[0], nil
 }
 
-// directRate is the median of the server's own decode rate over ten requests
-// sent straight through the Ollama API, without plan.
+// directRate is the median of the server's own decode rate over ten streamed
+// requests of about the same length, sent straight through the Ollama API
+// without plan.
 func directRate(ctx context.Context, c *api.Client, model string) (float64, error) {
 	var rates []float64
 	for i := 0; i < 10; i++ {
-		stream := false
-		req := &api.GenerateRequest{Model: model, Prompt: fmt.Sprintf("direct request %d at %s", i, time.Now()), Stream: &stream,
+		stream := true
+		prompt := fmt.Sprintf("%d direct request at %s. %s", i, time.Now(), strings.Repeat("river garden letter window market ", 4))
+		req := &api.GenerateRequest{Model: model, Prompt: prompt, Stream: &stream,
 			Options: map[string]any{"num_predict": 128, "temperature": 0.8, "seed": 42, "num_ctx": 2048}}
 		err := c.Generate(ctx, req, func(r api.GenerateResponse) error {
 			if r.Done && r.EvalDuration > 0 {
