@@ -168,8 +168,10 @@ func (o *OpenAI) streamError(err error) error {
 func readChatStream(r io.Reader, onChunk func(bench.Chunk) error) (bench.Usage, error) {
 	var usage bench.Usage
 	br := bufio.NewReaderSize(r, 64*1024)
+	var line []byte
 	for {
-		line, err := br.ReadSlice('\n')
+		var err error
+		line, err = readLine(br, line[:0])
 		if len(line) > 0 {
 			stop, perr := handleEvent(line, &usage, onChunk)
 			if perr != nil || stop {
@@ -181,6 +183,23 @@ func readChatStream(r io.Reader, onChunk func(bench.Chunk) error) (bench.Usage, 
 		}
 		if err != nil {
 			return usage, err
+		}
+	}
+}
+
+// maxLine bounds one line of an event stream.
+const maxLine = 16 << 20
+
+// readLine appends the next line (with its newline, if any) to buf.
+func readLine(br *bufio.Reader, buf []byte) ([]byte, error) {
+	for {
+		part, err := br.ReadSlice('\n')
+		buf = append(buf, part...)
+		if err != bufio.ErrBufferFull {
+			return buf, err
+		}
+		if len(buf) > maxLine {
+			return buf, fmt.Errorf("stream line longer than %d MiB", maxLine>>20)
 		}
 	}
 }

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/plan-cli/plan/hwprofile/bench"
+)
+
+// sampleSummaries are two fixed summaries: a single stream on a GPU with part
+// of the model spilled, and a concurrency level that the server serialised.
+func sampleSummaries() []bench.Summary {
+	env := bench.Environment{PlanVersion: "v0.1.0", Backend: "ollama", BackendVersion: "0.6.5", Host: "http://127.0.0.1:11434",
+		Model: "qwen2.5:7b", Digest: "sha256:845dbda0ea48", ParameterCount: 7615616512, ParameterSize: "7.6B",
+		Quantization: "Q4_K_M", Family: "qwen2", ContextTokens: 2048, Concurrency: 1,
+		Hardware: "AMD Ryzen 9 7950X, 16 cores / 32 threads, 62.5 GiB RAM, NVIDIA GeForce RTX 4070 (12.0 GiB)",
+		Time: time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)}
+	one := bench.Summary{Kind: "summary", Environment: env, Model: "qwen2.5:7b", Concurrency: 1, PromptTokens: 131,
+		PromptTokensTarget: 128, MaxTokens: 128, ContextTokens: 2048, Runs: 6, Requests: 6,
+		DecodeTokensPerSecond: 52.31, DecodeCI95Low: 51.9, DecodeCI95High: 52.8, DecodeCIRelative: 0.0094, Converged: true,
+		PrefillTokensPerSecond: 1873.2, AggregateTokensPerSecond: 49.1, RateSource: "server",
+		TTFTSecondsP50: 0.081, TTFTSecondsP95: 0.094, ITLSecondsP50: 0.0191, ITLSecondsP95: 0.021, ITLSecondsP99: 0.034,
+		E2ESecondsP50: 2.51, E2ESecondsP95: 2.6, OutputTokensMean: 128, LoadSeconds: 3.2,
+		Memory: &bench.Memory{SizeBytes: 6 << 30, VRAMBytes: 5 << 30, SpillBytes: 1 << 30}, OutputTokensIdentical: true,
+		History:  "outputs identical to the run of 2026-11-20T10:00:00Z (6 prompts compared)",
+		Warnings: []string{"17% of the model is in system memory, not VRAM"}}
+	two := one
+	two.Concurrency, two.Environment.Concurrency, two.Runs, two.Requests = 2, 2, 3, 6
+	two.DecodeTokensPerSecond, two.DecodeCI95Low, two.DecodeCI95High, two.DecodeCIRelative, two.Converged = 51.8, 0, 0, 0, false
+	two.AggregateTokensPerSecond, two.Parallelism, two.TTFTSecondsP95, two.History = 50.2, 1.02, 2.7, ""
+	two.Warnings = []string{"the server ran the 2 requests one after another (parallelism 1.02): raise its parallel slots, e.g. OLLAMA_NUM_PARALLEL"}
+	return []bench.Summary{one, two}
+}
+
+func TestBenchmarkOutputGolden(t *testing.T) {
+	for _, format := range []string{"table", "json", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			e := &env{stdout: &out, stderr: &errOut}
+			if err := writeBenchmark(e, &benchmarkOptions{format: format}, sampleSummaries(), "/data/plan/benchmarks.jsonl"); err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, "benchmark."+format, out.Bytes())
+			checkGolden(t, "benchmark."+format+".stderr", errOut.Bytes())
+		})
+	}
+}
+
+func TestBenchmarkJSONEmpty(t *testing.T) {
+	var out bytes.Buffer
+	e := &env{stdout: &out, stderr: &bytes.Buffer{}}
+	if err := writeBenchmark(e, &benchmarkOptions{format: "json"}, nil, "r.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	if want := "{\n  \"results\": [],\n  \"results_file\": \"r.jsonl\"\n}\n"; out.String() != want {
+		t.Errorf("empty JSON = %q; want %q", out.String(), want)
+	}
+}
