@@ -15,7 +15,7 @@ func sampleSummaries() []bench.Summary {
 		Model: "qwen2.5:7b", Digest: "sha256:845dbda0ea48", ParameterCount: 7615616512, ParameterSize: "7.6B",
 		Quantization: "Q4_K_M", Family: "qwen2", ContextTokens: 2048, Concurrency: 1,
 		Hardware: "AMD Ryzen 9 7950X, 16 cores / 32 threads, 62.5 GiB RAM, NVIDIA GeForce RTX 4070 (12.0 GiB)",
-		Time: time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)}
+		Time:     time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)}
 	one := bench.Summary{Kind: "summary", Environment: env, Model: "qwen2.5:7b", Concurrency: 1, PromptTokens: 131,
 		PromptTokensTarget: 128, MaxTokens: 128, ContextTokens: 2048, Runs: 6, Requests: 6,
 		DecodeTokensPerSecond: 52.31, DecodeCI95Low: 51.9, DecodeCI95High: 52.8, DecodeCIRelative: 0.0094, Converged: true,
