@@ -6,17 +6,16 @@ import (
 	"strings"
 )
 
-// words is the vocabulary prompts are drawn from: common English words, which
-// most tokenizers encode as about one token each.
-var words = strings.Fields(`the of and to in is was for on that with as by at from his her they their this which
-have had were are been one all would there when who will more no if out so said what up its about into than them
-can only other new some could time these two may then do first any my now such like our over man me even most made
-after also did many before must through back years where much your way well down should because each just those
-people how too little state good very make world still own see men work long get here between both life being under
-never day same another know while last might us great old year off come since against go came right used take three
-house city river garden letter window market station bridge morning evening winter summer music history story
-water mountain forest village doctor teacher engine question answer reason number system program company problem
-service family school paper table light voice field order power money road side child night point`)
+// words is the vocabulary prompts are drawn from: common five-letter English
+// words, which most tokenizers encode as one token each and character-level
+// tokenizers as six (with the space), so a prompt's token count follows its
+// word count closely whichever words are drawn.
+var words = strings.Fields(`house water river night point world money music table paper voice field order
+power light story still great never after state every under might while place where years thing right first
+small large often early young woman child heart sound green north south plant earth horse train plane stone
+bread fruit glass chair clock floor grass dream smile laugh dance learn teach write speak think watch build
+carry drive sleep start begin close cover reach stand study happy quiet clean quick sweet fresh clear heavy
+short sharp proud brave round white black brown month level value model image party group leave judge offer`)
 
 // promptMaker builds prompts of a given length in words. Each (run, request)
 // pair gets its own text, starting with its own identifier, so a prompt cache
@@ -26,7 +25,7 @@ type promptMaker struct {
 	seed int
 }
 
-const promptInstruction = "Continue the following text with a long, detailed story. Do not stop early.\n\n"
+const promptInstruction = "Continue this text as a long story:\n\n"
 
 // make returns the prompt for a run and request index with n words.
 func (p promptMaker) make(run, request, n int) string {

@@ -130,6 +130,7 @@ type combo struct {
 type modelState struct {
 	env       Environment
 	scale     promptScale
+	words     map[int]int // prompt words per target, corrected by the warm-up run
 	loadedCtx int
 	loadSecs  float64
 }
@@ -187,7 +188,7 @@ func (r *Runner) prepare(ctx context.Context, model string) (*modelState, error)
 		env.Digest, env.ParameterCount, env.ParameterSize = info.Digest, info.ParameterCount, info.ParameterSize
 		env.Quantization, env.Family = info.Quantization, info.Family
 	}
-	return &modelState{env: env, scale: defaultScale}, nil
+	return &modelState{env: env, scale: defaultScale, words: map[int]int{}}, nil
 }
 
 func (r *Runner) runCombo(ctx context.Context, model string, st *modelState, c combo) ([]Summary, error) {
@@ -251,11 +252,32 @@ func (r *Runner) warmup(ctx context.Context, model string, st *modelState, c com
 	for i := 0; i < r.Config.Warmup; i++ {
 		r.progress(Progress{Model: model, Phase: "warmup", Run: i + 1, MaxRuns: r.Config.Warmup, Concurrency: 1, PromptTokens: c.target})
 		q := r.request(model, st, c, -1-i, 0, 1, "warmup")
-		if run := r.measure(ctx, q, time.Now(), new(atomic.Int64)); run.Error != "" {
+		run := r.measure(ctx, q, time.Now(), new(atomic.Int64))
+		if run.Error != "" {
 			return errors.New(run.Error)
 		}
+		st.correct(c.target, run.PromptTokens)
 	}
 	return ctx.Err()
+}
+
+// wordsFor is the prompt length in words for a target in tokens.
+func (st *modelState) wordsFor(target int) int {
+	if w, ok := st.words[target]; ok {
+		return w
+	}
+	return st.scale.words(target)
+}
+
+// correct rescales the word count of a target from a prompt of that length
+// that the server counted as got tokens, keeping the fitted fixed part.
+func (st *modelState) correct(target, got int) {
+	w := st.wordsFor(target)
+	variable := float64(got) - st.scale.fixed
+	if got <= 0 || variable <= 0 || float64(target) <= st.scale.fixed {
+		return
+	}
+	st.words[target] = max(1, int(float64(w)*(float64(target)-st.scale.fixed)/variable+0.5))
 }
 
 // calibrate fits how many prompt tokens a word makes for this model's
@@ -265,7 +287,10 @@ func (r *Runner) calibrate(ctx context.Context, model string, st *modelState, c 
 		return nil
 	}
 	r.progress(Progress{Model: model, Phase: "calibrate"})
-	w1, w2 := 16, 64
+	// Long probes average over word lengths; the longer stays within an
+	// eighth of the context so the server cannot truncate it.
+	w2 := min(256, max(16, c.numCtx/8))
+	w1 := max(4, w2/8)
 	t1, err := r.probe(ctx, model, c.numCtx, w1, -100)
 	if err != nil {
 		return err
@@ -297,7 +322,7 @@ func (r *Runner) request(model string, st *modelState, c combo, run, index, k in
 	return request{
 		Request: Request{
 			Model:         model,
-			Prompt:        promptMaker{seed: r.Config.Seed}.make(run, index, st.scale.words(c.target)),
+			Prompt:        promptMaker{seed: r.Config.Seed}.make(run, index, st.wordsFor(c.target)),
 			MaxTokens:     c.maxTokens,
 			ContextTokens: c.numCtx,
 			Temperature:   r.Config.Temperature,

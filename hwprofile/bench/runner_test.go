@@ -232,3 +232,11 @@ func TestCompareHistory(t *testing.T) {
 		})
 	}
 }
+
+func TestPromptWordsAreEvenLength(t *testing.T) {
+	for _, w := range words {
+		if len(w) != 5 {
+			t.Errorf("prompt word %q has %d letters; want 5 so prompt lengths are predictable", w, len(w))
+		}
+	}
+}
