@@ -154,7 +154,11 @@ func (p *progressLine) update(pr bench.Progress) {
 		return
 	}
 	p.last = now
-	msg := fmt.Sprintf("%s  prompt %d  concurrency %d  %s", pr.Model, pr.PromptTokens, pr.Concurrency, pr.Phase)
+	msg := pr.Model
+	if pr.Concurrency > 0 {
+		msg += fmt.Sprintf("  prompt %d  concurrency %d", pr.PromptTokens, pr.Concurrency)
+	}
+	msg += "  " + pr.Phase
 	if pr.Run > 0 {
 		msg += fmt.Sprintf(" %d of %d", pr.Run, pr.MaxRuns)
 	}
