@@ -32,7 +32,7 @@ func newBenchmarkCmd(e *env) *cobra.Command {
 		Example: `  $ plan benchmark --model llama3.2:1b
   $ plan benchmark --model qwen2.5:7b,llama3.1:8b --prompt-tokens 128,1024,4096
   $ plan benchmark --model qwen2.5:7b --concurrency 1,2,4,8 --format json
-  $ plan benchmark --backend openai --host http://127.0.0.1:8080 --model any
+  $ plan benchmark --backend openai --host http://127.0.0.1:8080 --model qwen2.5-7b-instruct
   $ plan benchmark --model llama3.2:1b -o results.jsonl --max-runs 20`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -83,7 +83,7 @@ func addBenchmarkFlags(cmd *cobra.Command, o *benchmarkOptions) {
 	f.IntSliceVar(&c.PromptTokens, "prompt-tokens", c.PromptTokens, "prompt lengths in tokens to sweep (context depth)")
 	f.IntSliceVar(&c.MaxTokens, "max-tokens", c.MaxTokens, "output lengths in tokens to sweep (forced with num_predict / max_tokens)")
 	f.IntSliceVar(&c.ContextTokens, "ctx", c.ContextTokens, "context windows (num_ctx) to sweep; 0 sizes it to prompt + output, at least 2048")
-	f.IntSliceVar(&c.Concurrency, "concurrency", c.Concurrency, "numbers of requests in flight at once to sweep (closed loop)")
+	f.IntSliceVar(&c.Concurrency, "concurrency", c.Concurrency, "numbers of clients sending requests back to back to sweep (closed loop)")
 	f.IntVar(&c.Warmup, "warmup", c.Warmup, "warm-up runs, discarded")
 	f.IntVar(&c.MinRuns, "min-runs", c.MinRuns, "measured runs at least (3 or more)")
 	f.IntVar(&c.MaxRuns, "max-runs", c.MaxRuns, "measured runs at most")
@@ -111,6 +111,11 @@ func (o *benchmarkOptions) complete(e *env) error {
 		if o.host == "" {
 			o.host = "127.0.0.1:8080"
 		}
+		for _, c := range o.config.ContextTokens {
+			if c != 0 {
+				return usagef("--ctx sets Ollama's num_ctx; an OpenAI-compatible server keeps the context it was started with")
+			}
+		}
 	default:
 		return usagef("--backend %q: must be ollama or openai", o.backend)
 	}
@@ -137,9 +142,11 @@ Method
   Sampling uses a fixed --seed and --temperature (0 by default). Runs repeat until
   the 95% confidence interval of the median decode rate is within ±--target-ci
   percent (distribution-free, from order statistics; it needs at least 6 runs) or
-  --max-runs is reached. At concurrency k a run is k requests sent together; levels
-  stop early when aggregate throughput stops rising. The first run is then
-  repeated to check that the same prompt gives the same text.
+  --max-runs is reached. At concurrency k, k clients each send their next request
+  as soon as the last one finished (closed loop) and runs count requests per
+  client; levels stop early when aggregate throughput stops rising. The first
+  request of each client is then repeated to check that the same prompt gives the
+  same text.
 
 Metrics (per summary; medians over requests unless marked)
   decode tokens/s    output tokens / server decode time (Ollama eval_count /
@@ -152,11 +159,12 @@ Metrics (per summary; medians over requests unless marked)
   itl p50/p95/p99    client gaps between streamed chunks (median over requests of
                      each request's percentile).
   e2e p50/p95        client time from sending the request to the end of the stream.
-  aggregate tok/s    all output tokens of a run / wall time of the run (median of runs).
-  parallelism        summed generation time of a run's requests / time from the
-                     first first-token to the last end: about k when the server runs
-                     k requests together, 1 when it queues them.
-  load seconds       wall time of the request that loads the model.
+  aggregate tok/s    all output tokens of a level / its wall time.
+  parallelism        summed generation time (first token to end) of the requests /
+                     time during which at least one was generating: about k when
+                     the server runs k requests together, 1 when it queues them.
+  load seconds       wall time of the request that loads the model ("warm" when it
+                     was already in memory, so nothing was loaded).
   memory             loaded size, part in VRAM and part spilled to system memory
                      (Ollama /api/ps size and size_vram).
   identical          the repeated first run produced byte-identical text.

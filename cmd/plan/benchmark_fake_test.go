@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -128,5 +129,85 @@ func TestPullShowsProgress(t *testing.T) {
 	want := "pulling new:1b\npulling manifest\npulling abc123\nsuccess\npulled new:1b\n"
 	if errOut.String() != want {
 		t.Errorf("stderr = %q; want %q", errOut.String(), want)
+	}
+}
+
+// fakeOllama answers the metadata endpoints for one model "m" and hands
+// generation requests with a prompt to generate.
+func fakeOllama(t *testing.T, tags http.HandlerFunc, generate http.HandlerFunc) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/version":
+			fmt.Fprint(w, `{"version":"0.6.5"}`)
+		case "/api/tags":
+			tags(w, r)
+		case "/api/show":
+			fmt.Fprint(w, `{"details":{"family":"llama"},"model_info":{"general.architecture":"llama","general.parameter_count":1000}}`)
+		case "/api/ps":
+			fmt.Fprint(w, `{"models":[]}`)
+		case "/api/generate":
+			var req struct{ Prompt string }
+			_ = json.NewDecoder(r.Body).Decode(&req)
+			if req.Prompt == "" {
+				fmt.Fprint(w, `{"model":"m","done":true,"done_reason":"load"}`)
+				return
+			}
+			generate(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func listM(w http.ResponseWriter, _ *http.Request) {
+	fmt.Fprint(w, `{"models":[{"name":"m:latest","model":"m:latest","digest":"abc","size":1}]}`)
+}
+
+func TestBenchmarkOllamaStallTimesOut(t *testing.T) {
+	url := fakeOllama(t, listM, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(200)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	})
+	code, _, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", url, "--model", "m",
+		"--timeout", "300ms", "-o", filepath.Join(t.TempDir(), "r.jsonl"))
+	if code != 1 || !strings.Contains(stderr, "request timed out after 300ms (raise --timeout)") {
+		t.Errorf("exit %d, stderr %q; want 1 and the timeout named", code, stderr)
+	}
+}
+
+func TestBenchmarkInterruptedBeforeMeasuring(t *testing.T) {
+	url := fakeOllama(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, nil)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	time.AfterFunc(200*time.Millisecond, func() { cancel(errInterrupted) })
+	code, _, stderr := runPlan(t, ctx, nil, "benchmark", "--host", url, "--model", "m", "-o", filepath.Join(t.TempDir(), "r.jsonl"))
+	if code != 130 || stderr != "plan: interrupted\n" {
+		t.Errorf("exit %d, stderr %q; want 130 and plan: interrupted", code, stderr)
+	}
+}
+
+func TestBenchmarkOpenAIWithoutUsage(t *testing.T) {
+	url := fakeOpenAI(t, func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			MaxTokens int `json:"max_tokens"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		for i := 0; i < req.MaxTokens; i++ {
+			fmt.Fprintf(w, "data: {\"choices\":[{\"delta\":{\"content\":\"t%d \"}}]}\n\n", i)
+			w.(http.Flusher).Flush()
+			time.Sleep(time.Millisecond)
+		}
+		fmt.Fprint(w, "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"length\"}]}\n\ndata: [DONE]\n\n")
+	})
+	code, stdout, stderr := runPlan(t, context.Background(), nil, "benchmark", "--backend", "openai", "--host", url, "--model", "m",
+		"--max-tokens", "16", "--max-runs", "3", "--format", "json", "-o", filepath.Join(t.TempDir(), "r.jsonl"))
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	r := decodeBenchmark(t, stdout).Results[0]
+	if r.OutputTokensMean != 16 || r.ShortRequests != 0 || r.DecodeTokensPerSecond <= 0 || r.AggregateTokensPerSecond <= 0 {
+		t.Errorf("summary = %+v; want 16 output tokens counted from chunks and client rates", r)
 	}
 }

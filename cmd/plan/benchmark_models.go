@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/plan-cli/plan/hwprofile/backend"
 	"github.com/plan-cli/plan/hwprofile/bench"
@@ -22,7 +23,9 @@ func resolveModels(ctx context.Context, e *env, b bench.Backend, o *benchmarkOpt
 		}
 		return o.models, nil
 	}
-	installed, err := d.ListModels(ctx)
+	lctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	installed, err := d.ListModels(lctx)
 	if err != nil {
 		return nil, err
 	}
@@ -49,6 +52,11 @@ func hostOf(b bench.Backend) string {
 
 func pullMissing(ctx context.Context, e *env, b bench.Backend, o *benchmarkOptions, model string, installed []bench.ModelInfo) error {
 	p, ok := b.(bench.Puller)
+	if o.backend == "openai" {
+		// llama.cpp's server answers to any name; others say no themselves.
+		fmt.Fprintf(e.stderr, "plan: warning: %s does not list %q (it lists %s); trying it anyway\n", hostOf(b), model, strings.Join(modelNames(installed), ", "))
+		return nil
+	}
 	if !o.pull || !ok {
 		return &backend.ModelNotFoundError{Model: model, URL: hostOf(b), Installed: modelNames(installed)}
 	}

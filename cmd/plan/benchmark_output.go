@@ -36,7 +36,7 @@ func nonNil(s []bench.Summary) []bench.Summary {
 }
 
 var benchmarkHeader = []string{"model", "prompt", "output", "ctx", "conc", "runs", "decode tok/s", "±95%", "prefill tok/s",
-	"ttft p50", "ttft p95", "itl p50", "itl p99", "e2e p50", "aggr tok/s", "memory", "identical"}
+	"ttft p50", "ttft p95", "itl p50", "itl p99", "e2e p50", "aggr tok/s", "load", "memory", "identical"}
 
 func writeBenchmarkTable(w io.Writer, sums []bench.Summary) error {
 	rows := make([][]string, 0, len(sums))
@@ -46,7 +46,7 @@ func writeBenchmarkTable(w io.Writer, sums []bench.Summary) error {
 			strconv.Itoa(s.Concurrency), strconv.Itoa(s.Runs), rate(s.DecodeTokensPerSecond), ciText(s),
 			rate(s.PrefillTokensPerSecond), seconds(s.TTFTSecondsP50), seconds(s.TTFTSecondsP95),
 			seconds(s.ITLSecondsP50), seconds(s.ITLSecondsP99), seconds(s.E2ESecondsP50),
-			rate(s.AggregateTokensPerSecond), memoryText(s.Memory), yesNo(s.OutputTokensIdentical),
+			rate(s.AggregateTokensPerSecond), loadText(s), memoryText(s.Memory), yesNo(s.OutputTokensIdentical),
 		})
 	}
 	return writeTable(w, benchmarkHeader, rows)
@@ -83,7 +83,7 @@ func writeBenchmarkCSV(w io.Writer, sums []bench.Summary) error {
 		"concurrency", "runs", "requests", "failed_requests", "decode_tokens_per_second", "decode_tokens_per_second_ci95_low",
 		"decode_tokens_per_second_ci95_high", "converged", "prefill_tokens_per_second", "rate_source", "ttft_seconds_p50", "ttft_seconds_p95",
 		"itl_seconds_p50", "itl_seconds_p95", "itl_seconds_p99", "e2e_seconds_p50", "e2e_seconds_p95",
-		"aggregate_tokens_per_second", "parallelism", "output_tokens_mean", "load_seconds", "memory_size_bytes",
+		"aggregate_tokens_per_second", "parallelism", "output_tokens_mean", "load_seconds", "already_loaded", "memory_size_bytes",
 		"memory_vram_bytes", "output_tokens_identical"}
 	if err := cw.Write(head); err != nil {
 		return err
@@ -99,7 +99,7 @@ func writeBenchmarkCSV(w io.Writer, sums []bench.Summary) error {
 			num(s.DecodeTokensPerSecond), num(s.DecodeCI95Low), num(s.DecodeCI95High), strconv.FormatBool(s.Converged),
 			num(s.PrefillTokensPerSecond), s.RateSource, num(s.TTFTSecondsP50), num(s.TTFTSecondsP95),
 			num(s.ITLSecondsP50), num(s.ITLSecondsP95), num(s.ITLSecondsP99), num(s.E2ESecondsP50), num(s.E2ESecondsP95),
-			num(s.AggregateTokensPerSecond), num(s.Parallelism), num(s.OutputTokensMean), num(s.LoadSeconds),
+			num(s.AggregateTokensPerSecond), num(s.Parallelism), num(s.OutputTokensMean), num(s.LoadSeconds), strconv.FormatBool(s.AlreadyLoaded),
 			strconv.FormatInt(size, 10), strconv.FormatInt(vram, 10), strconv.FormatBool(s.OutputTokensIdentical)})
 	}
 	cw.Flush()
@@ -131,6 +131,14 @@ func ciText(s bench.Summary) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.1f%%", s.DecodeCIRelative*100)
+}
+
+// loadText is the model's load time, or "warm" when it was already loaded.
+func loadText(s bench.Summary) string {
+	if s.AlreadyLoaded {
+		return "warm"
+	}
+	return seconds(s.LoadSeconds)
 }
 
 func memoryText(m *bench.Memory) string {

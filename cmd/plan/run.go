@@ -50,6 +50,9 @@ func run(ctx context.Context, args []string, e *env) int {
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
 	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil && errors.Is(context.Cause(ctx), errInterrupted) {
+		err = errInterrupted // whatever was under way when Ctrl-C came
+	}
 	return exitCode(cmd, err, e.stderr)
 }
 

@@ -138,9 +138,9 @@ func TestOpenAIGenerate(t *testing.T) {
 
 func TestOpenAIModelNotFoundListsInstalled(t *testing.T) {
 	b := sseServer(t, 404, `{"error":{"message":"The model 'x' does not exist"}}`)
-	_, err := b.DescribeModel(context.Background(), "x")
+	_, err := b.Generate(context.Background(), bench.Request{Model: "x"}, func(bench.Chunk) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "installed: a-model, b-model") {
-		t.Fatalf("DescribeModel error = %v; want the installed models listed", err)
+		t.Fatalf("Generate error = %v; want the installed models listed", err)
 	}
 }
 

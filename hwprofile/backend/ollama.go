@@ -68,6 +68,10 @@ func (o *Ollama) Generate(ctx context.Context, req bench.Request, onChunk func(b
 	if err != nil {
 		return usage, o.wrap(req.Model, err)
 	}
+	if !usage.Done && ctx.Err() != nil {
+		// The API client ends a cancelled stream without an error.
+		return usage, ctx.Err()
+	}
 	return usage, nil
 }
 
@@ -111,7 +115,7 @@ func (o *Ollama) wrap(model string, err error) error {
 			msg = se.Status
 		}
 	}
-	if strings.Contains(msg, "not found") && model != "" {
+	if model != "" && strings.Contains(msg, "model") && strings.Contains(msg, "not found") {
 		return &ModelNotFoundError{Model: model, URL: o.Host()}
 	}
 	return &ServerError{URL: o.Host(), Message: msg}

@@ -243,9 +243,12 @@ func applyChunk(c *chatChunk, usage *bench.Usage) {
 		usage.PromptTokens = c.Usage.PromptTokens
 		usage.OutputTokens = c.Usage.CompletionTokens
 	}
-	if t := c.Timings; t != nil {
+	if t := c.Timings; t != nil && t.PromptMS >= 0 && t.PredictedMS >= 0 {
 		usage.PromptDuration = time.Duration(t.PromptMS * float64(time.Millisecond))
 		usage.DecodeDuration = time.Duration(t.PredictedMS * float64(time.Millisecond))
+		if usage.PromptTokens == 0 && usage.OutputTokens == 0 {
+			usage.PromptTokens, usage.OutputTokens = t.PromptN, t.PredictedN
+		}
 	}
 }
 
@@ -257,7 +260,9 @@ func (o *OpenAI) statusError(resp *http.Response, model string) error {
 		msg = resp.Status
 	}
 	if resp.StatusCode == http.StatusNotFound && model != "" && strings.Contains(strings.ToLower(msg), "model") {
-		installed, _ := o.modelNames(context.Background())
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		installed, _ := o.modelNames(ctx)
 		return &ModelNotFoundError{Model: model, URL: o.Host(), Installed: installed}
 	}
 	return &ServerError{URL: o.Host(), Message: fmt.Sprintf("%s (HTTP %d)", msg, resp.StatusCode)}
@@ -341,5 +346,6 @@ func (o *OpenAI) DescribeModel(ctx context.Context, model string) (bench.ModelIn
 	if m, ok := bench.FindModel(models, model); ok {
 		return m, nil
 	}
-	return bench.ModelInfo{}, &ModelNotFoundError{Model: model, URL: o.Host(), Installed: names(models)}
+	// Not listed: some servers (llama.cpp) serve any name; the request will tell.
+	return bench.ModelInfo{Name: model}, nil
 }

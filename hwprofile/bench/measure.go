@@ -90,8 +90,11 @@ func fillRates(run *Run, u Usage, times []time.Time, maxTokens int) {
 	run.DoneReason = u.DoneReason
 	run.PromptTokens = u.PromptTokens
 	run.OutputTokens = u.OutputTokens
-	if run.OutputTokens == 0 && !u.Done {
+	if run.OutputTokens == 0 {
+		// The server sent no usage: count streamed chunks (one token each on
+		// the servers plan knows; an estimate elsewhere).
 		run.OutputTokens = len(times)
+		run.OutputCounted = "chunks"
 	}
 	run.ShortfallTokens = max(maxTokens-run.OutputTokens, 0)
 	run.LoadSeconds = u.LoadDuration.Seconds()

@@ -23,13 +23,14 @@ short sharp proud brave round white black brown month level value model image pa
 // text, so outputs can be compared across runs and invocations.
 type promptMaker struct {
 	seed int
+	key  uint64 // distinguishes sweep points and concurrency levels
 }
 
 const promptInstruction = "Continue this text as a long story:\n\n"
 
 // make returns the prompt for a run and request index with n words.
 func (p promptMaker) make(run, request, n int) string {
-	rng := rand.New(rand.NewPCG(uint64(p.seed), uint64(run)<<20|uint64(request)))
+	rng := rand.New(rand.NewPCG(uint64(p.seed)^p.key, uint64(run)<<20^uint64(request)))
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %d-%d. %s", words[rng.IntN(len(words))], run, request, promptInstruction)
 	for i := 0; i < n; i++ {

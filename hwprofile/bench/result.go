@@ -47,6 +47,7 @@ type Run struct {
 
 	PromptTokens           int     `json:"prompt_tokens"`
 	OutputTokens           int     `json:"output_tokens"`
+	OutputCounted          string  `json:"output_tokens_counted_from,omitempty"` // "chunks" when the server sent no usage
 	ShortfallTokens        int     `json:"shortfall_tokens"`
 	Complete               bool    `json:"complete"`
 	DoneReason             string  `json:"done_reason,omitempty"`
@@ -100,6 +101,7 @@ type Summary struct {
 	E2ESecondsP95            float64  `json:"e2e_seconds_p95"`
 	OutputTokensMean         float64  `json:"output_tokens_mean"`
 	LoadSeconds              float64  `json:"load_seconds"`
+	AlreadyLoaded            bool     `json:"already_loaded"`
 	Memory                   *Memory  `json:"memory,omitempty"`
 	Parallelism              float64  `json:"parallelism,omitempty"`
 	Serialized               bool     `json:"serialized,omitempty"`

@@ -55,6 +55,15 @@ func (c Config) Validate() error {
 	case c.TargetCI <= 0:
 		return errors.New("--target-ci must be above 0")
 	}
+	for _, ctx := range c.ContextTokens {
+		for _, p := range c.PromptTokens {
+			for _, m := range c.MaxTokens {
+				if ctx > 0 && ctx < p+m {
+					return fmt.Errorf("--ctx %d cannot hold --prompt-tokens %d plus --max-tokens %d", ctx, p, m)
+				}
+			}
+		}
+	}
 	for _, list := range []struct {
 		name string
 		xs   []int
@@ -87,10 +96,12 @@ type Progress struct {
 type Runner struct {
 	Backend  Backend
 	Config   Config
-	Env      Environment // PlanVersion and Hardware; the rest is filled per model
-	Record   func(v any) error
+	Env      Environment       // PlanVersion and Hardware; the rest is filled per model
+	Record   func(v any) error // called with each Run and Summary as it finishes, one at a time
 	Progress func(Progress)
 	History  []Run // earlier runs, to tell the user when outputs changed
+
+	recordMu sync.Mutex // Record is called from one goroutine at a time
 }
 
 // RunError is a failure during a benchmark; finished runs have been recorded.
@@ -128,11 +139,14 @@ type combo struct {
 
 // modelState is what is known about the model being measured.
 type modelState struct {
-	env       Environment
-	scale     promptScale
-	words     map[int]int // prompt words per target, corrected by the warm-up run
-	loadedCtx int
-	loadSecs  float64
+	env   Environment
+	scale promptScale
+	// alreadyLoaded is true when the model was in memory before the load, so
+	// the load time measures no load.
+	alreadyLoaded bool
+	words         map[int]int // prompt words per target, corrected by the warm-up run
+	loadedCtx     int
+	loadSecs      float64
 }
 
 func (r *Runner) runModel(ctx context.Context, model string) ([]Summary, error) {
@@ -152,15 +166,40 @@ func (r *Runner) runModel(ctx context.Context, model string) ([]Summary, error) 
 }
 
 func (r *Runner) combos() []combo {
+	_, setsContext := r.Backend.(Loader)
 	var out []combo
 	for _, ctxTok := range r.Config.ContextTokens {
 		for _, p := range r.Config.PromptTokens {
 			for _, m := range r.Config.MaxTokens {
-				out = append(out, combo{target: p, maxTokens: m, ctxTokens: ctxTok, numCtx: contextFor(ctxTok, p, m)})
+				c := combo{target: p, maxTokens: m, ctxTokens: ctxTok}
+				if setsContext {
+					c.numCtx = contextFor(ctxTok, p, m) // else the server's own setting applies: 0
+				}
+				out = append(out, c)
 			}
 		}
 	}
 	return out
+}
+
+// metaTimeout bounds requests for information (model lists, versions, memory),
+// so a server that accepts connections but never answers cannot hang plan.
+const metaTimeout = 30 * time.Second
+
+func metaContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, metaTimeout)
+}
+
+// isLoaded tells whether the server already holds the model in memory.
+func (r *Runner) isLoaded(ctx context.Context, model string) bool {
+	m, ok := r.Backend.(MemoryReporter)
+	if !ok {
+		return false
+	}
+	ctx, cancel := metaContext(ctx)
+	defer cancel()
+	_, loaded, err := m.LoadedMemory(ctx, model)
+	return err == nil && loaded
 }
 
 // contextFor is the context window to load: the one asked for, or the
@@ -175,6 +214,8 @@ func contextFor(asked, prompt, output int) int {
 
 // prepare describes the model and records the environment.
 func (r *Runner) prepare(ctx context.Context, model string) (*modelState, error) {
+	ctx, cancel := metaContext(ctx)
+	defer cancel()
 	env := r.Env
 	env.Model = model
 	if id, ok := r.Backend.(Identity); ok {
@@ -230,11 +271,14 @@ func (r *Runner) load(ctx context.Context, model string, st *modelState, numCtx 
 		return nil
 	}
 	r.progress(Progress{Model: model, Phase: "load"})
+	ctx, cancel := r.requestContext(ctx)
+	defer cancel()
 	if r.Config.Cold {
 		if err := l.Unload(ctx, model); err != nil {
 			return err
 		}
 	}
+	st.alreadyLoaded = r.isLoaded(ctx, model)
 	d, err := l.Load(ctx, model, numCtx)
 	if err != nil {
 		return err
@@ -317,12 +361,21 @@ func (r *Runner) probe(ctx context.Context, model string, numCtx, nWords, id int
 	return u.PromptTokens, nil
 }
 
+// promptKey gives each sweep point and concurrency level prompts of its own,
+// so no level re-sends another's prompts; warm-up prompts share key 0.
+func promptKey(c combo, k int, phase string) uint64 {
+	if phase == "warmup" {
+		return 0
+	}
+	return uint64(k)<<48 ^ uint64(c.target)<<32 ^ uint64(c.maxTokens)<<16 ^ uint64(c.numCtx)
+}
+
 // request builds request index of run number run.
 func (r *Runner) request(model string, st *modelState, c combo, run, index, k int, phase string) request {
 	return request{
 		Request: Request{
 			Model:         model,
-			Prompt:        promptMaker{seed: r.Config.Seed}.make(run, index, st.wordsFor(c.target)),
+			Prompt:        promptMaker{seed: r.Config.Seed, key: promptKey(c, k, phase)}.make(run, index, st.wordsFor(c.target)),
 			MaxTokens:     c.maxTokens,
 			ContextTokens: c.numCtx,
 			Temperature:   r.Config.Temperature,
@@ -332,98 +385,14 @@ func (r *Runner) request(model string, st *modelState, c combo, run, index, k in
 	}
 }
 
-// runLevel measures one concurrency level until the median decode rate is
-// known within the target or MaxRuns is reached, then repeats the first run
-// as a check that outputs are reproducible.
-func (r *Runner) runLevel(ctx context.Context, model string, st *modelState, c combo, k int) (*Summary, error) {
-	var runs []Run
-	for i := 1; i <= r.Config.MaxRuns; i++ {
-		r.progress(Progress{Model: model, Phase: "measure", Run: i, MaxRuns: r.Config.MaxRuns, Concurrency: k, PromptTokens: c.target})
-		batch, err := r.batch(ctx, model, st, c, i, k, "measure")
-		runs = append(runs, batch...)
-		if err != nil {
-			return r.finish(ctx, model, st, c, k, runs, nil), r.failure(model, fmt.Sprintf("run %d of up to %d at concurrency %d", i, r.Config.MaxRuns, k), err)
-		}
-		if i >= r.Config.MinRuns && converged(runs, r.Config.TargetCI) {
-			break
-		}
-	}
-	r.progress(Progress{Model: model, Phase: "check", Concurrency: k, PromptTokens: c.target})
-	checks, err := r.batch(ctx, model, st, c, 1, k, "check")
-	s := r.finish(ctx, model, st, c, k, runs, checks)
-	if err != nil {
-		return s, r.failure(model, fmt.Sprintf("reproducibility check at concurrency %d", k), err)
-	}
-	return s, nil
-}
-
-func (r *Runner) failure(model, what string, err error) error {
-	if errors.Is(err, context.Canceled) {
-		return err
-	}
-	return &RunError{Model: model, What: what, Err: err}
-}
-
-// batch sends k requests at once and records each as it finishes. It fails
-// when a request fails or the server stops answering.
-func (r *Runner) batch(ctx context.Context, model string, st *modelState, c combo, run, k int, phase string) ([]Run, error) {
-	runs := make([]Run, k)
-	var wg sync.WaitGroup
-	var live atomic.Int64
-	t0 := time.Now()
-	for i := range k {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			runs[i] = r.measure(ctx, r.request(model, st, c, run, i, k, phase), t0, &live)
-		}()
-	}
-	wg.Wait()
-	if ctx.Err() != nil {
-		return nil, context.Cause(ctx)
-	}
-	return runs, r.recordBatch(ctx, st, runs, c.numCtx)
-}
-
-// recordBatch writes the runs of a batch and returns the first failure.
-func (r *Runner) recordBatch(ctx context.Context, st *modelState, runs []Run, numCtx int) error {
-	var failed error
-	for i := range runs {
-		runs[i].Environment = st.env
-		runs[i].Environment.ContextTokens = numCtx
-		runs[i].Environment.Concurrency = runs[i].Concurrency
-		runs[i].Environment.Time = time.Now().UTC()
-		if err := r.record(runs[i]); err != nil {
-			return err
-		}
-		if runs[i].Error != "" && failed == nil {
-			failed = errors.New(runs[i].Error)
-		}
-	}
-	if failed != nil {
-		return failed
-	}
-	if incomplete(runs) {
-		return r.checkAlive(ctx)
-	}
-	return nil
-}
-
-func incomplete(runs []Run) bool {
-	for _, run := range runs {
-		if !run.Complete {
-			return true
-		}
-	}
-	return false
-}
-
 // checkAlive tells a generation the server cut short from a server that died.
 func (r *Runner) checkAlive(ctx context.Context) error {
 	d, ok := r.Backend.(Describer)
 	if !ok {
 		return nil
 	}
+	ctx, cancel := metaContext(ctx)
+	defer cancel()
 	if _, err := d.ListModels(ctx); err != nil {
 		return fmt.Errorf("the server stopped answering: %w", err)
 	}
@@ -434,6 +403,8 @@ func (r *Runner) record(v any) error {
 	if r.Record == nil {
 		return nil
 	}
+	r.recordMu.Lock()
+	defer r.recordMu.Unlock()
 	return r.Record(v)
 }
 

@@ -240,3 +240,50 @@ func TestPromptWordsAreEvenLength(t *testing.T) {
 		}
 	}
 }
+
+// promptRecorder is a fakeBackend that remembers every prompt it was sent.
+type promptRecorder struct {
+	fakeBackend
+	prompts []string
+}
+
+func (p *promptRecorder) Generate(ctx context.Context, req Request, onChunk func(Chunk) error) (Usage, error) {
+	p.mu.Lock()
+	p.prompts = append(p.prompts, req.Prompt)
+	p.mu.Unlock()
+	return p.fakeBackend.Generate(ctx, req, onChunk)
+}
+
+func TestPromptsDifferAcrossLevels(t *testing.T) {
+	cfg := testConfig()
+	cfg.Concurrency = []int{1, 2}
+	cfg.MaxRuns = 3
+	b := &promptRecorder{fakeBackend: fakeBackend{Rate: 100}}
+	var measured []Run
+	r := &Runner{Backend: b, Config: cfg, Record: func(v any) error {
+		if run, ok := v.(Run); ok && run.Phase == "measure" {
+			measured = append(measured, run)
+		}
+		return nil
+	}}
+	if _, err := r.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, run := range measured {
+		if seen[run.PromptSHA256] {
+			t.Fatalf("prompt of run %d request %d at concurrency %d was sent before", run.Run, run.Request, run.Concurrency)
+		}
+		seen[run.PromptSHA256] = true
+	}
+}
+
+func TestRunnerFailsWhenEveryRequestIsCutShort(t *testing.T) {
+	cfg := testConfig()
+	cfg.MaxRuns = 3
+	r := &Runner{Backend: &fakeBackend{Rate: 100, CutShort: 1}, Config: cfg}
+	_, err := r.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "all were cut short") {
+		t.Fatalf("Run error = %v; want all requests cut short reported", err)
+	}
+}

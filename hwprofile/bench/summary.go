@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -16,9 +17,10 @@ func (r *Runner) finish(ctx context.Context, model string, st *modelState, c com
 	s.Environment = st.env
 	s.Environment.ContextTokens, s.Environment.Concurrency, s.Environment.Time = c.numCtx, k, time.Now().UTC()
 	s.Model, s.Concurrency, s.PromptTokensTarget = model, k, c.target
-	s.MaxTokens, s.ContextTokens, s.LoadSeconds = c.maxTokens, c.numCtx, st.loadSecs
+	s.MaxTokens, s.ContextTokens, s.LoadSeconds, s.AlreadyLoaded = c.maxTokens, c.numCtx, st.loadSecs, st.alreadyLoaded
 	s.Memory = r.memory(ctx, model)
 	s.Converged = converged(runs, r.Config.TargetCI)
+	s.Serialized = k > 1 && s.Parallelism > 0 && s.Parallelism < 1.2
 	s.History = compareHistory(r.History, runs, st.env)
 	s.Warnings = append(s.Warnings, warnings(s, r.Config)...)
 	if err := r.record(s); err != nil {
@@ -32,6 +34,8 @@ func (r *Runner) memory(ctx context.Context, model string) *Memory {
 	if !ok || ctx.Err() != nil {
 		return nil
 	}
+	ctx, cancel := metaContext(ctx)
+	defer cancel()
 	mem, loaded, err := m.LoadedMemory(ctx, model)
 	if err != nil || !loaded {
 		return nil
@@ -43,10 +47,8 @@ func (r *Runner) memory(ctx context.Context, model string) *Memory {
 func summarize(runs, checks []Run) Summary {
 	s := Summary{Kind: "summary"}
 	var decode, prefill, ttft, e2e, itl50, itl95, itl99, prompt, out []float64
-	runIDs := map[int]bool{}
 	for _, run := range runs {
 		s.Requests++
-		runIDs[run.Run] = true
 		if run.Error != "" || !run.Complete {
 			s.FailedRequests++
 			continue
@@ -55,13 +57,14 @@ func summarize(runs, checks []Run) Summary {
 			s.ShortRequests++
 		}
 		s.RateSource = run.RateSource
-		decode = append(decode, run.DecodeTokensPerSecond)
-		prefill = append(prefill, run.PrefillTokensPerSecond)
+		decode = appendPositive(decode, run.DecodeTokensPerSecond)
+		prefill = appendPositive(prefill, run.PrefillTokensPerSecond)
 		ttft, e2e = append(ttft, run.TTFTSeconds), append(e2e, run.E2ESeconds)
 		itl50, itl95, itl99 = append(itl50, run.ITLSecondsP50), append(itl95, run.ITLSecondsP95), append(itl99, run.ITLSecondsP99)
 		prompt, out = append(prompt, float64(run.PromptTokens)), append(out, float64(run.OutputTokens))
 	}
-	s.Runs = len(runIDs)
+	// Runs counts rounds: requests per client.
+	s.Runs = s.Requests / max(1, runs[0].Concurrency)
 	s.DecodeTokensPerSecond = Median(decode)
 	if lo, hi, ok := MedianCI(decode, 0.95); ok {
 		s.DecodeCI95Low, s.DecodeCI95High = lo, hi
@@ -78,41 +81,65 @@ func summarize(runs, checks []Run) Summary {
 	return s
 }
 
-// aggregate returns the median over runs of output tokens per second of wall
-// time (all requests of a run together) and of the parallelism actually seen:
-// the summed generation time of the requests divided by the time from the
-// first first-token to the last end (1 means they ran one after another).
-func aggregate(runs []Run) (tokensPerSecond, parallelism float64) {
-	byRun := map[int][]Run{}
-	for _, run := range runs {
-		byRun[run.Run] = append(byRun[run.Run], run)
+// appendPositive appends x unless it is zero, which means "not measured".
+func appendPositive(xs []float64, x float64) []float64 {
+	if x > 0 {
+		return append(xs, x)
 	}
-	var tps, par []float64
-	for _, batch := range byRun {
-		if incomplete(batch) {
-			continue
-		}
-		t, p := batchRates(batch)
-		tps, par = append(tps, t), append(par, p)
-	}
-	return Median(tps), Median(par)
+	return xs
 }
 
-func batchRates(batch []Run) (tokensPerSecond, parallelism float64) {
-	first, start, end := batch[0].firstToken, batch[0].start, batch[0].end
+// aggregate returns output tokens per second of wall time over the whole
+// level (all requests from the first start to the last end), and the
+// parallelism actually seen: the summed generation time of the requests
+// (first token to end) divided by the time during which at least one was
+// generating (about k when k requests ran together, 1 when the server ran
+// them one by one).
+func aggregate(runs []Run) (tokensPerSecond, parallelism float64) {
+	var done []Run
+	for _, run := range runs {
+		if run.Complete && run.Error == "" {
+			done = append(done, run)
+		}
+	}
+	if len(done) == 0 {
+		return 0, 0
+	}
+	start, end := done[0].start, done[0].end
 	tokens, busy := 0, 0.0
-	for _, run := range batch {
-		first, start, end = min(first, run.firstToken), min(start, run.start), max(end, run.end)
+	for _, run := range done {
+		start, end = min(start, run.start), max(end, run.end)
 		tokens += run.OutputTokens
 		busy += (run.end - run.firstToken).Seconds()
 	}
 	if wall := (end - start).Seconds(); wall > 0 {
 		tokensPerSecond = float64(tokens) / wall
 	}
-	if span := (end - first).Seconds(); span > 0 {
+	if span := generatingTime(done).Seconds(); span > 0 {
 		parallelism = busy / span
 	}
 	return tokensPerSecond, parallelism
+}
+
+// generatingTime is the length of the union of the requests' generation
+// intervals [first token, end].
+func generatingTime(runs []Run) time.Duration {
+	iv := make([][2]time.Duration, len(runs))
+	for i, run := range runs {
+		iv[i] = [2]time.Duration{run.firstToken, run.end}
+	}
+	sort.Slice(iv, func(i, j int) bool { return iv[i][0] < iv[j][0] })
+	var total time.Duration
+	cur := iv[0]
+	for _, x := range iv[1:] {
+		if x[0] > cur[1] {
+			total += cur[1] - cur[0]
+			cur = x
+			continue
+		}
+		cur[1] = max(cur[1], x[1])
+	}
+	return total + cur[1] - cur[0]
 }
 
 // identical tells whether the check repeats gave the same text as the first run.
@@ -122,12 +149,12 @@ func identical(runs, checks []Run) bool {
 	}
 	first := map[int]string{}
 	for _, run := range runs {
-		if run.Run == 1 {
+		if run.Run == 1 && run.Complete && run.Error == "" {
 			first[run.Request] = run.OutputSHA256
 		}
 	}
 	for _, c := range checks {
-		if h, ok := first[c.Request]; !ok || h != c.OutputSHA256 || c.Error != "" {
+		if h, ok := first[c.Request]; !ok || h != c.OutputSHA256 || c.Error != "" || !c.Complete {
 			return false
 		}
 	}
@@ -136,7 +163,7 @@ func identical(runs, checks []Run) bool {
 
 func warnings(s Summary, cfg Config) []string {
 	var w []string
-	if s.Concurrency > 1 && s.Parallelism > 0 && s.Parallelism < 1.2 {
+	if s.Serialized {
 		w = append(w, fmt.Sprintf("the server ran the %d requests one after another (parallelism %.2f): raise its parallel slots, e.g. OLLAMA_NUM_PARALLEL", s.Concurrency, s.Parallelism))
 	}
 	if s.FailedRequests > 0 {
