@@ -1,7 +1,3 @@
-// Package usage reads cloud usage exports (OpenAI, Anthropic, OpenRouter,
-// LiteLLM and a documented generic CSV), detects their format from the header,
-// and turns every row into one normalised Record, streaming, so memory stays
-// flat whatever the file size.
 package usage
 
 import "time"
@@ -31,11 +27,14 @@ type Record struct {
 
 	Provider string `json:"provider"` // who served it: "openai", "anthropic", "google", ... ("" when unknown)
 	Model    string `json:"model"`    // as exported
+	// Upstream is the host that served the request when the export names one
+	// apart from Provider (OpenRouter's provider_name, e.g. "Together").
+	Upstream string `json:"upstream,omitempty"`
 
-	Project   string `json:"project,omitempty"`   // project, workspace or team
-	APIKey    string `json:"api_key,omitempty"`   // key id or name
-	User      string `json:"user,omitempty"`      // user id or name
-	LineItem  string `json:"line_item,omitempty"` // cost exports: what the amount is for
+	Project  string `json:"project,omitempty"`   // project, workspace or team
+	APIKey   string `json:"api_key,omitempty"`   // key id or name
+	User     string `json:"user,omitempty"`      // user id or name
+	LineItem string `json:"line_item,omitempty"` // cost exports: what the amount is for
 
 	Requests      int64 `json:"requests"`
 	RequestsKnown bool  `json:"requests_known"` // false when the export does not count requests

@@ -1,0 +1,153 @@
+package usage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// Options control Read.
+type Options struct {
+	// Format names the format of every input (see Formats); empty detects
+	// each file's format from its header row or JSON shape.
+	Format string
+	// Strict makes the first bad row an error that stops the read; without
+	// it bad rows are skipped, counted and passed to Warn.
+	Strict bool
+	// Stdin is read for the input "-".
+	Stdin io.Reader
+	// Warn, when set, is called for each bad row skipped.
+	Warn func(Warning)
+}
+
+// Warning is a bad row that was skipped.
+type Warning struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"` // 1-based; 0 when the problem is the whole file
+	Reason string `json:"reason"`
+}
+
+// String is "file:line: reason".
+func (w Warning) String() string {
+	if w.Line <= 0 {
+		return w.File + ": " + w.Reason
+	}
+	return w.File + ":" + strconv.Itoa(w.Line) + ": " + w.Reason
+}
+
+// Stats counts what Read went through.
+type Stats struct {
+	Files   int `json:"files"`   // files opened
+	Rows    int `json:"rows"`    // data rows (CSV) or results (JSON) read
+	Records int `json:"records"` // records passed to fn
+	Skipped int `json:"skipped"` // bad rows skipped (each one a Warning)
+	// Ignored counts rows that carry no usage and are skipped silently:
+	// empty time buckets, answers from LiteLLM's own response cache, and
+	// OpenAI API results of other kinds than completions and costs.
+	Ignored int `json:"ignored"`
+	// ByFormat counts the files read in each format.
+	ByFormat map[string]int `json:"by_format"`
+}
+
+// Read reads every input in turn and calls fn with each record. An input is a
+// file, a directory (every file under it, recursively, in lexical order,
+// skipping names that begin with a dot) or "-" for opts.Stdin; any file may be
+// gzip-compressed.
+//
+// fn receives a pointer to a Record that Read reuses for the next row: copy
+// the struct (rec := *r) to keep it. Its strings are never overwritten and
+// may be kept as they are. An error from fn stops the read and is returned,
+// wrapped with the file and line.
+//
+// Read fails on what stops it from reading a file: a missing file, an
+// unknown header, a truncated gzip stream, broken JSON. A bad row is a
+// Warning and is skipped, or with opts.Strict an error.
+func Read(ctx context.Context, inputs []string, opts Options, fn func(*Record) error) (Stats, error) {
+	rd := &reader{ctx: ctx, opts: opts, fn: fn, in: newInterner()}
+	rd.stats.ByFormat = map[string]int{}
+	if err := checkFormat(opts.Format); err != nil {
+		return rd.stats, err
+	}
+	files, err := expandInputs(inputs, opts.Stdin != nil)
+	if err != nil {
+		return rd.stats, err
+	}
+	for _, f := range files {
+		if err := rd.readInput(f); err != nil {
+			return rd.stats, err
+		}
+	}
+	return rd.stats, nil
+}
+
+// reader holds the state of one Read call.
+type reader struct {
+	ctx   context.Context
+	opts  Options
+	fn    func(*Record) error
+	in    *interner
+	rec   Record
+	stats Stats
+}
+
+// readInput opens one input, unwraps gzip, and reads it as CSV or JSON.
+func (rd *reader) readInput(f input) error {
+	if err := rd.ctx.Err(); err != nil {
+		return err
+	}
+	rc, err := f.open(rd.opts.Stdin)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	rd.stats.Files++
+	s, err := openStream(rc)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.name, err)
+	}
+	if s.empty {
+		return nil
+	}
+	if s.json {
+		return rd.readJSON(f.name, s.r)
+	}
+	return rd.readCSV(f.name, s.r)
+}
+
+// bad handles a bad row: a warning, or with Strict the error that stops the read.
+func (rd *reader) bad(file string, line int, reason string) error {
+	rd.stats.Skipped++
+	w := Warning{File: file, Line: line, Reason: reason}
+	if rd.opts.Strict {
+		return errors.New(w.String())
+	}
+	if rd.opts.Warn != nil {
+		rd.opts.Warn(w)
+	}
+	return nil
+}
+
+// emit passes the current record to fn.
+func (rd *reader) emit() error {
+	rd.stats.Records++
+	if err := rd.fn(&rd.rec); err != nil {
+		return fmt.Errorf("%s:%d: %w", rd.rec.File, rd.rec.Line, err)
+	}
+	return nil
+}
+
+// checkCancel looks at the context every few thousand rows.
+func (rd *reader) checkCancel() error {
+	if rd.stats.Rows&4095 == 0 {
+		return rd.ctx.Err()
+	}
+	return nil
+}
+
+// startRecord clears the reused record for the next row.
+func (rd *reader) startRecord(format, file string, line int) *Record {
+	rd.rec = Record{Format: format, File: file, Line: line}
+	return &rd.rec
+}
