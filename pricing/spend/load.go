@@ -36,9 +36,9 @@ func (l *loadShape) add(r *usage.Record) {
 	}
 	l.reqKnown = l.reqKnown && r.RequestsKnown
 	c := count{r.Requests, r.InputTokens() + r.Output}
-	bump(l.days, r.Start.Unix()/86400, c)
+	bump(l.days, floorDiv(r.Start.Unix(), 86400), c)
 	if width <= time.Hour {
-		bump(l.hours, r.Start.Unix()/3600, c)
+		bump(l.hours, floorDiv(r.Start.Unix(), 3600), c)
 	}
 }
 

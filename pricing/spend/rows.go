@@ -3,6 +3,7 @@ package spend
 import (
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/plan-cli/plan/pricing/usage"
 )
@@ -96,12 +97,9 @@ func (a *Aggregator) group(r *usage.Record, model string) *GroupRow {
 }
 
 func (a *Aggregator) groupKey(r *usage.Record, model string) string {
-	t := r.Start.UTC()
 	switch a.by {
-	case "day":
-		return t.Format("2006-01-02")
-	case "hour":
-		return t.Format("2006-01-02 15:00")
+	case "day", "hour", "month":
+		return a.periodKey(r.Start)
 	case "model":
 		if model == "" {
 			return r.Model
@@ -109,11 +107,21 @@ func (a *Aggregator) groupKey(r *usage.Record, model string) string {
 		return model
 	case "provider":
 		return orUnknown(r.Provider)
-	case "project":
+	default: // project
 		return a.label(orUnknown(firstNonEmpty(r.Project, r.APIKey)))
-	default:
-		return t.Format("2006-01")
 	}
+}
+
+// periodKey formats the month, day or hour of t, remembering each hour's key.
+func (a *Aggregator) periodKey(t time.Time) string {
+	h := floorDiv(t.Unix(), 3600)
+	if k, ok := a.keys[h]; ok {
+		return k
+	}
+	layout := map[string]string{"day": "2006-01-02", "hour": "2006-01-02 15:00", "month": "2006-01"}[a.by]
+	k := t.UTC().Format(layout)
+	a.keys[h] = k
+	return k
 }
 
 func (g *GroupRow) add(r *usage.Record, p Priced, ok bool) {

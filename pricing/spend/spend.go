@@ -70,8 +70,9 @@ type Aggregator struct {
 	groups   map[string]*GroupRow
 	unpriced map[string]*UnpricedRow
 	load     *loadShape
-	days     map[string]*DayCost
-	names    map[string]string // project or key names to redacted labels
+	days     map[int64]*DayCost // by unix day
+	keys     map[int64]string   // period group keys by unix hour
+	names    map[string]string  // project or key names to redacted labels
 	records  int
 }
 
@@ -80,7 +81,7 @@ func New(by string, redact bool, p Pricer) *Aggregator {
 	return &Aggregator{
 		by: by, redact: redact, pricer: p, reqKnown: true,
 		models: map[string]*ModelRow{}, groups: map[string]*GroupRow{}, unpriced: map[string]*UnpricedRow{},
-		load: newLoadShape(), days: map[string]*DayCost{}, names: map[string]string{},
+		load: newLoadShape(), days: map[int64]*DayCost{}, keys: map[int64]string{}, names: map[string]string{},
 	}
 }
 
@@ -129,13 +130,22 @@ func (a *Aggregator) addUnpriced(r *usage.Record, model string) {
 }
 
 func (a *Aggregator) day(t time.Time) *DayCost {
-	key := t.UTC().Format("2006-01-02")
+	key := floorDiv(t.Unix(), 86400)
 	d := a.days[key]
 	if d == nil {
-		d = &DayCost{Day: key}
+		d = &DayCost{Day: t.UTC().Format("2006-01-02")}
 		a.days[key] = d
 	}
 	return d
+}
+
+// floorDiv divides rounding down, so times before 1970 fall in the right period.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
 }
 
 // sortedKeys returns the keys of m in order.

@@ -79,10 +79,10 @@ func (a *Aggregator) dayRows() []DayCost {
 		return nil
 	}
 	var rows []DayCost
-	for _, k := range sortedKeys(a.days) {
-		d := *a.days[k]
+	for _, d := range a.days {
 		d.DifferenceUSD = d.ReportedUSD - d.ComputedUSD
-		rows = append(rows, d)
+		rows = append(rows, *d)
 	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Day < rows[j].Day })
 	return rows
 }
