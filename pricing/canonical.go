@@ -3,6 +3,7 @@ package pricing
 import (
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Canonical returns the name usage of a model is grouped by, whatever the
@@ -23,8 +24,8 @@ import (
 // The rules, in order: trim and lower-case; keep what follows the last "/"
 // (provider prefixes, OpenRouter slugs, models/); keep a fine-tune's "ft:"
 // and base model; cut at ":" (OpenRouter variants such as :thinking,
-// Bedrock versions) Vertex AI's "@" before a version becomes "-"; spaces become "-"; drop
-// vendor words (openai-, anthropic-, google-, and dotted prefixes such as
+// Bedrock versions); Vertex AI's "@" before a version becomes "-"; spaces
+// become "-"; drop vendor words (openai-, anthropic-, google-, and dotted prefixes such as
 // us.anthropic.); for Claude, dots become "-", family and version are put
 // in the API's order (claude-3-5-sonnet before version 4, claude-sonnet-4
 // from 4 on) and a minor version 0 is dropped; then date and version
@@ -67,12 +68,10 @@ func vertexVersion(s string) string {
 	return name + "-" + strings.ReplaceAll(version, "@", "-")
 }
 
-// hyphenate turns runs of spaces and hyphens into one hyphen and trims
+// hyphenate turns runs of white space and hyphens into one hyphen and trims
 // hyphens from both ends: "GPT-4o  mini" becomes "gpt-4o-mini".
 func hyphenate(s string) string {
-	fields := strings.FieldsFunc(s, func(r rune) bool {
-		return r == ' ' || r == '-' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == 0xA0
-	})
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == '-' || unicode.IsSpace(r) })
 	return strings.Join(fields, "-")
 }
 

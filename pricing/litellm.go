@@ -69,32 +69,19 @@ func Load(path string) (*Table, error) {
 func Parse(b []byte, src Source) (*Table, error) {
 	t := newTable()
 	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
 	if err := expectDelim(dec, '{'); err != nil {
 		return nil, positioned(src.Name, b, err)
 	}
-	lines := lineCounter{data: b}
 	for dec.More() {
-		key, raw, err := nextEntry(dec)
-		if err != nil {
-			return nil, positioned(src.Name, b, err)
-		}
-		p, err := parseEntry(key, raw)
-		if err != nil {
-			line := lines.at(int(dec.InputOffset()) - len(raw))
-			return nil, fmt.Errorf("%s:%d: entry %q: %w", src.Name, line, key, err)
-		}
-		if p != nil {
-			p.Source = src.Name
-			t.add(p)
+		if err := t.readEntry(dec, b, src.Name); err != nil {
+			return nil, err
 		}
 	}
 	if err := expectDelim(dec, '}'); err != nil {
 		return nil, positioned(src.Name, b, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		var v any
-		return nil, positioned(src.Name, b, json.Unmarshal(b, &v))
+		return nil, positioned(src.Name, b, trailingDataError(b))
 	}
 	src.Entries, src.Priced = len(t.entries), 0
 	for _, p := range t.entries {
@@ -105,6 +92,33 @@ func Parse(b []byte, src Source) (*Table, error) {
 	t.Sources = []Source{src}
 	t.index()
 	return t, nil
+}
+
+// readEntry reads the next "name": {...} pair of the top-level object into t.
+func (t *Table) readEntry(dec *json.Decoder, b []byte, name string) error {
+	key, raw, err := nextEntry(dec)
+	if err != nil {
+		return positioned(name, b, err)
+	}
+	p, err := parseEntry(key, raw)
+	if err != nil {
+		line, _ := lineCol(b, int(dec.InputOffset())-len(raw))
+		return fmt.Errorf("%s:%d: entry %q: %w", name, line, key, err)
+	}
+	if p != nil {
+		p.Source = name
+		t.add(p)
+	}
+	return nil
+}
+
+// trailingDataError describes what follows the top-level object.
+func trailingDataError(b []byte) error {
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	return errors.New("more data after the closing brace")
 }
 
 func expectDelim(dec *json.Decoder, want json.Delim) error {
@@ -167,19 +181,6 @@ func lineCol(b []byte, off int) (line, col int) {
 	off = min(max(off, 0), len(b))
 	line = 1 + bytes.Count(b[:off], []byte("\n"))
 	return line, off - bytes.LastIndexByte(b[:off], '\n')
-}
-
-// lineCounter finds the lines of increasing offsets without counting from the start each time.
-type lineCounter struct {
-	data     []byte
-	off, num int
-}
-
-func (l *lineCounter) at(off int) int {
-	off = min(max(off, l.off), len(l.data))
-	l.num += bytes.Count(l.data[l.off:off], []byte("\n"))
-	l.off = off
-	return l.num + 1
 }
 
 // parseEntry reads one model entry. It returns nil for what is not a model

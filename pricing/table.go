@@ -90,7 +90,7 @@ func (t *Table) Search(pattern string) []*Price {
 	if c == "" {
 		return nil
 	}
-	return t.filter(func(p *Price) bool { return strings.Contains(Canonical(p.Model), c) })
+	return t.filter(func(p *Price) bool { return strings.Contains(p.canonical, c) })
 }
 
 func (t *Table) filter(keep func(*Price) bool) []*Price {
