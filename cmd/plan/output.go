@@ -109,3 +109,27 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	}
 	return nil
 }
+
+// writeMarkdownTable writes a GitHub-flavoured Markdown table; pipes in cells
+// are escaped.
+func writeMarkdownTable(w io.Writer, header []string, rows [][]string) error {
+	line := func(cells []string) string {
+		esc := make([]string, len(cells))
+		for i, c := range cells {
+			esc[i] = strings.ReplaceAll(c, "|", `\|`)
+		}
+		return "| " + strings.Join(esc, " | ") + " |\n"
+	}
+	var b strings.Builder
+	b.WriteString(line(header))
+	sep := make([]string, len(header))
+	for i := range sep {
+		sep[i] = "---"
+	}
+	b.WriteString(line(sep))
+	for _, r := range rows {
+		b.WriteString(line(r))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

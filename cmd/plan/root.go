@@ -42,6 +42,7 @@ plan sends nothing anywhere except to the model server you point it at.`,
 	root.AddCommand(newVersionCmd(e))
 	root.AddCommand(newProfileCmd(e))
 	root.AddCommand(newBenchmarkCmd(e))
+	root.AddCommand(newUsageCmd(e))
 	root.AddCommand(newPricesCmd(e))
 	return root
 }

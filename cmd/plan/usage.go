@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/plan-cli/plan/pricing/spend"
+	"github.com/plan-cli/plan/pricing/usage"
+)
+
+// usageOptions are the settings of one `plan usage` invocation.
+type usageOptions struct {
+	inputs      []string
+	by          string
+	format      string
+	inputFormat string
+	strict      bool
+	redact      bool
+	prices      string
+}
+
+func newUsageCmd(e *env) *cobra.Command {
+	o := &usageOptions{}
+	cmd := &cobra.Command{
+		Use:   "usage FILE|DIR|- ...",
+		Short: "Read cloud usage exports and price them exactly",
+		Long:  usageLong,
+		Example: `  $ plan usage completions_usage_2025-10-01_2025-10-31.csv
+  $ plan usage exports/ --by day
+  $ plan usage openrouter_activity.csv.gz --by model --format json
+  $ plan usage usage.csv cost.csv --by day
+  $ plan usage spend_logs.csv --prices my-prices.json --redact --format md`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.inputs = args
+			if err := o.validate(); err != nil {
+				return err
+			}
+			return runUsage(cmd.Context(), e, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.by, "by", "month", "group the summary by "+strings.Join(spend.Groupings, ", "))
+	f.StringVar(&o.format, "format", "table", "output format: table, json, csv or md")
+	f.StringVar(&o.inputFormat, "input-format", "", "read every input as this format instead of detecting it (see the list above)")
+	f.BoolVar(&o.strict, "strict", false, "stop at the first bad row instead of skipping it with a warning")
+	f.BoolVar(&o.redact, "redact", false, "hide project, workspace and key names in the output")
+	addPricesFlag(cmd, &o.prices)
+	return cmd
+}
+
+func (o *usageOptions) validate() error {
+	if err := checkFormat(o.format, "table", "json", "csv", "md"); err != nil {
+		return err
+	}
+	if !slices.Contains(spend.Groupings, o.by) {
+		return usagef("invalid --by %q: want %s", o.by, strings.Join(spend.Groupings, ", "))
+	}
+	if o.inputFormat != "" && !knownFormat(o.inputFormat) {
+		return usagef("invalid --input-format %q: want %s", o.inputFormat, strings.Join(formatNames(), ", "))
+	}
+	return nil
+}
+
+func knownFormat(name string) bool { return slices.Contains(formatNames(), name) }
+
+func formatNames() []string {
+	var names []string
+	for _, f := range usage.Formats() {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// runUsage reads every input, prices and aggregates it, and writes the summary.
+func runUsage(ctx context.Context, e *env, o *usageOptions) error {
+	pricer, source, err := newPricer(o.prices)
+	if err != nil {
+		return err
+	}
+	agg := spend.New(o.by, o.redact, pricer)
+	warn := newWarnings(e)
+	stats, err := usage.Read(ctx, o.inputs, usage.Options{Format: o.inputFormat, Strict: o.strict, Stdin: e.stdin, Warn: warn.add},
+		func(r *usage.Record) error {
+			agg.Add(r)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	warn.summary(stats)
+	return writeUsage(e, o, agg.Summary(), stats, source)
+}
+
+// warnings prints the first bad rows to stderr and counts the rest.
+type warnings struct {
+	e     *env
+	count int
+}
+
+const shownWarnings = 10
+
+func newWarnings(e *env) *warnings { return &warnings{e: e} }
+
+func (w *warnings) add(x usage.Warning) {
+	w.count++
+	if w.count <= shownWarnings {
+		fmt.Fprintf(w.e.stderr, "plan: warning: %s\n", x)
+	}
+}
+
+func (w *warnings) summary(stats usage.Stats) {
+	if w.count == 0 {
+		return
+	}
+	more := ""
+	if w.count > shownWarnings {
+		more = fmt.Sprintf(" (%d not shown)", w.count-shownWarnings)
+	}
+	fmt.Fprintf(w.e.stderr, "plan: %d bad rows skipped%s; --strict stops at the first\n", w.count, more)
+}

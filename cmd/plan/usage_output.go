@@ -1,0 +1,258 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/plan-cli/plan/pricing/spend"
+	"github.com/plan-cli/plan/pricing/usage"
+)
+
+// usageReport is the JSON document of `plan usage`.
+type usageReport struct {
+	spend.Summary
+	Prices string `json:"prices"` // the price table's source and date
+	Files  int    `json:"files"`
+	Rows   int    `json:"rows"`
+	Bad    int    `json:"skipped_rows"`
+}
+
+func writeUsage(e *env, o *usageOptions, s spend.Summary, stats usage.Stats, prices string) error {
+	switch o.format {
+	case "json":
+		return writeJSON(e.stdout, usageReport{Summary: nonNilSummary(s), Prices: prices, Files: stats.Files, Rows: stats.Rows, Bad: stats.Skipped})
+	case "csv":
+		return writeGroupsCSV(e.stdout, s)
+	}
+	tables := usageTables(s)
+	write := writeTable
+	if o.format == "md" {
+		write = writeMarkdownTable
+	}
+	fmt.Fprintf(e.stdout, "%s\n\n", usageHeadline(s, stats, prices))
+	for i, t := range tables {
+		if i > 0 {
+			fmt.Fprintln(e.stdout)
+		}
+		if o.format == "md" {
+			fmt.Fprintf(e.stdout, "### %s\n\n", t.title)
+		} else {
+			fmt.Fprintf(e.stdout, "%s\n", t.title)
+		}
+		if err := write(e.stdout, t.header, t.rows); err != nil {
+			return err
+		}
+	}
+	writeUsageNotes(e.stdout, s)
+	return nil
+}
+
+func nonNilSummary(s spend.Summary) spend.Summary {
+	if s.Groups == nil {
+		s.Groups = []spend.GroupRow{}
+	}
+	if s.ByModel == nil {
+		s.ByModel = []spend.ModelRow{}
+	}
+	return s
+}
+
+type titledTable struct {
+	title  string
+	header []string
+	rows   [][]string
+}
+
+func usageHeadline(s spend.Summary, stats usage.Stats, prices string) string {
+	req := "requests not counted by the export"
+	if s.RequestsKnown {
+		req = count(s.TotalRequests) + " requests"
+	}
+	return fmt.Sprintf("%s computed spend, %s, %s input tokens (%s cached), %s output tokens\n\n%d files, %d rows (%s buckets); prices: %s",
+		dollars(s.TotalCostUSD), req, count(s.TotalInputTokens), percent(s.CacheHitShare), count(s.TotalOutputTokens),
+		stats.Files, stats.Rows, s.Load.Granularity, prices)
+}
+
+func usageTables(s spend.Summary) []titledTable {
+	tables := []titledTable{groupsTable(s), modelsTable(s)}
+	if len(s.Days) > 0 {
+		tables = append(tables, daysTable(s))
+	}
+	if len(s.Unpriced) > 0 {
+		tables = append(tables, unpricedTable(s))
+	}
+	return tables
+}
+
+func groupsTable(s spend.Summary) titledTable {
+	t := titledTable{title: "By " + s.By, header: []string{s.By, "requests", "input", "cached", "output", "spend", "cache hit", "in:out"}}
+	for _, g := range s.Groups {
+		t.rows = append(t.rows, []string{g.Key, requests(g.Requests, s.RequestsKnown), count(g.Input), count(g.Cached),
+			count(g.Output), dollars(g.CostUSD), percent(g.CacheHit), ioRatio(g.IORatio)})
+	}
+	return t
+}
+
+func modelsTable(s spend.Summary) titledTable {
+	t := titledTable{title: "By model", header: []string{"model", "provider", "requests", "input", "cached", "output", "spend",
+		"reported", "difference", "mean in/req", "mean out/req"}}
+	for _, m := range s.ByModel {
+		spendText := dollars(m.CostUSD)
+		if !m.Priced {
+			spendText = "unpriced"
+		}
+		reported, diff := "-", "-"
+		if m.ReportedKnown {
+			reported, diff = dollars(m.ReportedCostUSD), signedDollars(m.ReportedCostUSD-m.CostUSD)
+		}
+		t.rows = append(t.rows, []string{m.Model, m.Provider, requests(m.Requests, m.RequestsKnown), count(m.Input), count(m.Cached),
+			count(m.Output), spendText, reported, diff, mean(m.MeanInput), mean(m.MeanOutput)})
+	}
+	return t
+}
+
+func daysTable(s spend.Summary) titledTable {
+	t := titledTable{title: "Reported (cost export) vs computed (usage export) per day",
+		header: []string{"day", "reported", "computed", "difference"}}
+	for _, d := range s.Days {
+		rep := "-"
+		if d.ReportedKnown {
+			rep = dollars(d.ReportedUSD)
+		}
+		t.rows = append(t.rows, []string{d.Day, rep, dollars(d.ComputedUSD), signedDollars(d.DifferenceUSD)})
+	}
+	return t
+}
+
+func unpricedTable(s spend.Summary) titledTable {
+	t := titledTable{title: "Unpriced models (left out of the spend)", header: []string{"model", "exported as", "rows", "input", "output", "reported"}}
+	for _, u := range s.Unpriced {
+		rep := "-"
+		if u.ReportedUSD != 0 {
+			rep = dollars(u.ReportedUSD)
+		}
+		t.rows = append(t.rows, []string{u.Model, u.Exported, strconv.FormatInt(u.Rows, 10), count(u.Tokens.Input), count(u.Tokens.Output), rep})
+	}
+	return t
+}
+
+// writeUsageNotes prints the load shape, model notes and how to price unknown models.
+func writeUsageNotes(w io.Writer, s spend.Summary) {
+	fmt.Fprintf(w, "\nLoad shape (%s buckets):\n", s.Load.Granularity)
+	if p := s.Load.BusiestDay; p != nil {
+		fmt.Fprintf(w, "  busiest day:  %s, %s, %s tokens\n", p.Start.Format("2006-01-02"), requestsText(p.Requests, s.Load.RequestsKnown), count(p.Tokens))
+	}
+	if p := s.Load.BusiestHour; p != nil {
+		fmt.Fprintf(w, "  busiest hour: %s UTC, %s, %s tokens\n", p.Start.Format("2006-01-02 15:00"), requestsText(p.Requests, s.Load.RequestsKnown), count(p.Tokens))
+	} else {
+		fmt.Fprintln(w, "  busiest hour: not known (the export's buckets are wider than an hour)")
+	}
+	for _, m := range s.ByModel {
+		for _, n := range m.Notes {
+			fmt.Fprintf(w, "note: %s: %s\n", m.Model, n)
+		}
+	}
+	if len(s.Unpriced) > 0 {
+		fmt.Fprintf(w, "%d models have no price and are left out of the spend; add them with --prices FILE, e.g.\n", len(s.Unpriced))
+		fmt.Fprintf(w, "  {%q: {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 4e-06, \"mode\": \"chat\"}}\n", s.Unpriced[0].Model)
+	}
+}
+
+func writeGroupsCSV(w io.Writer, s spend.Summary) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{s.By, "requests", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens",
+		"reasoning_tokens", "cost_usd", "reported_cost_usd", "unpriced_rows", "cache_hit_share", "input_output_ratio"})
+	for _, g := range s.Groups {
+		_ = cw.Write([]string{g.Key, strconv.FormatInt(g.Requests, 10), strconv.FormatInt(g.Input, 10), strconv.FormatInt(g.Cached, 10),
+			strconv.FormatInt(g.CacheWrite, 10), strconv.FormatInt(g.Output, 10), strconv.FormatInt(g.Reasoning, 10),
+			strconv.FormatFloat(g.CostUSD, 'f', 6, 64), strconv.FormatFloat(g.ReportedUS, 'f', 6, 64), strconv.FormatInt(g.Unpriced, 10),
+			strconv.FormatFloat(g.CacheHit, 'f', 4, 64), strconv.FormatFloat(g.IORatio, 'f', 3, 64)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// count writes an integer with thousands separators.
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func requests(n int64, known bool) string {
+	if !known {
+		return "n/a"
+	}
+	return count(n)
+}
+
+// requestsText is "N requests", or says the export does not count them.
+func requestsText(n int64, known bool) string {
+	if !known {
+		return "requests not counted"
+	}
+	return count(n) + " requests"
+}
+
+// dollars shows amounts under a dollar to a hundredth of a cent, others to the cent.
+func dollars(x float64) string {
+	if x != 0 && x < 1 && x > -1 {
+		return fmt.Sprintf("$%.4f", math.Abs(x))
+	}
+	return "$" + strings.TrimPrefix(money(x), "-")
+}
+
+// money writes x with two decimals and thousands separators.
+func money(x float64) string {
+	cents := int64(x*100 + 0.5)
+	if x < 0 {
+		cents = int64(x*100 - 0.5)
+	}
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	return fmt.Sprintf("%s%s.%02d", sign, count(cents/100), cents%100)
+}
+
+func signedDollars(x float64) string {
+	switch {
+	case math.Abs(x) < 0.00005:
+		return "$0.00"
+	case x < 0:
+		return "-" + dollars(-x)
+	default:
+		return "+" + dollars(x)
+	}
+}
+
+func percent(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
+
+func ioRatio(x float64) string {
+	if x == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f:1", x)
+}
+
+func mean(x float64) string {
+	if x == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", x)
+}
