@@ -25,14 +25,17 @@ func newRootCmd(e *env) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "plan",
 		Short: "Decide how much of your LLM work to run on your own hardware",
-		Long: `plan measures this machine and the models it serves, and (in later commands) joins
-those measurements with your cloud usage to show what can run locally and when it pays off.
+		Long: `plan measures this machine and the models it serves, reads the usage exports of your
+cloud LLM providers and prices them exactly, so you can see how much of that traffic could
+run locally.
 
 plan sends nothing anywhere except to the model server you point it at.`,
 		Example: `  $ plan profile
   $ plan profile --bandwidth -o profile.json
   $ plan benchmark --model llama3.2:1b
-  $ plan benchmark --model qwen2.5:7b --prompt-tokens 128,1024,4096 --concurrency 1,2,4 --format json`,
+  $ plan benchmark --model qwen2.5:7b --prompt-tokens 128,1024,4096 --concurrency 1,2,4 --format json
+  $ plan usage completions_usage_2025-10-01_2025-10-31.csv --by day
+  $ plan prices claude`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       planVersion(),
