@@ -1,6 +1,7 @@
 package usage
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -10,8 +11,8 @@ import (
 
 // readCSV reads one CSV export: the header picks the format, then each row
 // becomes a record.
-func (rd *reader) readCSV(name string, r io.Reader) error {
-	cr := csv.NewReader(&lineGuard{r: r})
+func (rd *reader) readCSV(name string, r *bufio.Reader) error {
+	cr := csv.NewReader(r) // uses r as it is: no second buffer
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
 	first, err := cr.Read()
@@ -33,7 +34,7 @@ func (rd *reader) readCSV(name string, r io.Reader) error {
 // readRows reads the data rows of a CSV export.
 func (rd *reader) readRows(name string, cr *csv.Reader, h header, f *csvFormat) error {
 	p := f.bind(h)
-	rw := &row{cols: h.names, in: rd.in}
+	rw := &row{cols: h.names, in: rd.in, last: make([]string, len(h.names))}
 	for {
 		vals, err := cr.Read()
 		if err == io.EOF {

@@ -102,9 +102,10 @@ func isRegular(path string, d fs.DirEntry) bool {
 
 // stream is an opened input, decompressed, without its byte-order mark.
 type stream struct {
-	r     io.Reader
-	json  bool // the first non-space byte is '{' or '['
-	empty bool // nothing but white space
+	r     *bufio.Reader
+	guard *lineGuard // bounds CSV lines; off for JSON
+	json  bool       // the first non-space byte is '{' or '['
+	empty bool       // nothing but white space
 }
 
 const bufSize = 64 << 10
@@ -112,28 +113,30 @@ const bufSize = 64 << 10
 // openStream unwraps gzip (recognised by its magic bytes), drops a UTF-8
 // byte-order mark and looks at the first byte to tell JSON from CSV.
 func openStream(r io.Reader) (stream, error) {
-	br := bufio.NewReaderSize(r, bufSize)
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
+	var src io.Reader = bufio.NewReaderSize(r, bufSize)
+	if magic, _ := src.(*bufio.Reader).Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(src)
 		if err != nil {
 			return stream{}, fmt.Errorf("reading gzip: %w", gzipError(err))
 		}
-		br = bufio.NewReaderSize(gzipReader{zr}, bufSize)
+		src = gzipReader{zr}
 	}
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
-		_, _ = br.Discard(3)
+	s := stream{guard: &lineGuard{r: src}}
+	s.r = bufio.NewReaderSize(s.guard, bufSize)
+	if bom, _ := s.r.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
+		_, _ = s.r.Discard(3)
 	}
-	head, err := br.Peek(bufSize)
+	head, err := s.r.Peek(bufSize)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return stream{}, gzipError(err)
+		return stream{}, err
 	}
 	text := bytes.TrimLeft(head, " \t\r\n")
-	s := stream{r: br}
 	switch {
 	case len(text) == 0:
 		s.empty = len(head) < bufSize
 	case text[0] == '{' || text[0] == '[':
 		s.json = true
+		s.guard.off = true
 	}
 	return s, nil
 }
@@ -171,13 +174,17 @@ const maxLine = 64 << 20
 // lineGuard fails a read once a line grows past maxLine bytes.
 type lineGuard struct {
 	r   io.Reader
-	run int // bytes since the last newline
+	run int  // bytes since the last newline
+	off bool // let any line through
 }
 
 var errLongLine = fmt.Errorf("a line longer than %d MiB: not a CSV export", maxLine>>20)
 
 func (g *lineGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
+	if g.off {
+		return n, err
+	}
 	if i := bytes.LastIndexByte(p[:n], '\n'); i >= 0 {
 		g.run = n - i - 1
 	} else {

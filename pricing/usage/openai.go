@@ -136,7 +136,7 @@ func (c *openAICost) parse(r *row, rec *Record) error {
 	return r.err
 }
 
-// openAIResult maps one result of an OpenAI Usage or Costs API page.
+// openAIUsage maps one result of an OpenAI Usage API page.
 func (res *apiResult) openAIUsage(c *checker, in *interner, rec *Record) {
 	rec.Kind, rec.Provider = KindUsage, "openai"
 	rec.Model, rec.Project = in.get(res.Model), in.get(res.ProjectID)
@@ -155,6 +155,10 @@ func (res *apiResult) openAIUsage(c *checker, in *interner, rec *Record) {
 func (res *apiResult) openAICost(c *checker, in *interner, rec *Record) {
 	rec.Kind, rec.Provider = KindCost, "openai"
 	rec.LineItem, rec.Project, rec.APIKey = in.get(res.LineItem), in.get(res.ProjectID), in.get(res.APIKeyID)
+	if res.Amount == nil {
+		c.fail("amount", errEmpty)
+		return
+	}
 	if cur := res.Amount.Currency; cur != "" && !strings.EqualFold(cur, "usd") {
 		c.fail("amount.currency", fmt.Errorf("%q is not usd", cur))
 	}

@@ -10,6 +10,7 @@ var openRouterInfo = FormatInfo{
 type openRouter struct {
 	created, cost, prompt, completion, reasoning, cached int
 	model, host, variant, user, key, app                 int
+	lastModel, lastProvider                              string
 }
 
 func bindOpenRouter(h header) rowParser {
@@ -31,7 +32,10 @@ func (c *openRouter) parse(r *row, rec *Record) error {
 	rec.Start = r.when(c.created)
 	rec.End = rec.Start
 	rec.Model = r.need(c.model)
-	rec.Provider = r.in.get(slugProvider(rec.Model))
+	if rec.Model != c.lastModel {
+		c.lastModel, c.lastProvider = rec.Model, r.in.get(slugProvider(rec.Model))
+	}
+	rec.Provider = c.lastProvider
 	rec.Upstream, rec.ServiceTier = r.name(c.host), r.name(c.variant)
 	rec.User, rec.APIKey, rec.Project = r.name(c.user), r.name(c.key), r.name(c.app)
 	rec.Requests, rec.RequestsKnown = 1, true

@@ -107,18 +107,26 @@ const timeLayouts = "want RFC 3339, YYYY-MM-DD, YYYY-MM-DD HH:MM:SS[.fff][zone] 
 // and fraction and an optional zone ("Z", "UTC", "+00", "+0000", "+00:00";
 // none means UTC): "2026-06-28 03:46:57.713", "2025-10-05T00:00:00+00:00".
 func parseTime(s string) (time.Time, error) {
-	t, ok := parseUnix(s)
+	sec, ns, ok := parseUnix(s)
 	if !ok {
-		t, ok = parseDateTime(s)
+		sec, ns, ok = parseDateTime(s)
 	}
 	if !ok {
 		return time.Time{}, fmt.Errorf("%q is not a time (%s)", s, timeLayouts)
 	}
-	if y := t.Year(); y < minYear || y > maxYear {
+	if sec < minUnix || sec >= maxUnix {
 		return time.Time{}, fmt.Errorf("%q is outside the years %d-%d", s, minYear, maxYear)
 	}
-	return t, nil
+	return time.Unix(sec, ns).UTC(), nil
 }
+
+// The unix seconds of minYear and maxYear+1.
+var (
+	minUnix = unixDays(minYear, 1, 1) * secondsPerDay
+	maxUnix = unixDays(maxYear+1, 1, 1) * secondsPerDay
+)
+
+const secondsPerDay = 24 * 60 * 60
 
 // isDate reports whether s is a bare date, which stands for a whole day.
 func isDate(s string) bool {
@@ -127,21 +135,15 @@ func isDate(s string) bool {
 
 // parseUnix reads unix seconds, possibly written as a float with a zero
 // fraction.
-func parseUnix(s string) (time.Time, bool) {
-	if s == "" || s[0] < '0' || s[0] > '9' {
-		return time.Time{}, false
-	}
+func parseUnix(s string) (sec int64, ns int64, ok bool) {
 	if i := strings.IndexByte(s, '.'); i >= 0 && zeros(s[i+1:]) {
 		s = s[:i]
 	}
 	if len(s) > 12 {
-		return time.Time{}, false
+		return 0, 0, false
 	}
-	sec, ok := digits(s)
-	if !ok {
-		return time.Time{}, false
-	}
-	return time.Unix(int64(sec), 0).UTC(), true
+	n, ok := digits(s)
+	return int64(n), 0, ok
 }
 
 // digits reads an unsigned decimal number made of digits only.
@@ -160,39 +162,72 @@ func digits(s string) (int, bool) {
 	return n, true
 }
 
-// parseDateTime reads "YYYY-MM-DD" with an optional time and zone.
-func parseDateTime(s string) (time.Time, bool) {
+// parseDateTime reads "YYYY-MM-DD" with an optional time and zone, as unix
+// seconds and nanoseconds.
+func parseDateTime(s string) (sec int64, ns int64, ok bool) {
 	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
-		return time.Time{}, false
+		return 0, 0, false
 	}
 	y, ok1 := digits(s[0:4])
 	mo, ok2 := digits(s[5:7])
 	d, ok3 := digits(s[8:10])
 	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
-		return time.Time{}, false
+		return 0, 0, false
 	}
+	day := unixDays(y, mo, d) * secondsPerDay
 	rest := s[10:]
 	if rest == "" {
-		return time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC), true
+		return day, 0, true
 	}
 	if c := rest[0]; c != 'T' && c != 't' && c != ' ' {
-		return time.Time{}, false
+		return 0, 0, false
 	}
 	clock, rest, ok := parseClock(rest[1:])
 	if !ok {
-		return time.Time{}, false
+		return 0, 0, false
 	}
 	offset, ok := parseZone(rest)
 	if !ok {
-		return time.Time{}, false
+		return 0, 0, false
 	}
-	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-	return t.Add(clock - offset), true
+	clock -= offset
+	return day + int64(clock/time.Second), int64(clock % time.Second), true
 }
 
-// parseClock reads "HH:MM[:SS[.fff]]" from the start of s and returns the
-// time of day and what follows.
+// unixDays is the number of days from 1970-01-01 to a date of the proleptic
+// Gregorian calendar (the days_from_civil algorithm).
+func unixDays(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era*146097 + doe - 719468)
+}
+
+// daysIn is the number of days of a month.
+func daysIn(year, month int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// parseClock reads "HH:MM[:SS[.fff]]" (or "H:MM...") from the start of s
+// and returns the time of day and what follows.
 func parseClock(s string) (time.Duration, string, bool) {
+	if len(s) >= 2 && s[1] == ':' {
+		s = "0" + s // a one-digit hour, as time.Parse allows
+	}
 	if len(s) < 5 || s[2] != ':' {
 		return 0, s, false
 	}
@@ -270,11 +305,6 @@ func parseZone(s string) (time.Duration, bool) {
 		return 0, false
 	}
 	return sign * (time.Duration(h)*time.Hour + time.Duration(m)*time.Minute), true
-}
-
-// daysIn is the number of days of a month.
-func daysIn(year, month int) int {
-	return time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // longContext reads a context-window label: Anthropic's console writes

@@ -109,6 +109,7 @@ type row struct {
 	cols []string
 	vals []string
 	in   *interner
+	last []string // per column, the label last interned
 }
 
 func (r *row) str(i int) string {
@@ -119,9 +120,19 @@ func (r *row) str(i int) string {
 }
 
 // name is a repeated label (model, key, project): interned, so records do not
-// pin the row's memory and repeated values share one string.
+// pin the row's memory and repeated values share one string. A value equal
+// to the column's previous one skips the interner's map.
 func (r *row) name(i int) string {
-	return r.in.get(r.str(i))
+	if i < 0 {
+		return ""
+	}
+	s := r.vals[i]
+	if s == r.last[i] {
+		return r.last[i]
+	}
+	s = r.in.get(s)
+	r.last[i] = s
+	return s
 }
 
 func (r *row) count(i int) int64 {
@@ -157,7 +168,8 @@ func (r *row) need(i int) string {
 	if i < 0 {
 		return ""
 	}
-	return r.in.get(r.checker.need(r.cols[i], r.vals[i]))
+	r.checker.need(r.cols[i], r.vals[i])
+	return r.name(i)
 }
 
 // day reads a bucket start and end: a bare date is the whole UTC day, any
