@@ -85,7 +85,7 @@ func (rd *reader) parseRow(p rowParser, rw *row, vals []string, format, file str
 // else (a read error, truncated gzip) stops the read.
 func (rd *reader) csvError(name string, err error) error {
 	var pe *csv.ParseError
-	if errors.As(err, &pe) && pe.Err != errLongLine {
+	if errors.As(err, &pe) {
 		return rd.bad(name, pe.StartLine, pe.Err.Error())
 	}
 	return fmt.Errorf("%s: %w", name, err)

@@ -103,7 +103,7 @@ func isRegular(path string, d fs.DirEntry) bool {
 // stream is an opened input, decompressed, without its byte-order mark.
 type stream struct {
 	r     *bufio.Reader
-	guard *lineGuard // bounds CSV lines; off for JSON
+	guard *lineGuard // bounds CSV lines
 	json  bool       // the first non-space byte is '{' or '['
 	empty bool       // nothing but white space
 }
@@ -136,7 +136,8 @@ func openStream(r io.Reader) (stream, error) {
 		s.empty = len(head) < bufSize
 	case text[0] == '{' || text[0] == '[':
 		s.json = true
-		s.guard.off = true
+	default:
+		s.guard.check = true
 	}
 	return s, nil
 }
@@ -168,30 +169,25 @@ func gzipError(err error) error {
 
 // maxLine bounds one CSV line. Exports keep big JSON cells on one line, but a
 // file with no line breaks at all is not a CSV export and must not be read
-// into memory whole.
-const maxLine = 64 << 20
+// into memory whole. (A variable for the tests.)
+var maxLine = 64 << 20
 
 // lineGuard fails a read once a line grows past maxLine bytes.
 type lineGuard struct {
-	r   io.Reader
-	run int  // bytes since the last newline
-	off bool // let any line through
+	r     io.Reader
+	run   int  // bytes since the last newline
+	check bool // fail past maxLine; off until the input is known to be CSV
 }
-
-var errLongLine = fmt.Errorf("a line longer than %d MiB: not a CSV export", maxLine>>20)
 
 func (g *lineGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
-	if g.off {
-		return n, err
-	}
 	if i := bytes.LastIndexByte(p[:n], '\n'); i >= 0 {
 		g.run = n - i - 1
 	} else {
 		g.run += n
 	}
-	if g.run > maxLine {
-		return n, errLongLine
+	if g.check && g.run > maxLine {
+		return n, fmt.Errorf("a line longer than %d bytes: not a CSV export", maxLine)
 	}
 	return n, err
 }

@@ -47,7 +47,8 @@ type Stats struct {
 	// empty time buckets, answers from LiteLLM's own response cache, and
 	// OpenAI API results of other kinds than completions and costs.
 	Ignored int `json:"ignored"`
-	// ByFormat counts the files read in each format.
+	// ByFormat counts the files read in each format (a JSON file counts
+	// under the format of its first record).
 	ByFormat map[string]int `json:"by_format"`
 }
 

@@ -352,6 +352,20 @@ func TestFileErrors(t *testing.T) {
 	}
 }
 
+// TestLongLine: a file without line breaks is not read into memory whole.
+func TestLongLine(t *testing.T) {
+	defer func(n int) { maxLine = n }(maxLine)
+	maxLine = 1000
+	res := readString("timestamp,model,input_tokens,output_tokens\n"+strings.Repeat("x", 3*bufSize), Options{})
+	if res.err == nil || !strings.Contains(res.err.Error(), "stdin: a line longer than 1000 bytes") {
+		t.Errorf("err %v; want a line too long", res.err)
+	}
+	res = readString(`{"data":[],"x":"`+strings.Repeat("x", 3*bufSize)+`"}`, Options{})
+	if res.err != nil {
+		t.Errorf("JSON: %v; want no limit on its lines", res.err)
+	}
+}
+
 // TestEmpty: an empty file, white space or a bare header give no records and no error.
 func TestEmpty(t *testing.T) {
 	for _, text := range []string{"", "\n\n", "  \r\n", "\ufeff", openAIHeader, "start_time,end_time,start_time_iso,end_time_iso\r\n",
