@@ -84,11 +84,9 @@ func runUsage(ctx context.Context, e *env, o *usageOptions) error {
 	}
 	agg := spend.New(o.by, o.redact, pricer)
 	warn := newWarnings(e)
-	stats, err := usage.Read(ctx, o.inputs, usage.Options{Format: o.inputFormat, Strict: o.strict, Stdin: e.stdin, Warn: warn.add},
-		func(r *usage.Record) error {
-			agg.Add(r)
-			return nil
-		})
+	add, wait := agg.Async()
+	stats, err := usage.Read(ctx, o.inputs, usage.Options{Format: o.inputFormat, Strict: o.strict, Stdin: e.stdin, Warn: warn.add}, add)
+	wait()
 	if err != nil {
 		return err
 	}

@@ -31,11 +31,15 @@ func (a *Aggregator) model(r *usage.Record, p Priced, ok bool) *ModelRow {
 	if name == "" {
 		name = r.Model
 	}
+	if a.lastModel != nil && a.lastModel.Model == name {
+		return a.lastModel
+	}
 	m := a.models[name]
 	if m == nil {
 		m = &ModelRow{Model: name, Provider: r.Provider, RequestsKnown: true, Priced: ok}
 		a.models[name] = m
 	}
+	a.lastModel = m
 	return m
 }
 

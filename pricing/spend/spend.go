@@ -74,6 +74,8 @@ type Aggregator struct {
 	keys     map[int64]string   // period group keys by unix hour
 	names    map[string]string  // project or key names to redacted labels
 	records  int
+	// lastModel is the row of the previous record's model, tried first.
+	lastModel *ModelRow
 }
 
 // New returns an aggregator grouping by one of Groupings and pricing with p.

@@ -105,3 +105,21 @@ func TestRedactProjects(t *testing.T) {
 		t.Errorf("groups = %+v; want the project hidden as project-1", g)
 	}
 }
+
+func TestAsyncMatchesAdd(t *testing.T) {
+	p := flatPricer{"m": "m", "n": "n"}
+	sync, async := New("day", false, p), New("day", false, p)
+	add, wait := async.Async()
+	for i := 0; i < 2000; i++ {
+		r := rec([]string{"m", "n"}[i%2], t0.Add(time.Duration(i)*time.Minute), 0, 1, int64(i), 0, 7)
+		sync.Add(r)
+		if err := add(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wait()
+	a, b := sync.Summary(), async.Summary()
+	if a.TotalCostUSD != b.TotalCostUSD || a.TotalInputTokens != b.TotalInputTokens || len(a.Groups) != len(b.Groups) || a.Records != 2000 {
+		t.Errorf("async summary %+v differs from sync %+v", b, a)
+	}
+}

@@ -9,13 +9,38 @@ import (
 
 // TablePricer prices records from a price table. Not safe for concurrent use.
 type TablePricer struct {
-	pricer *pricing.Pricer
-	notes  map[pricing.Assumptions]string
+	table *pricing.Table
+	notes map[pricing.Assumptions]string
+	seen  map[string]entry // by the model name as exported
+	last  string           // the previous record's model name, and its entry
+	lastE entry
+}
+
+// entry is a model name's price table entry, looked up once.
+type entry struct {
+	price     *pricing.Price
+	canonical string
+	ok        bool
 }
 
 // NewTablePricer prices with table t.
 func NewTablePricer(t *pricing.Table) *TablePricer {
-	return &TablePricer{pricer: pricing.NewPricer(t), notes: map[pricing.Assumptions]string{}}
+	return &TablePricer{table: t, notes: map[pricing.Assumptions]string{}, seen: map[string]entry{}}
+}
+
+// lookup resolves a model name, remembering the answer; rows of one model
+// often follow each other, so the previous answer is tried first.
+func (tp *TablePricer) lookup(name string) entry {
+	if name == tp.last && tp.lastE.canonical != "" {
+		return tp.lastE
+	}
+	e, ok := tp.seen[name]
+	if !ok {
+		e.price, e.canonical, e.ok = tp.table.Lookup(name)
+		tp.seen[name] = e
+	}
+	tp.last, tp.lastE = name, e
+	return e
 }
 
 // Price implements Pricer: the record's tokens at its model's prices, under
@@ -29,11 +54,12 @@ func (tp *TablePricer) Price(r *usage.Record) (Priced, bool) {
 	if r.RequestsKnown && r.Requests == 1 {
 		terms.PromptTokens = t.Input()
 	}
-	c, canonical, ok := tp.pricer.Cost(r.Model, t, terms)
-	p := Priced{Model: canonical, CostUSD: c.TotalUSD}
-	if !ok {
-		return p, false
+	e := tp.lookup(r.Model)
+	if !e.ok {
+		return Priced{Model: e.canonical}, false
 	}
+	c := e.price.Cost(t, terms)
+	p := Priced{Model: e.canonical, CostUSD: c.TotalUSD}
 	if c.Assumed.Any() {
 		p.Note = tp.note(c.Assumed)
 	}

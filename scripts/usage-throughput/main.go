@@ -32,7 +32,7 @@ import (
 
 func main() {
 	rows := flag.Int("rows", 2_000_000, "rows of the generated export")
-	pass := flag.String("pass", "", "internal: run one pass (csv or plan) over -file")
+	pass := flag.String("pass", "", "internal: run one pass (csv, read or plan) over -file")
 	file := flag.String("file", "", "internal: the export to read")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the pass to this file")
 	out := flag.String("generate", "", "only write the generated export to this file")
@@ -124,6 +124,10 @@ func runPass(pass, path string) error {
 		n, err = bareCSV(path)
 	case "plan":
 		n, err = planPass(path)
+	case "read":
+		var stats usage.Stats
+		stats, err = usage.Read(context.Background(), []string{path}, usage.Options{}, func(*usage.Record) error { return nil })
+		n = stats.Rows
 	default:
 		err = errors.New("unknown pass " + pass)
 	}
@@ -162,10 +166,9 @@ func planPass(path string) (int, error) {
 		return 0, err
 	}
 	agg := spend.New("day", false, spend.NewTablePricer(table))
-	stats, err := usage.Read(context.Background(), []string{path}, usage.Options{}, func(r *usage.Record) error {
-		agg.Add(r)
-		return nil
-	})
+	add, wait := agg.Async()
+	stats, err := usage.Read(context.Background(), []string{path}, usage.Options{}, add)
+	wait()
 	if err != nil {
 		return 0, err
 	}
