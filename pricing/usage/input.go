@@ -103,15 +103,15 @@ func isRegular(path string, d fs.DirEntry) bool {
 // stream is an opened input, decompressed, without its byte-order mark.
 type stream struct {
 	r     *bufio.Reader
-	guard *lineGuard // bounds CSV lines
-	json  bool       // the first non-space byte is '{' or '['
-	empty bool       // nothing but white space
+	json  bool // the first non-space byte is '{' or '['
+	empty bool // nothing but white space
 }
 
 const bufSize = 64 << 10
 
 // openStream unwraps gzip (recognised by its magic bytes), drops a UTF-8
-// byte-order mark and looks at the first byte to tell JSON from CSV.
+// byte-order mark and looks at the first byte to tell JSON from CSV; CSV
+// lines are then bounded by maxLine.
 func openStream(r io.Reader) (stream, error) {
 	var src io.Reader = bufio.NewReaderSize(r, bufSize)
 	if magic, _ := src.(*bufio.Reader).Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -121,8 +121,8 @@ func openStream(r io.Reader) (stream, error) {
 		}
 		src = gzipReader{zr}
 	}
-	s := stream{guard: &lineGuard{r: src}}
-	s.r = bufio.NewReaderSize(s.guard, bufSize)
+	guard := &lineGuard{r: src}
+	s := stream{r: bufio.NewReaderSize(guard, bufSize)}
 	if bom, _ := s.r.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
 		_, _ = s.r.Discard(3)
 	}
@@ -137,7 +137,7 @@ func openStream(r io.Reader) (stream, error) {
 	case text[0] == '{' || text[0] == '[':
 		s.json = true
 	default:
-		s.guard.check = true
+		guard.check = true
 	}
 	return s, nil
 }
