@@ -14,10 +14,14 @@ type count struct {
 
 // loadShape collects hourly and daily counts as records arrive.
 type loadShape struct {
-	hours    map[int64]*count // unix hour → counts, from buckets of an hour or less
-	days     map[int64]*count // unix day → counts
-	widest   time.Duration    // longest bucket seen
-	narrow   time.Duration    // shortest bucket seen
+	hours map[int64]*count // unix hour → counts, from buckets of an hour or less
+	days  map[int64]*count // unix day → counts
+	last  [2]struct {      // the previous record's hour and day, tried first
+		key int64
+		c   *count
+	}
+	widest   time.Duration // longest bucket seen
+	narrow   time.Duration // shortest bucket seen
 	reqKnown bool
 }
 
@@ -36,17 +40,24 @@ func (l *loadShape) add(r *usage.Record) {
 	}
 	l.reqKnown = l.reqKnown && r.RequestsKnown
 	c := count{r.Requests, r.InputTokens() + r.Output}
-	bump(l.days, floorDiv(r.Start.Unix(), 86400), c)
+	sec := r.Start.Unix()
+	l.bump(1, l.days, floorDiv(sec, 86400), c)
 	if width <= time.Hour {
-		bump(l.hours, floorDiv(r.Start.Unix(), 3600), c)
+		l.bump(0, l.hours, floorDiv(sec, 3600), c)
 	}
 }
 
-func bump(m map[int64]*count, k int64, c count) {
-	x := m[k]
-	if x == nil {
-		x = &count{}
-		m[k] = x
+// bump adds c to m[k]; slot names the cache of the previous key of m.
+func (l *loadShape) bump(slot int, m map[int64]*count, k int64, c count) {
+	last := &l.last[slot]
+	x := last.c
+	if x == nil || last.key != k {
+		x = m[k]
+		if x == nil {
+			x = &count{}
+			m[k] = x
+		}
+		last.key, last.c = k, x
 	}
 	x.requests += c.requests
 	x.tokens += c.tokens

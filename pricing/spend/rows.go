@@ -91,11 +91,19 @@ type GroupRow struct {
 }
 
 func (a *Aggregator) group(r *usage.Record, model string) *GroupRow {
+	period := a.by == "day" || a.by == "hour" || a.by == "month"
+	hour := floorDiv(r.Start.Unix(), 3600)
+	if period && a.lastGroup != nil && hour == a.lastGroupHour {
+		return a.lastGroup
+	}
 	key := a.groupKey(r, model)
 	g := a.groups[key]
 	if g == nil {
 		g = &GroupRow{Key: key}
 		a.groups[key] = g
+	}
+	if period {
+		a.lastGroupHour, a.lastGroup = hour, g
 	}
 	return g
 }

@@ -74,8 +74,13 @@ type Aggregator struct {
 	keys     map[int64]string   // period group keys by unix hour
 	names    map[string]string  // project or key names to redacted labels
 	records  int
-	// lastModel is the row of the previous record's model, tried first.
-	lastModel *ModelRow
+	// The previous record's rows, tried first: exports come in time order
+	// and often one model after another.
+	lastModel     *ModelRow
+	lastDayKey    int64
+	lastDay       *DayCost
+	lastGroupHour int64
+	lastGroup     *GroupRow
 }
 
 // New returns an aggregator grouping by one of Groupings and pricing with p.
@@ -133,6 +138,10 @@ func (a *Aggregator) addUnpriced(r *usage.Record, model string) {
 
 func (a *Aggregator) day(t time.Time) *DayCost {
 	key := floorDiv(t.Unix(), 86400)
+	if a.lastDay != nil && key == a.lastDayKey {
+		return a.lastDay
+	}
+	defer func() { a.lastDayKey, a.lastDay = key, a.days[key] }()
 	d := a.days[key]
 	if d == nil {
 		d = &DayCost{Day: t.UTC().Format("2006-01-02")}

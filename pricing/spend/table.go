@@ -14,6 +14,27 @@ type TablePricer struct {
 	seen  map[string]entry // by the model name as exported
 	last  string           // the previous record's model name, and its entry
 	lastE entry
+	tiers map[tierKey]tierValue // service tiers as exported, parsed once
+}
+
+type tierKey struct {
+	name  string
+	batch bool
+}
+
+type tierValue struct {
+	tier  pricing.Tier
+	known bool
+}
+
+func (tp *TablePricer) tier(name string, batch bool) (pricing.Tier, bool) {
+	k := tierKey{name, batch}
+	v, ok := tp.tiers[k]
+	if !ok {
+		v.tier, v.known = pricing.ParseTier(name, batch)
+		tp.tiers[k] = v
+	}
+	return v.tier, v.known
 }
 
 // entry is a model name's price table entry, looked up once.
@@ -25,7 +46,7 @@ type entry struct {
 
 // NewTablePricer prices with table t.
 func NewTablePricer(t *pricing.Table) *TablePricer {
-	return &TablePricer{table: t, notes: map[pricing.Assumptions]string{}, seen: map[string]entry{}}
+	return &TablePricer{table: t, notes: map[pricing.Assumptions]string{}, seen: map[string]entry{}, tiers: map[tierKey]tierValue{}}
 }
 
 // lookup resolves a model name, remembering the answer; rows of one model
@@ -47,7 +68,7 @@ func (tp *TablePricer) lookup(name string) entry {
 // its service tier (or batch flag) and long-context mark. A record of one
 // request is priced by its own prompt size, which picks the long-context tier.
 func (tp *TablePricer) Price(r *usage.Record) (Priced, bool) {
-	tier, known := pricing.ParseTier(r.ServiceTier, r.Batch)
+	tier, known := tp.tier(r.ServiceTier, r.Batch)
 	terms := pricing.Terms{Tier: tier, LongContext: r.LongContext}
 	t := pricing.Tokens{InputUncached: r.InputUncached, CacheRead: r.CacheRead, CacheWrite5m: r.CacheWrite5m,
 		CacheWrite1h: r.CacheWrite1h, Output: r.Output, Reasoning: r.Reasoning}

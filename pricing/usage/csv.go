@@ -31,37 +31,37 @@ func (rd *reader) readCSV(name string, r *bufio.Reader) error {
 	return rd.readRows(name, cr, h, f)
 }
 
-// readRows reads the data rows of a CSV export.
+// readRows reads the data rows of a CSV export. Splitting the text into
+// fields runs on a goroutine of its own (see splitRows), so that it and the
+// parsing, pricing and counting that follow use two cores.
 func (rd *reader) readRows(name string, cr *csv.Reader, h header, f *csvFormat) error {
 	p := f.bind(h)
 	rw := &row{cols: h.names, in: rd.in, last: make([]string, len(h.names))}
-	for {
-		vals, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		rd.stats.Rows++
-		if err := rd.checkCancel(); err != nil {
-			return err
-		}
-		if err != nil {
-			if err := rd.csvError(name, err); err != nil {
+	rows := newRowSplitter(cr, len(h.names))
+	defer rows.stop()
+	for b := range rows.batches {
+		for i := range b.n {
+			if err := rd.handleRow(name, p, rw, f, b.row(i)); err != nil {
 				return err
 			}
-			continue
 		}
-		line, _ := cr.FieldPos(0)
-		if len(vals) != len(h.names) {
-			reason := fmt.Sprintf("%d fields, the header has %d", len(vals), len(h.names))
-			if err := rd.bad(name, line, reason); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := rd.parseRow(p, rw, vals, f.Name, name, line); err != nil {
-			return err
-		}
+		rows.recycle(b)
 	}
+	return nil
+}
+
+func (rd *reader) handleRow(name string, p rowParser, rw *row, f *csvFormat, sr splitRow) error {
+	rd.stats.Rows++
+	if err := rd.checkCancel(); err != nil {
+		return err
+	}
+	if sr.err != nil {
+		return rd.csvError(name, sr.err)
+	}
+	if len(sr.vals) != len(rw.cols) {
+		return rd.bad(name, sr.line, fmt.Sprintf("%d fields, the header has %d", len(sr.vals), len(rw.cols)))
+	}
+	return rd.parseRow(p, rw, sr.vals, f.Name, name, sr.line)
 }
 
 // parseRow turns one row into the record and passes it on, or reports why not.

@@ -80,12 +80,17 @@ func compare(rows int) error {
 	if err != nil {
 		return err
 	}
+	read, err := child("read", path)
+	if err != nil {
+		return err
+	}
 	full, err := child("plan", path)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("bare encoding/csv: %s\n", bare)
-	fmt.Printf("plan usage path:   %s\n", full)
+	fmt.Printf("read only:         %s\n", read)
+	fmt.Printf("plan usage path:   %s (read, canonicalise, price, aggregate)\n", full)
 	fmt.Printf("speed ratio plan/csv: %.2f (target >= 0.50)\n", bare.seconds/full.seconds)
 	return nil
 }
