@@ -25,8 +25,11 @@ ollama:
 build:
 	$(GO) build -o bin/plan ./cmd/plan
 
-# Speed figures: the per-token stream cost, profile detection time, and two
-# back-to-back benchmarks of a generated model on a real server.
+# Speed figures: the per-token stream cost, profile detection time, pricing
+# and usage-export throughput, and two back-to-back benchmarks of a generated
+# model on a real server.
 bench: ollama
 	$(GO) test -run '^$$' -bench . -benchtime 200x ./hwprofile/backend ./hwprofile
+	$(GO) test -run '^$$' -bench . ./pricing
+	$(GO) run ./scripts/usage-throughput
 	PLAN_OLLAMA_BIN="$$(./scripts/ensure-ollama.sh)" ./scripts/bench-agreement.sh
