@@ -72,8 +72,12 @@ func usageHeadline(s spend.Summary, stats usage.Stats, prices string) string {
 	if s.RequestsKnown {
 		req = count(s.TotalRequests) + " requests"
 	}
-	return fmt.Sprintf("%s computed spend, %s, %s input tokens (%s cached), %s output tokens\n\n%d files, %d rows (%s buckets); prices: %s",
-		dollars(s.TotalCostUSD), req, count(s.TotalInputTokens), percent(s.CacheHitShare), count(s.TotalOutputTokens),
+	spent := dollars(s.TotalCostUSD) + " computed spend"
+	if n := len(s.Unpriced); n > 0 {
+		spent += fmt.Sprintf(" (excluding %d unpriced models)", n)
+	}
+	return fmt.Sprintf("%s, %s, %s input tokens (%s cached), %s output tokens\n\n%d files, %d rows (%s buckets); prices: %s",
+		spent, req, count(s.TotalInputTokens), percent(s.CacheHitShare), count(s.TotalOutputTokens),
 		stats.Files, stats.Rows, s.Load.Granularity, prices)
 }
 
@@ -91,8 +95,12 @@ func usageTables(s spend.Summary) []titledTable {
 func groupsTable(s spend.Summary) titledTable {
 	t := titledTable{title: "By " + s.By, header: []string{s.By, "requests", "input", "cached", "output", "spend", "cache hit", "in:out"}}
 	for _, g := range s.Groups {
+		spent := dollars(g.CostUSD)
+		if g.Unpriced > 0 {
+			spent += fmt.Sprintf(" (+%d unpriced rows)", g.Unpriced)
+		}
 		t.rows = append(t.rows, []string{g.Key, requests(g.Requests, s.RequestsKnown), count(g.Input), count(g.Cached),
-			count(g.Output), dollars(g.CostUSD), percent(g.CacheHit), ioRatio(g.IORatio)})
+			count(g.Output), spent, percent(g.CacheHit), ioRatio(g.IORatio)})
 	}
 	return t
 }
@@ -119,11 +127,11 @@ func daysTable(s spend.Summary) titledTable {
 	t := titledTable{title: "Reported (cost export) vs computed (usage export) per day",
 		header: []string{"day", "reported", "computed", "difference"}}
 	for _, d := range s.Days {
-		rep := "-"
+		rep, diff := "-", "-"
 		if d.ReportedKnown {
-			rep = dollars(d.ReportedUSD)
+			rep, diff = dollars(d.ReportedUSD), signedDollars(d.DifferenceUSD)
 		}
-		t.rows = append(t.rows, []string{d.Day, rep, dollars(d.ComputedUSD), signedDollars(d.DifferenceUSD)})
+		t.rows = append(t.rows, []string{d.Day, rep, dollars(d.ComputedUSD), diff})
 	}
 	return t
 }
@@ -156,10 +164,17 @@ func writeUsageNotes(w io.Writer, s spend.Summary) {
 			fmt.Fprintf(w, "note: %s: %s\n", m.Model, n)
 		}
 	}
-	if len(s.Unpriced) > 0 {
-		fmt.Fprintf(w, "%d models have no price and are left out of the spend; add them with --prices FILE, e.g.\n", len(s.Unpriced))
-		fmt.Fprintf(w, "  {%q: {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 4e-06, \"mode\": \"chat\"}}\n", s.Unpriced[0].Model)
+	if len(s.Unpriced) == 0 {
+		return
 	}
+	fmt.Fprintf(w, "%d models have no price and are left out of the spend", len(s.Unpriced))
+	for _, u := range s.Unpriced {
+		if u.Model != spend.NoModel {
+			fmt.Fprintf(w, "; add them with --prices FILE, e.g.\n  {%q: {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 4e-06, \"mode\": \"chat\"}}\n", u.Model)
+			return
+		}
+	}
+	fmt.Fprintf(w, "; rows without a model name cannot be priced (export the report grouped by model)\n")
 }
 
 func writeGroupsCSV(w io.Writer, s spend.Summary) error {
@@ -211,10 +226,14 @@ func requestsText(n int64, known bool) string {
 
 // dollars shows amounts under a dollar to a hundredth of a cent, others to the cent.
 func dollars(x float64) string {
-	if x != 0 && x < 1 && x > -1 {
-		return fmt.Sprintf("$%.4f", math.Abs(x))
+	sign := ""
+	if x < 0 {
+		sign, x = "-", -x
 	}
-	return "$" + strings.TrimPrefix(money(x), "-")
+	if x != 0 && x < 1 {
+		return fmt.Sprintf("%s$%.4f", sign, x)
+	}
+	return sign + "$" + money(x)
 }
 
 // money writes x with two decimals and thousands separators.
@@ -235,7 +254,7 @@ func signedDollars(x float64) string {
 	case math.Abs(x) < 0.00005:
 		return "$0.00"
 	case x < 0:
-		return "-" + dollars(-x)
+		return dollars(x)
 	default:
 		return "+" + dollars(x)
 	}

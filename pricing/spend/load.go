@@ -31,8 +31,8 @@ func newLoadShape() *loadShape {
 
 func (l *loadShape) add(r *usage.Record) {
 	width := r.End.Sub(r.Start)
-	if width < 0 {
-		width = 0
+	if width < 0 || perRequest(r.Format) {
+		width = 0 // one request per row: End-Start is its latency, not a bucket
 	}
 	l.widest = max(l.widest, width)
 	if l.narrow < 0 || width < l.narrow {
@@ -45,6 +45,11 @@ func (l *loadShape) add(r *usage.Record) {
 	if width <= time.Hour {
 		l.bump(0, l.hours, floorDiv(sec, 3600), c)
 	}
+}
+
+// perRequest tells the formats whose rows are single requests.
+func perRequest(format string) bool {
+	return format == usage.FormatOpenRouterCSV || format == usage.FormatLiteLLMSpendCSV
 }
 
 // bump adds c to m[k]; slot names the cache of the previous key of m.

@@ -66,6 +66,7 @@ type Aggregator struct {
 	reqKnown bool
 	cost     float64
 	reported float64
+	exported float64 // cost-export amounts
 	models   map[string]*ModelRow
 	groups   map[string]*GroupRow
 	unpriced map[string]*UnpricedRow
@@ -99,6 +100,7 @@ var Groupings = []string{"month", "day", "hour", "model", "provider", "project"}
 func (a *Aggregator) Add(r *usage.Record) {
 	a.records++
 	if r.Kind == usage.KindCost {
+		a.exported += r.ReportedCostUSD
 		a.day(r.Start).ReportedUSD += r.ReportedCostUSD
 		a.day(r.Start).ReportedKnown = true
 		return

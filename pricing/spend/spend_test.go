@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plan-cli/plan/pricing"
 	"github.com/plan-cli/plan/pricing/usage"
 )
 
@@ -121,5 +122,39 @@ func TestAsyncMatchesAdd(t *testing.T) {
 	a, b := sync.Summary(), async.Summary()
 	if a.TotalCostUSD != b.TotalCostUSD || a.TotalInputTokens != b.TotalInputTokens || len(a.Groups) != len(b.Groups) || a.Records != 2000 {
 		t.Errorf("async summary %+v differs from sync %+v", b, a)
+	}
+}
+
+func TestTablePricerBatchAndNoModel(t *testing.T) {
+	table, err := pricing.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := NewTablePricer(table)
+	// claude-sonnet-4 has no batch prices in the table: half of 1M × $3e-6.
+	r := rec("claude-sonnet-4-20250514", t0, 24*time.Hour, 10, 1_000_000, 0, 0)
+	r.Batch = true
+	p, ok := tp.Price(r)
+	if !ok || math.Abs(p.CostUSD-1.5) > 1e-9 || p.Note == "" {
+		t.Errorf("batch price = %+v, %v; want $1.50 with a note", p, ok)
+	}
+	// gpt-4o has batch prices of its own: 1M × $1.25e-6.
+	r = rec("gpt-4o", t0, 24*time.Hour, 10, 1_000_000, 0, 0)
+	r.Batch = true
+	if p, ok := tp.Price(r); !ok || math.Abs(p.CostUSD-1.25) > 1e-9 {
+		t.Errorf("gpt-4o batch = %+v; want $1.25", p)
+	}
+	if p, ok := tp.Price(rec("", t0, time.Hour, 1, 1, 0, 1)); ok || p.Model != NoModel {
+		t.Errorf("nameless row = %+v, %v; want unpriced %q", p, ok, NoModel)
+	}
+}
+
+func TestPerRequestRowsAreNotBuckets(t *testing.T) {
+	a := New("day", false, flatPricer{"m": "m"})
+	r := rec("m", t0, 90*time.Second, 1, 10, 0, 1) // a 90-second request
+	r.Format = usage.FormatLiteLLMSpendCSV
+	a.Add(r)
+	if g := a.Summary().Load.Granularity; g != "per request" {
+		t.Errorf("granularity = %q; want per request", g)
 	}
 }

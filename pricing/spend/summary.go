@@ -4,9 +4,12 @@ import "sort"
 
 // Summary is everything `plan usage` reports.
 type Summary struct {
-	Records                int64   `json:"records"`
-	TotalCostUSD           float64 `json:"total_cost_usd"`
+	Records      int64   `json:"records"`
+	TotalCostUSD float64 `json:"total_cost_usd"`
+	// TotalReportedCostUSD sums the costs carried by usage rows (OpenRouter,
+	// LiteLLM, generic cost_usd); TotalCostExportUSD those of cost exports.
 	TotalReportedCostUSD   float64 `json:"total_reported_cost_usd,omitempty"`
+	TotalCostExportUSD     float64 `json:"total_cost_export_usd,omitempty"`
 	TotalInputTokens       int64   `json:"total_input_tokens"`
 	TotalCachedInputTokens int64   `json:"total_cached_input_tokens"`
 	TotalCacheWriteTokens  int64   `json:"total_cache_write_tokens"`
@@ -30,7 +33,7 @@ type Summary struct {
 // Summary returns the totals so far.
 func (a *Aggregator) Summary() Summary {
 	s := Summary{
-		Records: int64(a.records), TotalCostUSD: a.cost, TotalReportedCostUSD: a.reported,
+		Records: int64(a.records), TotalCostUSD: a.cost, TotalReportedCostUSD: a.reported, TotalCostExportUSD: a.exported,
 		TotalInputTokens: a.total.Input, TotalCachedInputTokens: a.total.Cached, TotalCacheWriteTokens: a.total.CacheWrite,
 		TotalOutputTokens: a.total.Output, TotalReasoningTokens: a.total.Reasoning, TotalRequests: a.total.Requests,
 		RequestsKnown: a.reqKnown, CacheHitShare: a.total.CacheHitShare(), InputOutputRatio: a.total.InputOutputRatio(),
@@ -80,7 +83,9 @@ func (a *Aggregator) dayRows() []DayCost {
 	}
 	var rows []DayCost
 	for _, d := range a.days {
-		d.DifferenceUSD = d.ReportedUSD - d.ComputedUSD
+		if d.ReportedKnown {
+			d.DifferenceUSD = d.ReportedUSD - d.ComputedUSD
+		}
 		rows = append(rows, *d)
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Day < rows[j].Day })

@@ -75,19 +75,40 @@ func (tp *TablePricer) Price(r *usage.Record) (Priced, bool) {
 	if r.RequestsKnown && r.Requests == 1 {
 		terms.PromptTokens = t.Input()
 	}
+	if r.Model == "" {
+		return Priced{Model: NoModel}, false
+	}
 	e := tp.lookup(r.Model)
 	if !e.ok {
 		return Priced{Model: e.canonical}, false
 	}
 	c := e.price.Cost(t, terms)
 	p := Priced{Model: e.canonical, CostUSD: c.TotalUSD}
+	if tier == pricing.Batch && !hasBatchPrices(e.price) {
+		// OpenAI, Anthropic and Google bill their batch APIs at half the
+		// standard price; the table lacks this entry's batch prices.
+		c = e.price.Cost(t, pricing.Terms{LongContext: terms.LongContext, PromptTokens: terms.PromptTokens})
+		p.CostUSD = c.TotalUSD / 2
+		p.Note = "no batch prices in the table: priced at half the standard prices, the providers' batch discount"
+		c.Assumed = pricing.Assumptions{}
+	}
 	if c.Assumed.Any() {
-		p.Note = tp.note(c.Assumed)
+		p.Note = joinNotes(p.Note, tp.note(c.Assumed))
 	}
 	if !known {
 		p.Note = joinNotes(p.Note, "service tier "+r.ServiceTier+" has no price of its own: priced at the standard rate")
 	}
 	return p, true
+}
+
+// NoModel names the rows of an export that carries no model name.
+const NoModel = "(model not in export)"
+
+// hasBatchPrices tells whether an entry has any batch price of its own.
+func hasBatchPrices(p *pricing.Price) bool {
+	_, in := p.Rate(pricing.Input, 0, pricing.Batch)
+	_, out := p.Rate(pricing.Output, 0, pricing.Batch)
+	return in || out
 }
 
 func (tp *TablePricer) note(a pricing.Assumptions) string {
