@@ -53,6 +53,9 @@ type Assumptions struct {
 	AtStandard [numTiers]ComponentSet
 	// AtBase: no long-context price; the base price was used.
 	AtBase ComponentSet
+	// ScaledLong: no long-context price; the base price times the entry's
+	// long-context input ratio was used.
+	ScaledLong ComponentSet
 	// AsInput: cache reads or writes with no price of their own at all,
 	// priced as uncached input.
 	AsInput ComponentSet
@@ -69,6 +72,7 @@ func (a Assumptions) Or(b Assumptions) Assumptions {
 		a.AtStandard[t] |= b.AtStandard[t]
 	}
 	a.AtBase |= b.AtBase
+	a.ScaledLong |= b.ScaledLong
 	a.AsInput |= b.AsInput
 	a.As5m |= b.As5m
 	a.Unpriced |= b.Unpriced
@@ -88,6 +92,9 @@ func (a Assumptions) Notes() []string {
 	}
 	if a.AtBase != 0 {
 		notes = append(notes, fmt.Sprintf("no long-context price for %s: priced at the base rate", a.AtBase))
+	}
+	if a.ScaledLong != 0 {
+		notes = append(notes, fmt.Sprintf("no long-context price for %s: the base price scaled as the entry's input price is", a.ScaledLong))
 	}
 	if a.AsInput != 0 {
 		notes = append(notes, fmt.Sprintf("no %s price: priced as uncached input", a.AsInput))
@@ -222,6 +229,25 @@ func (r rater) charge(c Component, n int64) float64 {
 	return 0
 }
 
+// inputSide tells the cache components, priced as multiples of the input price.
+func inputSide(c Component) bool {
+	return c == CacheRead || c == CacheWrite5m || c == CacheWrite1h
+}
+
+// longRatio is how much dearer the entry's uncached input is in the asked
+// context than in the base one, at tier: the factor a component without a
+// long-context price of its own is scaled by (Anthropic doubles every input
+// price above 200k tokens, cache writes included).
+func (r rater) longRatio(tier Tier) (float64, bool) {
+	p := r.p
+	long := &p.rates[p.setIndex(r.ctx, tier)]
+	base := &p.rates[p.setIndex(0, tier)]
+	if !long.has.Has(Input) || !base.has.Has(Input) || base.usd[Input] == 0 {
+		return 0, false
+	}
+	return long.usd[Input] / base.usd[Input], true
+}
+
 // find returns the rate of component c, trying the asked service tier and
 // context first, then the standard tier, then the base context; fallbacks are
 // recorded against component tokens (the component the tokens are of).
@@ -239,6 +265,10 @@ func (r rater) find(c, tokens Component) (float64, bool) {
 			r.a.AtStandard[r.tier] = r.a.AtStandard[r.tier].with(tokens)
 		}
 		if step.ctx != r.ctx {
+			if ratio, ok := r.longRatio(step.tier); ok && inputSide(c) {
+				r.a.ScaledLong = r.a.ScaledLong.with(tokens)
+				return set.usd[c] * ratio, true
+			}
 			r.a.AtBase = r.a.AtBase.with(tokens)
 		}
 		return set.usd[c], true

@@ -102,12 +102,14 @@ func TestCost(t *testing.T) {
 		},
 		{
 			// claude-sonnet-4-20250514 has no 1-hour write price above 200k: its base $6 is used.
-			name: "long context, 1h write at base", model: "claude-sonnet-4-20250514",
+			name: "long context, 1h write scaled", model: "claude-sonnet-4-20250514",
 			tokens: Tokens{InputUncached: 300000, CacheWrite1h: 10000, Output: 1000},
 			terms:  Terms{LongContext: true},
-			// 300000 × 6/1e6 = 1.8; 10000 × 6/1e6 = 0.06; 1000 × 22.5/1e6 = 0.0225; sum 1.8825
-			want:  Cost{InputUSD: 1.8, CacheWrite1hUSD: 0.06, OutputUSD: 0.0225, TotalUSD: 1.8825, AboveTokens: 200000},
-			notes: []string{"no long-context price for cache write 1h: priced at the base rate"},
+			// 300000 × 6/1e6 = 1.8; the 1h write has no long-context price: its
+			// base $6 scaled as input is ($3 → $6), $12: 10000 × 12/1e6 = 0.12;
+			// 1000 × 22.5/1e6 = 0.0225; sum 1.9425
+			want:  Cost{InputUSD: 1.8, CacheWrite1hUSD: 0.12, OutputUSD: 0.0225, TotalUSD: 1.9425, AboveTokens: 200000},
+			notes: []string{"no long-context price for cache write 1h: the base price scaled as the entry's input price is"},
 		},
 		{
 			// gpt-5.4 above 272k: input $5, output $22.50.
