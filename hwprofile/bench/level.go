@@ -48,7 +48,7 @@ func (r *Runner) runLevel(ctx context.Context, model string, st *modelState, c c
 		return r.finish(ctx, model, st, c, k, runs, nil), r.failure(model, lv.what, lv.err)
 	}
 	if len(decodeRates(runs)) == 0 {
-		err := fmt.Errorf("none of the %d requests finished with the server's statistics (all were cut short)", len(runs))
+		err := fmt.Errorf("none of the %d requests streamed any output to time", len(runs))
 		return r.finish(ctx, model, st, c, k, runs, nil), &RunError{Model: model, What: fmt.Sprintf("concurrency %d", k), Err: err}
 	}
 	r.progress(Progress{Model: model, Phase: "check", Concurrency: k, PromptTokens: c.target})

@@ -432,10 +432,31 @@ func converged(runs []Run, target float64) bool {
 
 func decodeRates(runs []Run) []float64 {
 	var out []float64
-	for _, run := range runs {
-		if run.Complete && run.Error == "" && run.DecodeTokensPerSecond > 0 {
+	for _, run := range usable(runs) {
+		if run.DecodeTokensPerSecond > 0 {
 			out = append(out, run.DecodeTokensPerSecond)
 		}
 	}
 	return out
+}
+
+// usable returns the requests the statistics are made of: those the server
+// finished with its own counts. When the server cut every one of them short
+// (Ollama's repeat limit, which random or looping models hit at temperature
+// 0), it falls back to the ones that streamed, timed on the client.
+func usable(runs []Run) []Run {
+	var done, streamed []Run
+	for _, run := range runs {
+		switch {
+		case run.Error != "":
+		case run.Complete:
+			done = append(done, run)
+		case run.DecodeTokensPerSecond > 0:
+			streamed = append(streamed, run)
+		}
+	}
+	if len(done) > 0 {
+		return done
+	}
+	return streamed
 }

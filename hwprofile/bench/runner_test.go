@@ -278,12 +278,17 @@ func TestPromptsDifferAcrossLevels(t *testing.T) {
 	}
 }
 
-func TestRunnerFailsWhenEveryRequestIsCutShort(t *testing.T) {
+func TestRunnerTimesCutShortRequestsOnTheClient(t *testing.T) {
 	cfg := testConfig()
 	cfg.MaxRuns = 3
-	r := &Runner{Backend: &fakeBackend{Rate: 100, CutShort: 1}, Config: cfg}
-	_, err := r.Run(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "all were cut short") {
-		t.Fatalf("Run error = %v; want all requests cut short reported", err)
+	r := &Runner{Backend: &fakeBackend{Rate: 100, CutShort: 1, Gap: time.Millisecond}, Config: cfg}
+	sums, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	s := sums[0]
+	if s.RateSource != "client" || s.DecodeTokensPerSecond <= 0 || s.FailedRequests != s.Requests ||
+		!strings.Contains(strings.Join(s.Warnings, "\n"), "cut all") {
+		t.Errorf("summary = %+v; want client-timed rates and a warning", s)
 	}
 }

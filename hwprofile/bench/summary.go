@@ -51,8 +51,9 @@ func summarize(runs, checks []Run) Summary {
 		s.Requests++
 		if run.Error != "" || !run.Complete {
 			s.FailedRequests++
-			continue
 		}
+	}
+	for _, run := range usable(runs) {
 		if run.ShortfallTokens > 0 {
 			s.ShortRequests++
 		}
@@ -96,12 +97,7 @@ func appendPositive(xs []float64, x float64) []float64 {
 // generating (about k when k requests ran together, 1 when the server ran
 // them one by one).
 func aggregate(runs []Run) (tokensPerSecond, parallelism float64) {
-	var done []Run
-	for _, run := range runs {
-		if run.Complete && run.Error == "" {
-			done = append(done, run)
-		}
-	}
+	done := usable(runs)
 	if len(done) == 0 {
 		return 0, 0
 	}
@@ -166,7 +162,10 @@ func warnings(s Summary, cfg Config) []string {
 	if s.Serialized {
 		w = append(w, fmt.Sprintf("the server ran the %d requests one after another (parallelism %.2f): raise its parallel slots, e.g. OLLAMA_NUM_PARALLEL", s.Concurrency, s.Parallelism))
 	}
-	if s.FailedRequests > 0 {
+	switch {
+	case s.FailedRequests == s.Requests:
+		w = append(w, fmt.Sprintf("the server cut all %d requests short, without final statistics (Ollama stops a model that repeats itself; try --temperature 0.8): rates are timed on the client from what streamed", s.Requests))
+	case s.FailedRequests > 0:
 		w = append(w, fmt.Sprintf("%d of %d requests ended without final statistics (the server cut them short) and are left out of the rates", s.FailedRequests, s.Requests))
 	}
 	if s.ShortRequests > 0 {
