@@ -1,4 +1,29 @@
 // Package simulate predicts what would happen: a throughput model calibrated by
 // measurements, what-if hardware, and a replay of a workload with queueing and
 // spillover.
+//
+// # Queue replay
+//
+// Run replays a stream of requests (a Source: recorded traffic in a
+// SliceSource, or synthetic traffic from a Generator with Poisson or
+// gamma-shaped arrivals) against a local server with Config.Slots parallel
+// slots and a first-in, first-out queue of at most Config.QueueLimit waiting
+// requests. A Policy decides at arrival whether a request goes to the cloud
+// instead: AllLocal never sends one (a request finding the queue full is
+// rejected), Spill sends one when the queue is full or its expected wait for a
+// slot exceeds an SLO.
+//
+// A Service says how long a request holds its slot, split into prefill (up to
+// the first token) and decode. FixedService and ExponentialService are for
+// checks against queueing theory; CurveService uses a concurrency curve
+// measured by a benchmark. A request's speed is fixed when it starts, from the
+// number of requests in service then; later arrivals and departures do not
+// change it.
+//
+// The engine keeps only the finishing times of requests in service in a heap
+// and the waiting requests in a ring buffer, so its memory grows with the
+// queue, not with the length of the run; percentiles come from logarithmic
+// histograms accurate to 0.5%, and means are exact. Runs are deterministic for
+// given seeds. The tests check mean waits against Erlang C (M/M/1, M/M/4) and
+// Pollaczek–Khinchine (M/D/1) at 50% and 90% load to within 2%.
 package simulate

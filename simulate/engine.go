@@ -1,0 +1,219 @@
+package simulate
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Config describes the local server and how requests are routed to it.
+type Config struct {
+	Slots      int     // requests served at once, like OLLAMA_NUM_PARALLEL
+	QueueLimit int     // most requests that may wait for a slot; 0 means no limit
+	Service    Service // how long a request holds a slot
+	Policy     Policy  // which requests go to the cloud; nil means AllLocal
+	// WarmUp is the seconds at the start of the run whose arrivals are
+	// simulated but left out of the Result, so that a run starting empty
+	// can settle first.
+	WarmUp float64
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.Slots < 1:
+		return fmt.Errorf("slots %d: must be at least 1", c.Slots)
+	case c.QueueLimit < 0:
+		return fmt.Errorf("queue limit %d: must not be negative (0 means no limit)", c.QueueLimit)
+	case c.Service == nil:
+		return errors.New("no service model")
+	case !validSeconds(c.WarmUp):
+		return fmt.Errorf("warm-up %v s: must be non-negative and finite", c.WarmUp)
+	}
+	if v, ok := c.Service.(interface{ validate() error }); ok {
+		if err := v.validate(); err != nil {
+			return err
+		}
+	}
+	if v, ok := c.Policy.(interface{ validate() error }); ok {
+		return v.validate()
+	}
+	return nil
+}
+
+// Run simulates the requests from src, which must arrive in order, on the
+// server described by cfg. The run is deterministic: the same inputs give
+// the same Result.
+func Run(cfg Config, src Source) (Result, error) {
+	if err := cfg.validate(); err != nil {
+		return Result{}, fmt.Errorf("simulate: %w", err)
+	}
+	if src == nil {
+		return Result{}, errors.New("simulate: no request source")
+	}
+	e := newEngine(cfg)
+	if err := e.run(src); err != nil {
+		return Result{}, fmt.Errorf("simulate: %w", err)
+	}
+	return e.result(), nil
+}
+
+// engine holds the state of one run. The only events are arrivals, taken in
+// order from the source, and completions, kept in a heap of finishing times
+// with at most Slots entries, so events need no allocation.
+type engine struct {
+	cfg    Config
+	policy Policy
+	done   timeHeap // finishing times of requests in service
+	queue  ring     // requests waiting for a slot
+
+	started      int64
+	serviceTotal float64 // seconds in service of all started requests
+
+	res           Result
+	latency, ttft histogram
+	wait          histogram
+	busySeconds   float64
+	lastDone      float64
+	hours         []hourSums
+}
+
+func newEngine(cfg Config) *engine {
+	p := cfg.Policy
+	if p == nil {
+		p = AllLocal{}
+	}
+	return &engine{cfg: cfg, policy: p, done: make(timeHeap, 0, cfg.Slots)}
+}
+
+func (e *engine) run(src Source) error {
+	last := math.Inf(-1)
+	next, more := src.Next()
+	for more || len(e.done) > 0 {
+		if more && (len(e.done) == 0 || next.Arrival < e.done[0]) {
+			if err := checkRequest(next, last); err != nil {
+				return err
+			}
+			last = next.Arrival
+			if err := e.arrive(next); err != nil {
+				return err
+			}
+			next, more = src.Next()
+			continue
+		}
+		t := e.done.pop()
+		if e.queue.len() == 0 {
+			continue
+		}
+		if err := e.start(e.queue.pop(), t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkRequest(r Request, last float64) error {
+	switch {
+	case math.IsNaN(r.Arrival) || math.IsInf(r.Arrival, 0) || r.Arrival < 0:
+		return fmt.Errorf("request arriving at %v s: arrival must be non-negative and finite", r.Arrival)
+	case r.Arrival < last:
+		return fmt.Errorf("request arriving at %v s after one at %v s: requests must be in order of arrival", r.Arrival, last)
+	case r.PromptTokens < 0 || r.OutputTokens < 0:
+		return fmt.Errorf("request arriving at %v s: token counts must not be negative", r.Arrival)
+	}
+	return nil
+}
+
+func (e *engine) state() State {
+	s := State{Queued: e.queue.len(), Busy: len(e.done), Slots: e.cfg.Slots, QueueLimit: e.cfg.QueueLimit}
+	if e.started > 0 {
+		s.MeanService = e.serviceTotal / float64(e.started)
+	}
+	return s
+}
+
+// arrive routes a request arriving now: to the cloud, to a free slot, to the
+// queue, or, when the queue is full, away.
+func (e *engine) arrive(r Request) error {
+	s := e.state()
+	h := e.hour(r)
+	if h != nil {
+		h.requests++
+	}
+	switch {
+	case e.policy.SendToCloud(s):
+		if h != nil {
+			h.spilled++
+			e.res.Spilled++
+			e.res.SpilledTokens += tokens(r)
+		}
+	case s.Busy < s.Slots:
+		return e.start(r, r.Arrival)
+	case s.QueueFull():
+		if h != nil {
+			h.rejected++
+			e.res.Rejected++
+		}
+	default:
+		e.queue.push(r)
+	}
+	return nil
+}
+
+// start puts a request into service at time t.
+func (e *engine) start(r Request, t float64) error {
+	prefill, decode := e.cfg.Service.Times(r, len(e.done)+1)
+	if !validSeconds(prefill) || !validSeconds(decode) {
+		return fmt.Errorf("request arriving at %v s: service gave %v+%v s; times must be non-negative and finite", r.Arrival, prefill, decode)
+	}
+	finish := t + prefill + decode
+	e.done.push(finish)
+	e.started++
+	e.serviceTotal += prefill + decode
+	if r.Arrival < e.cfg.WarmUp {
+		return nil
+	}
+	wait := t - r.Arrival
+	e.wait.add(wait)
+	e.ttft.add(wait + prefill)
+	e.latency.add(finish - r.Arrival)
+	e.busySeconds += prefill + decode
+	e.lastDone = max(e.lastDone, finish)
+	e.res.ServedLocal++
+	e.res.LocalTokens += tokens(r)
+	h := e.hour(r)
+	h.served++
+	h.wait += wait
+	return nil
+}
+
+// hour returns the sums for the hour of r's arrival, or nil during the
+// warm-up.
+func (e *engine) hour(r Request) *hourSums {
+	if r.Arrival < e.cfg.WarmUp {
+		return nil
+	}
+	i := int(r.Arrival / 3600)
+	for len(e.hours) <= i {
+		e.hours = append(e.hours, hourSums{})
+	}
+	return &e.hours[i]
+}
+
+func tokens(r Request) int64 { return int64(r.PromptTokens) + int64(r.OutputTokens) }
+
+func (e *engine) result() Result {
+	res := e.res
+	res.Requests = res.ServedLocal + res.Spilled + res.Rejected
+	res.Latency = e.latency.percentiles()
+	res.TTFT = e.ttft.percentiles()
+	res.Wait = WaitStats{Mean: e.wait.mean(), P95: e.wait.quantile(0.95)}
+	if span := e.lastDone - e.cfg.WarmUp; span > 0 {
+		res.Makespan = span
+		res.Utilization = e.busySeconds / (float64(e.cfg.Slots) * span)
+	}
+	res.Hours = make([]Hour, len(e.hours))
+	for i, h := range e.hours {
+		res.Hours[i] = h.hour(i)
+	}
+	return res
+}

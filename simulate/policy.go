@@ -1,0 +1,67 @@
+package simulate
+
+import "fmt"
+
+// State is what a Policy sees when a request arrives.
+type State struct {
+	Queued      int     // requests waiting for a slot
+	Busy        int     // slots in service
+	Slots       int     // slots in all
+	QueueLimit  int     // most requests that may wait; 0 means no limit
+	MeanService float64 // mean seconds in service of the requests started so far
+}
+
+// QueueFull reports whether no more requests may wait.
+func (s State) QueueFull() bool {
+	return s.QueueLimit > 0 && s.Queued >= s.QueueLimit
+}
+
+// ExpectedWait estimates how long a request arriving now would wait for a
+// slot, given the mean service time mean: nothing if a slot is free,
+// otherwise (Queued+1)·mean/Slots, as if the busy slots freed up evenly.
+func (s State) ExpectedWait(mean float64) float64 {
+	if s.Busy < s.Slots {
+		return 0
+	}
+	return float64(s.Queued+1) * mean / float64(s.Slots)
+}
+
+// Policy decides, when a request arrives, whether the cloud should serve it.
+type Policy interface {
+	SendToCloud(s State) bool
+}
+
+// AllLocal serves every request locally. A request that arrives when the
+// queue is full is rejected.
+type AllLocal struct{}
+
+// SendToCloud always returns false.
+func (AllLocal) SendToCloud(State) bool { return false }
+
+// Spill sends a request to the cloud when the queue is full or when its
+// expected wait for a slot, State.ExpectedWait, exceeds MaxWait.
+type Spill struct {
+	MaxWait float64 // seconds
+	// MeanService is the mean seconds a request holds a slot, for the wait
+	// estimate; 0 means the mean of the requests started so far.
+	MeanService float64
+}
+
+// SendToCloud reports whether the request should spill.
+func (p Spill) SendToCloud(s State) bool {
+	if s.QueueFull() {
+		return true
+	}
+	mean := p.MeanService
+	if mean == 0 {
+		mean = s.MeanService
+	}
+	return s.ExpectedWait(mean) > p.MaxWait
+}
+
+func (p Spill) validate() error {
+	if !validSeconds(p.MaxWait) || !validSeconds(p.MeanService) {
+		return fmt.Errorf("spill policy: max wait %v s and mean service %v s must be non-negative and finite", p.MaxWait, p.MeanService)
+	}
+	return nil
+}

@@ -1,0 +1,58 @@
+package simulate
+
+// Result summarises a run. Latencies and waits count only requests served
+// locally and arriving after the warm-up; counts and tokens count every
+// request arriving after the warm-up.
+type Result struct {
+	Requests      int         `json:"requests"`
+	ServedLocal   int         `json:"served_local"`
+	Spilled       int         `json:"spilled"`
+	Rejected      int         `json:"rejected"`        // queue full under AllLocal
+	Latency       Percentiles `json:"latency_seconds"` // arrival to last token
+	TTFT          Percentiles `json:"ttft_seconds"`    // queue wait + prefill
+	Wait          WaitStats   `json:"wait_seconds"`    // arrival to start of service
+	Utilization   float64     `json:"utilization"`     // busy slot-seconds / (slots × makespan)
+	Makespan      float64     `json:"makespan_seconds"`
+	LocalTokens   int64       `json:"local_tokens"`   // prompt + output
+	SpilledTokens int64       `json:"spilled_tokens"` // prompt + output
+	Hours         []Hour      `json:"hours"`
+}
+
+// Percentiles of a duration in seconds, each within 0.5% (see histogram).
+type Percentiles struct {
+	P50 float64 `json:"p50"`
+	P95 float64 `json:"p95"`
+	P99 float64 `json:"p99"`
+}
+
+// WaitStats describes the wait for a slot, in seconds. Mean is exact; P95 is
+// within 0.5%.
+type WaitStats struct {
+	Mean float64 `json:"mean"`
+	P95  float64 `json:"p95"`
+}
+
+// Hour counts the requests arriving in one hour of the run; hour 0 starts at
+// time 0.
+type Hour struct {
+	Hour        int     `json:"hour"`
+	Requests    int     `json:"requests"`
+	ServedLocal int     `json:"served_local"`
+	Spilled     int     `json:"spilled"`
+	Rejected    int     `json:"rejected"`
+	MeanWait    float64 `json:"mean_wait_seconds"` // of requests served locally
+}
+
+// hourSums accumulates one Hour.
+type hourSums struct {
+	requests, served, spilled, rejected int
+	wait                                float64
+}
+
+func (h hourSums) hour(i int) Hour {
+	out := Hour{Hour: i, Requests: h.requests, ServedLocal: h.served, Spilled: h.spilled, Rejected: h.rejected}
+	if h.served > 0 {
+		out.MeanWait = h.wait / float64(h.served)
+	}
+	return out
+}
