@@ -40,6 +40,10 @@ func (c Config) validate() error {
 	return nil
 }
 
+// MaxArrival is the latest arrival Run accepts, in seconds: ten years, which
+// bounds the hourly series at 87,660 entries.
+const MaxArrival = 10 * 365.25 * 24 * 3600
+
 // Run simulates the requests from src, which must arrive in order, on the
 // server described by cfg. The run is deterministic: the same inputs give
 // the same Result.
@@ -115,6 +119,8 @@ func checkRequest(r Request, last float64) error {
 	switch {
 	case math.IsNaN(r.Arrival) || math.IsInf(r.Arrival, 0) || r.Arrival < 0:
 		return fmt.Errorf("request arriving at %v s: arrival must be non-negative and finite", r.Arrival)
+	case r.Arrival > MaxArrival:
+		return fmt.Errorf("request arriving at %v s: arrivals must be within %v s of the start", r.Arrival, MaxArrival)
 	case r.Arrival < last:
 		return fmt.Errorf("request arriving at %v s after one at %v s: requests must be in order of arrival", r.Arrival, last)
 	case r.PromptTokens < 0 || r.OutputTokens < 0:
@@ -169,6 +175,10 @@ func (e *engine) start(r Request, t float64) error {
 	e.done.push(finish)
 	e.started++
 	e.serviceTotal += prefill + decode
+	e.lastDone = max(e.lastDone, finish)
+	if finish > e.cfg.WarmUp {
+		e.busySeconds += finish - max(t, e.cfg.WarmUp)
+	}
 	if r.Arrival < e.cfg.WarmUp {
 		return nil
 	}
@@ -176,8 +186,6 @@ func (e *engine) start(r Request, t float64) error {
 	e.wait.add(wait)
 	e.ttft.add(wait + prefill)
 	e.latency.add(finish - r.Arrival)
-	e.busySeconds += prefill + decode
-	e.lastDone = max(e.lastDone, finish)
 	e.res.ServedLocal++
 	e.res.LocalTokens += tokens(r)
 	h := e.hour(r)

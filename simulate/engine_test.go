@@ -150,9 +150,12 @@ func TestRunWarmUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The three early requests finish at 1, 2 and 3; the last runs 10 to 11.
 	if res.Requests != 1 || res.ServedLocal != 1 {
 		t.Errorf("requests, served = %d, %d; want 1, 1", res.Requests, res.ServedLocal)
 	}
+	checkNear(t, "makespan", res.Makespan, 1)
+	checkNear(t, "utilization", res.Utilization, 1)
 }
 
 func TestRunErrors(t *testing.T) {
@@ -171,6 +174,7 @@ func TestRunErrors(t *testing.T) {
 		{"NaN max wait", Config{Slots: 1, Service: ok, Policy: Spill{MaxWait: math.NaN()}}, nil, "spill policy"},
 		{"NaN service time", Config{Slots: 1, Service: FixedService{Decode: math.NaN()}}, nil, "fixed service"},
 		{"bad service time at run", Config{Slots: 1, Service: badService{}}, at(0), "service gave"},
+		{"arrival too late", Config{Slots: 1, Service: ok}, at(1e10), "within"},
 		{"out of order", Config{Slots: 1, Service: ok}, at(2, 1), "in order"},
 		{"negative arrival", Config{Slots: 1, Service: ok}, at(-1), "non-negative"},
 		{"negative tokens", Config{Slots: 1, Service: ok}, []Request{{OutputTokens: -5}}, "token counts"},

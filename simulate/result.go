@@ -2,19 +2,20 @@ package simulate
 
 // Result summarises a run. Latencies and waits count only requests served
 // locally and arriving after the warm-up; counts and tokens count every
-// request arriving after the warm-up.
+// request arriving after the warm-up. Utilization counts the slot-seconds
+// busy after the warm-up, whenever the requests arrived.
 type Result struct {
 	Requests      int         `json:"requests"`
 	ServedLocal   int         `json:"served_local"`
 	Spilled       int         `json:"spilled"`
-	Rejected      int         `json:"rejected"`        // queue full under AllLocal
-	Latency       Percentiles `json:"latency_seconds"` // arrival to last token
-	TTFT          Percentiles `json:"ttft_seconds"`    // queue wait + prefill
-	Wait          WaitStats   `json:"wait_seconds"`    // arrival to start of service
-	Utilization   float64     `json:"utilization"`     // busy slot-seconds / (slots × makespan)
-	Makespan      float64     `json:"makespan_seconds"`
-	LocalTokens   int64       `json:"local_tokens"`   // prompt + output
-	SpilledTokens int64       `json:"spilled_tokens"` // prompt + output
+	Rejected      int         `json:"rejected"`         // queue full under AllLocal
+	Latency       Percentiles `json:"latency_seconds"`  // arrival to last token
+	TTFT          Percentiles `json:"ttft_seconds"`     // queue wait + prefill
+	Wait          WaitStats   `json:"wait_seconds"`     // arrival to start of service
+	Utilization   float64     `json:"utilization"`      // busy slot-seconds / (slots × makespan)
+	Makespan      float64     `json:"makespan_seconds"` // end of warm-up (or 0) to last completion
+	LocalTokens   int64       `json:"local_tokens"`     // prompt + output
+	SpilledTokens int64       `json:"spilled_tokens"`   // prompt + output
 	Hours         []Hour      `json:"hours"`
 }
 

@@ -53,6 +53,9 @@ func meanWait(t *testing.T, slots int, load float64, svc Service, seed uint64) f
 	if err != nil {
 		t.Fatal(err)
 	}
+	if math.Abs(res.Utilization-load) > 0.01*load {
+		t.Errorf("utilization = %.4f; want %.2f within 1%%", res.Utilization, load)
+	}
 	return res.Wait.Mean
 }
 
@@ -69,6 +72,7 @@ func TestErlangC(t *testing.T) {
 		{"4 servers 90%", 4, 0.9},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			svc, err := NewExponentialService(1, 7)
 			if err != nil {
 				t.Fatal(err)
@@ -84,6 +88,7 @@ func TestPollaczekKhinchine(t *testing.T) {
 	t.Parallel()
 	for _, load := range []float64{0.5, 0.9} {
 		t.Run(fmtLoad(load), func(t *testing.T) {
+			t.Parallel()
 			got := meanWait(t, 1, load, FixedService{Decode: 1}, 13)
 			checkWithin(t, got, pollaczekKhinchineMD1(load, 1), 0.02)
 		})
