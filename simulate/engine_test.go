@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -217,3 +218,23 @@ func TestRunDeterministic(t *testing.T) {
 type badService struct{}
 
 func (badService) Times(Request, int) (prefill, decode float64) { return 0, -1 }
+
+func TestResultJSON(t *testing.T) {
+	res, err := Run(Config{Slots: 1, Service: FixedService{Decode: 1}}, NewSliceSource(at(0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{
+		`"requests":1`, `"served_local":1`, `"spilled":0`, `"latency_seconds":{"p50":`, `"ttft_seconds":{"p50":`,
+		`"wait_seconds":{"mean":0,"p95":0}`, `"utilization":1`, `"local_tokens":30`, `"spilled_tokens":0`,
+		`"hours":[{"hour":0,"requests":1,"served_local":1`, `"mean_wait_seconds":0`,
+	} {
+		if !strings.Contains(string(b), key) {
+			t.Errorf("JSON %s lacks %s", b, key)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -96,7 +97,7 @@ func TestPollaczekKhinchine(t *testing.T) {
 }
 
 func fmtLoad(load float64) string {
-	return string(rune('0'+int(load*10))) + "0%"
+	return fmt.Sprintf("%.0f%%", 100*load)
 }
 
 func checkWithin(t *testing.T, got, want, tol float64) {
