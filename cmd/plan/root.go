@@ -47,6 +47,7 @@ plan sends nothing anywhere except to the model server you point it at.`,
 	root.AddCommand(newBenchmarkCmd(e))
 	root.AddCommand(newUsageCmd(e))
 	root.AddCommand(newPricesCmd(e))
+	root.AddCommand(newSimulateCmd(e))
 	return root
 }
 

@@ -1,0 +1,437 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/plan-cli/plan/hwprofile/bench"
+	"github.com/plan-cli/plan/pricing"
+	"github.com/plan-cli/plan/simulate"
+)
+
+// simulateOptions are the settings of one `plan simulate` invocation.
+type simulateOptions struct {
+	// Workload.
+	rate         float64
+	burstiness   float64
+	duration     time.Duration
+	promptTokens int
+	outputTokens int
+	usage        []string
+	inputFormat  string
+	bucket       time.Duration
+
+	// Server.
+	slots      int
+	queueLimit int
+	benchFile  string
+	model      string
+	decodeTPS  float64
+	prefillTPS float64
+
+	// Policy.
+	policy     string
+	sloTTFT    float64
+	cloudModel string
+	prices     string
+
+	seed   uint64
+	format string
+}
+
+const simulateLong = `Replay a workload against a local model server with a number of parallel slots and a
+waiting queue, and report latencies, waits, utilization and what spilled to the cloud.
+
+Workload, one of:
+  synthetic   --rate R requests per second for --duration D, each with --prompt-tokens
+              and --output-tokens. Gaps between arrivals are gamma-distributed with shape
+              --burstiness K and mean 1/R: K = 1 is a Poisson stream, K < 1 is burstier
+              (coefficient of variation 1/sqrt(K)), K > 1 more regular.
+  --usage     cloud usage exports (any format plan usage reads). A row covering a bucket
+              [start, end) with n requests becomes n arrivals placed uniformly at random in
+              the bucket (the arrival times of a Poisson stream given its count), seeded by
+              --seed. A row with one timestamp and n > 1 requests is taken as the start of a
+              bucket of --bucket (default 1h), as in hourly generic CSVs; a row of one request
+              arrives at its timestamp. Every arrival of a row has the row's mean size:
+              prompt = input tokens / n, output = output tokens / n, rounded. A row that
+              does not count its requests is one request. Time 0 is the earliest row.
+              All arrivals are held in memory (about 50 bytes each: a month of 10 requests
+              per second is some 1.3 GB; use a shorter export for more).
+
+Server: --slots N requests run at once (OLLAMA_NUM_PARALLEL); at most --queue-limit N wait
+(0 = no limit), first in, first out. Service speed, one of:
+  --bench FILE   the concurrency curve measured by plan benchmark: for each concurrency k,
+                 aggregate decode = aggregate_tokens_per_second (or k x decode_tokens_per_second
+                 when absent) and aggregate prefill = k x prefill_tokens_per_second, averaged
+                 over the summaries at that k; between levels linear, beyond them flat. A
+                 request started with k in service (itself included) takes
+                 prompt x k / prefill(k) + output x k / decode(k) seconds. Use --model when
+                 the file holds several models.
+  --decode-tps, --prefill-tps
+                 single-stream speeds, the same whatever runs beside it: a request takes
+                 prompt / prefill-tps + output / decode-tps seconds.
+Approximation: a request's speed is fixed when it starts, from the number of requests in
+service then; later arrivals and departures do not change it.
+
+Policy: --policy local keeps everything local; a request finding the queue full is
+rejected. --policy spill sends a request to the cloud when the queue is full or its expected
+wait exceeds --slo-ttft seconds, where expected wait = (queued + 1) x mean service / slots
+when every slot is busy and 0 otherwise, the mean service being that of the requests
+started so far. Spilled requests are priced at the list price of --cloud-model (for --usage
+replays, default: each row's own model), with their prompt and output tokens, standard tier.
+
+Output: requests, served locally, spilled, rejected; latency (arrival to last token) and
+TTFT (wait + prefill) percentiles; wait mean and p95; utilization = busy slot-seconds /
+(slots x makespan); spill_cost_usd; then one row per hour of arrivals. Percentiles are
+accurate to 0.5%. The same --seed gives the same output.`
+
+func newSimulateCmd(e *env) *cobra.Command {
+	o := &simulateOptions{}
+	cmd := &cobra.Command{
+		Use:   "simulate",
+		Short: "Replay a workload against a local server, with queueing and spillover",
+		Long:  simulateLong,
+		Example: `  $ plan simulate --rate 0.5 --duration 1h --prompt-tokens 1000 --output-tokens 300 --decode-tps 40 --prefill-tps 800
+  $ plan simulate --rate 2 --burstiness 0.3 --duration 2h --bench results.jsonl --slots 4 --policy spill --slo-ttft 2 --cloud-model gpt-4o-mini
+  $ plan simulate --usage completions_usage_2025-10-01_2025-10-31.csv --bench results.jsonl --model qwen2.5:7b --slots 4 --policy spill --slo-ttft 5 --format json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.validate(cmd); err != nil {
+				return err
+			}
+			return runSimulate(cmd.Context(), e, o)
+		},
+	}
+	f := cmd.Flags()
+	f.Float64Var(&o.rate, "rate", 0, "synthetic workload: mean arrival `rate` in requests per second")
+	f.Float64Var(&o.burstiness, "burstiness", 1, "synthetic workload: gamma `shape` of the gaps between arrivals (1 = Poisson, < 1 burstier)")
+	f.DurationVar(&o.duration, "duration", time.Hour, "synthetic workload: how long arrivals come")
+	f.IntVar(&o.promptTokens, "prompt-tokens", 1000, "synthetic workload: prompt tokens of each request")
+	f.IntVar(&o.outputTokens, "output-tokens", 250, "synthetic workload: output tokens of each request")
+	f.StringSliceVar(&o.usage, "usage", nil, "replay these usage export `files` instead of a synthetic workload (repeat or comma-separate)")
+	f.StringVar(&o.inputFormat, "input-format", "", "read every --usage file as this format instead of detecting it")
+	f.DurationVar(&o.bucket, "bucket", time.Hour, "--usage: the bucket a row with one timestamp and several requests covers")
+	f.IntVar(&o.slots, "slots", 1, "requests the server runs at once (OLLAMA_NUM_PARALLEL)")
+	f.IntVar(&o.queueLimit, "queue-limit", 0, "most requests that may wait for a slot (0 = no limit)")
+	f.StringVar(&o.benchFile, "bench", "", "take the service speeds from this plan benchmark results `file`")
+	f.StringVar(&o.model, "model", "", "the model of the --bench file to use, when it holds several")
+	f.Float64Var(&o.decodeTPS, "decode-tps", 0, "single-stream decode speed in tokens per second, instead of --bench")
+	f.Float64Var(&o.prefillTPS, "prefill-tps", 0, "single-stream prefill speed in tokens per second, instead of --bench (0 = prefill takes no time)")
+	f.StringVar(&o.policy, "policy", "local", "routing: local (never spill) or spill (to the cloud past --slo-ttft)")
+	f.Float64Var(&o.sloTTFT, "slo-ttft", 2, "--policy spill: most expected wait for a slot, in `seconds`, before a request spills")
+	f.StringVar(&o.cloudModel, "cloud-model", "", "price spilled requests at this cloud model's list prices")
+	addPricesFlag(cmd, &o.prices)
+	f.Uint64Var(&o.seed, "seed", 1, "seed of the random arrivals; the same seed gives the same run")
+	f.StringVar(&o.format, "format", "table", "output format: table, json or csv")
+	return cmd
+}
+
+func (o *simulateOptions) validate(cmd *cobra.Command) error {
+	if err := checkFormat(o.format, "table", "json", "csv"); err != nil {
+		return err
+	}
+	synthetic := cmd.Flags().Changed("rate")
+	switch {
+	case synthetic && len(o.usage) > 0:
+		return usagef("give either --rate (a synthetic workload) or --usage (a replay), not both")
+	case !synthetic && len(o.usage) == 0:
+		return usagef("no workload: give --rate for a synthetic one or --usage to replay exports")
+	case synthetic && !(o.rate > 0 && !math.IsInf(o.rate, 0)):
+		return usagef("invalid --rate %v: must be positive", o.rate)
+	case !(o.burstiness > 0 && !math.IsInf(o.burstiness, 0)):
+		return usagef("invalid --burstiness %v: must be positive", o.burstiness)
+	case synthetic && o.duration <= 0:
+		return usagef("invalid --duration %v: must be positive", o.duration)
+	case o.promptTokens < 0 || o.outputTokens < 0:
+		return usagef("--prompt-tokens and --output-tokens must not be negative")
+	case o.bucket <= 0:
+		return usagef("invalid --bucket %v: must be positive", o.bucket)
+	case o.inputFormat != "" && !knownFormat(o.inputFormat):
+		return usagef("invalid --input-format %q: want %s", o.inputFormat, strings.Join(formatNames(), ", "))
+	case o.slots < 1:
+		return usagef("invalid --slots %d: must be at least 1", o.slots)
+	case o.queueLimit < 0:
+		return usagef("invalid --queue-limit %d: must not be negative (0 = no limit)", o.queueLimit)
+	case o.benchFile != "" && (o.decodeTPS != 0 || o.prefillTPS != 0):
+		return usagef("give either --bench or --decode-tps/--prefill-tps, not both")
+	case o.benchFile == "" && !(o.decodeTPS > 0 && !math.IsInf(o.decodeTPS, 0)):
+		return usagef("no service speed: give --bench results.jsonl or a positive --decode-tps")
+	case o.prefillTPS < 0 || math.IsInf(o.prefillTPS, 0) || math.IsNaN(o.prefillTPS):
+		return usagef("invalid --prefill-tps %v: must not be negative", o.prefillTPS)
+	case o.policy != "local" && o.policy != "spill":
+		return usagef("invalid --policy %q: want local or spill", o.policy)
+	case !(o.sloTTFT >= 0 && !math.IsInf(o.sloTTFT, 0)):
+		return usagef("invalid --slo-ttft %v: must be a non-negative number of seconds", o.sloTTFT)
+	}
+	return nil
+}
+
+// simulateReport is the JSON output: the settings, the result and the cost
+// of what spilled.
+type simulateReport struct {
+	Settings simulateSettings `json:"settings"`
+	simulate.Result
+	SpillCostUSD float64 `json:"spill_cost_usd"`
+	// UnpricedSpilled counts spilled requests whose model has no price.
+	UnpricedSpilled int `json:"unpriced_spilled,omitempty"`
+}
+
+type simulateSettings struct {
+	Workload     string                `json:"workload"` // "synthetic" or "usage"
+	Rate         float64               `json:"rate_per_second,omitempty"`
+	Burstiness   float64               `json:"burstiness,omitempty"`
+	Duration     float64               `json:"duration_seconds,omitempty"`
+	PromptTokens int                   `json:"prompt_tokens,omitempty"`
+	OutputTokens int                   `json:"output_tokens,omitempty"`
+	Usage        []string              `json:"usage,omitempty"`
+	Slots        int                   `json:"slots"`
+	QueueLimit   int                   `json:"queue_limit"`
+	Bench        string                `json:"bench,omitempty"`
+	Model        string                `json:"model,omitempty"`
+	Curve        []simulate.CurvePoint `json:"curve,omitempty"`
+	DecodeTPS    float64               `json:"decode_tokens_per_second,omitempty"`
+	PrefillTPS   float64               `json:"prefill_tokens_per_second,omitempty"`
+	Policy       string                `json:"policy"`
+	SLOTTFT      float64               `json:"slo_ttft_seconds,omitempty"`
+	CloudModel   string                `json:"cloud_model,omitempty"`
+	Seed         uint64                `json:"seed"`
+}
+
+func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
+	set := simulateSettings{
+		Slots: o.slots, QueueLimit: o.queueLimit, Policy: o.policy, CloudModel: o.cloudModel, Seed: o.seed,
+	}
+	if o.policy == "spill" {
+		set.SLOTTFT = o.sloTTFT
+	}
+	svc, err := o.service(&set)
+	if err != nil {
+		return err
+	}
+	var pricer *pricing.Pricer
+	if o.policy == "spill" {
+		t, err := priceTable(o.prices)
+		if err != nil {
+			return err
+		}
+		pricer = pricing.NewPricer(t)
+		if o.cloudModel != "" {
+			if _, _, ok := pricer.Lookup(o.cloudModel); !ok {
+				return usagef("unknown --cloud-model %q: see plan prices", o.cloudModel)
+			}
+		}
+	}
+	var src simulate.Source
+	if len(o.usage) > 0 {
+		set.Workload, set.Usage = "usage", o.usage
+		reqs, err := replayUsage(ctx, e, o)
+		if err != nil {
+			return err
+		}
+		src = simulate.NewSliceSource(reqs)
+	} else {
+		set.Workload = "synthetic"
+		set.Rate, set.Burstiness, set.Duration = o.rate, o.burstiness, o.duration.Seconds()
+		set.PromptTokens, set.OutputTokens = o.promptTokens, o.outputTokens
+		g, err := simulate.NewGenerator(simulate.Arrivals{
+			Rate: o.rate, Duration: o.duration.Seconds(), Shape: o.burstiness, Seed: o.seed,
+			PromptTokens: o.promptTokens, OutputTokens: o.outputTokens,
+		})
+		if err != nil {
+			return usagef("%v", err)
+		}
+		src = g
+	}
+	rec := &recordingSource{src: src}
+	cfg := simulate.Config{Slots: o.slots, QueueLimit: o.queueLimit, Service: svc}
+	var spill *spillMeter
+	if o.policy == "spill" {
+		spill = &spillMeter{inner: simulate.Spill{MaxWait: o.sloTTFT}, src: rec, counts: map[string]int{}, tokens: map[string]pricing.Tokens{}}
+		cfg.Policy = spill
+	}
+	res, err := simulate.Run(cfg, rec)
+	if err != nil {
+		return err
+	}
+	rep := simulateReport{Settings: set, Result: res}
+	if spill != nil {
+		if spill.count != res.Spilled {
+			return fmt.Errorf("simulate: counted %d spilled requests, the engine %d", spill.count, res.Spilled)
+		}
+		rep.SpillCostUSD, rep.UnpricedSpilled = spill.cost(pricer, o.cloudModel)
+		if rep.UnpricedSpilled > 0 {
+			fmt.Fprintf(e.stderr, "plan: warning: %d spilled requests have no price (give --cloud-model); left out of spill_cost_usd\n", rep.UnpricedSpilled)
+		}
+	}
+	return writeSimulate(e.stdout, o.format, rep)
+}
+
+// service builds the service model from --bench or the speed flags.
+func (o *simulateOptions) service(set *simulateSettings) (simulate.Service, error) {
+	if o.benchFile == "" {
+		set.DecodeTPS, set.PrefillTPS = o.decodeTPS, o.prefillTPS
+		return tokenRateService{decode: o.decodeTPS, prefill: o.prefillTPS}, nil
+	}
+	f, err := os.Open(o.benchFile)
+	if err != nil {
+		return nil, fmt.Errorf("--bench: %w", err)
+	}
+	defer f.Close()
+	_, sums, err := bench.ReadResults(f, o.benchFile)
+	if err != nil {
+		return nil, err
+	}
+	model, points, err := benchCurve(sums, o.model)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.benchFile, err)
+	}
+	svc, err := simulate.NewCurveService(points)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.benchFile, err)
+	}
+	set.Bench, set.Model, set.Curve = o.benchFile, model, points
+	return svc, nil
+}
+
+// tokenRateService serves each request at fixed single-stream speeds.
+type tokenRateService struct{ decode, prefill float64 }
+
+func (s tokenRateService) Times(r simulate.Request, _ int) (prefill, decode float64) {
+	if s.prefill > 0 {
+		prefill = float64(r.PromptTokens) / s.prefill
+	}
+	return prefill, float64(r.OutputTokens) / s.decode
+}
+
+// recordingSource remembers the request it gave last: the engine routes a
+// request before it asks its source for the next one, so while the policy
+// decides, last is the request being routed.
+type recordingSource struct {
+	src  simulate.Source
+	last simulate.Request
+}
+
+func (s *recordingSource) Next() (simulate.Request, bool) {
+	r, ok := s.src.Next()
+	if ok {
+		s.last = r
+	}
+	return r, ok
+}
+
+// spillMeter is the Spill policy that also sums the tokens of what it sends
+// to the cloud, by model.
+type spillMeter struct {
+	inner  simulate.Spill
+	src    *recordingSource
+	count  int
+	counts map[string]int
+	tokens map[string]pricing.Tokens
+}
+
+func (p *spillMeter) SendToCloud(s simulate.State) bool {
+	if !p.inner.SendToCloud(s) {
+		return false
+	}
+	r := p.src.last
+	p.count++
+	p.counts[r.Model]++
+	t := p.tokens[r.Model]
+	t.InputUncached += int64(r.PromptTokens)
+	t.Output += int64(r.OutputTokens)
+	p.tokens[r.Model] = t
+	return true
+}
+
+// cost prices the spilled tokens at cloud (or at each request's own model
+// when cloud is empty) and counts the spilled requests it could not price.
+func (p *spillMeter) cost(pr *pricing.Pricer, cloud string) (usd float64, unpriced int) {
+	if cloud != "" {
+		var sum pricing.Tokens
+		for _, t := range p.tokens {
+			sum.InputUncached += t.InputUncached
+			sum.Output += t.Output
+		}
+		c, _, ok := pr.Cost(cloud, sum, pricing.Terms{})
+		if !ok {
+			return 0, p.count
+		}
+		return c.TotalUSD, 0
+	}
+	for name, t := range p.tokens {
+		c, _, ok := pr.Cost(name, t, pricing.Terms{})
+		if name == "" || !ok {
+			unpriced += p.counts[name]
+			continue
+		}
+		usd += c.TotalUSD
+	}
+	return usd, unpriced
+}
+
+// benchCurve turns benchmark summaries into a concurrency curve for model
+// (or the file's only model when model is empty).
+func benchCurve(sums []bench.Summary, model string) (string, []simulate.CurvePoint, error) {
+	models := map[string]bool{}
+	for _, s := range sums {
+		models[s.Model] = true
+	}
+	if len(models) == 0 {
+		return "", nil, errors.New("no benchmark summaries")
+	}
+	if model == "" {
+		if len(models) > 1 {
+			return "", nil, fmt.Errorf("%d models; choose one with --model", len(models))
+		}
+		for m := range models {
+			model = m
+		}
+	} else if !models[model] {
+		return "", nil, fmt.Errorf("no summaries for model %q", model)
+	}
+	type acc struct {
+		n               int
+		prefill, decode float64
+	}
+	levels := map[int]*acc{}
+	var order []int
+	for _, s := range sums {
+		if s.Model != model || s.Concurrency < 1 || !(s.DecodeTokensPerSecond > 0) {
+			continue
+		}
+		k := float64(s.Concurrency)
+		dec := s.AggregateTokensPerSecond
+		if !(dec > 0) {
+			dec = k * s.DecodeTokensPerSecond
+		}
+		a := levels[s.Concurrency]
+		if a == nil {
+			a = &acc{}
+			levels[s.Concurrency] = a
+			order = append(order, s.Concurrency)
+		}
+		a.n++
+		a.decode += dec
+		a.prefill += k * s.PrefillTokensPerSecond
+	}
+	if len(order) == 0 {
+		return "", nil, fmt.Errorf("no usable summaries for model %q", model)
+	}
+	points := make([]simulate.CurvePoint, 0, len(order))
+	for _, k := range order {
+		a := levels[k]
+		p := simulate.CurvePoint{Active: k, DecodeTokensPerSecond: a.decode / float64(a.n), PrefillTokensPerSecond: a.prefill / float64(a.n)}
+		if !(p.PrefillTokensPerSecond > 0) {
+			return "", nil, fmt.Errorf("model %q at concurrency %d: no prefill speed", model, k)
+		}
+		points = append(points, p)
+	}
+	return model, points, nil
+}

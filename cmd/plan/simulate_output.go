@@ -1,0 +1,85 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// writeSimulate writes the report in the chosen format: table (a summary,
+// then the hourly series), json (everything) or csv (the hourly series).
+func writeSimulate(w io.Writer, format string, rep simulateReport) error {
+	switch format {
+	case "json":
+		return writeJSON(w, rep)
+	case "csv":
+		return writeSimulateCSV(w, rep)
+	}
+	return writeSimulateTable(w, rep)
+}
+
+var simulateHourHeader = []string{"hour", "requests", "served_local", "spilled", "rejected", "mean_wait_seconds"}
+
+func simulateHourRows(rep simulateReport) [][]string {
+	rows := make([][]string, 0, len(rep.Hours))
+	for _, h := range rep.Hours {
+		rows = append(rows, []string{
+			strconv.Itoa(h.Hour), strconv.Itoa(h.Requests), strconv.Itoa(h.ServedLocal),
+			strconv.Itoa(h.Spilled), strconv.Itoa(h.Rejected), secs(h.MeanWait),
+		})
+	}
+	return rows
+}
+
+func writeSimulateCSV(w io.Writer, rep simulateReport) error {
+	cw := csv.NewWriter(w)
+	cw.Write(simulateHourHeader)
+	cw.WriteAll(simulateHourRows(rep))
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("writing CSV: %w", err)
+	}
+	return nil
+}
+
+func writeSimulateTable(w io.Writer, rep simulateReport) error {
+	r := rep.Result
+	pct := func(n int) string {
+		if r.Requests == 0 {
+			return "0"
+		}
+		return fmt.Sprintf("%d (%.1f%%)", n, 100*float64(n)/float64(r.Requests))
+	}
+	summary := [][]string{
+		{"requests", strconv.Itoa(r.Requests)},
+		{"served locally", pct(r.ServedLocal)},
+		{"spilled", pct(r.Spilled)},
+		{"rejected", pct(r.Rejected)},
+		{"latency p50/p95/p99", fmt.Sprintf("%s / %s / %s s", secs(r.Latency.P50), secs(r.Latency.P95), secs(r.Latency.P99))},
+		{"ttft p50/p95/p99", fmt.Sprintf("%s / %s / %s s", secs(r.TTFT.P50), secs(r.TTFT.P95), secs(r.TTFT.P99))},
+		{"wait mean/p95", fmt.Sprintf("%s / %s s", secs(r.Wait.Mean), secs(r.Wait.P95))},
+		{"utilization", fmt.Sprintf("%.1f%%", 100*r.Utilization)},
+		{"local tokens", strconv.FormatInt(r.LocalTokens, 10)},
+		{"spilled tokens", strconv.FormatInt(r.SpilledTokens, 10)},
+	}
+	if rep.Settings.Policy == "spill" {
+		cost := fmt.Sprintf("$%.4f", rep.SpillCostUSD)
+		if rep.Settings.CloudModel != "" {
+			cost += " at " + rep.Settings.CloudModel
+		}
+		if rep.UnpricedSpilled > 0 {
+			cost += fmt.Sprintf(" (%d requests unpriced)", rep.UnpricedSpilled)
+		}
+		summary = append(summary, []string{"spill cost", cost})
+	}
+	if err := writeTable(w, []string{"metric", "value"}, summary); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
+	}
+	return writeTable(w, simulateHourHeader, simulateHourRows(rep))
+}
+
+// secs formats a duration in seconds with three significant decimals.
+func secs(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) }
