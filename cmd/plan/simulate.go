@@ -27,6 +27,7 @@ type simulateOptions struct {
 	usage        []string
 	inputFormat  string
 	bucket       time.Duration
+	hours        int
 
 	// Server.
 	slots      int
@@ -62,6 +63,7 @@ Workload, one of:
               arrives at its timestamp. Every arrival of a row has the row's mean size:
               prompt = input tokens / n, output = output tokens / n, rounded. A row that
               does not count its requests is one request. Time 0 is the earliest row.
+              --hours N replays only the N consecutive hours with the most arrivals.
               All arrivals are held in memory (about 50 bytes each: a month of 10 requests
               per second is some 1.3 GB; use a shorter export for more).
 
@@ -118,6 +120,7 @@ func newSimulateCmd(e *env) *cobra.Command {
 	f.StringSliceVar(&o.usage, "usage", nil, "replay these usage export `files` instead of a synthetic workload (repeat or comma-separate)")
 	f.StringVar(&o.inputFormat, "input-format", "", "read every --usage file as this format instead of detecting it")
 	f.DurationVar(&o.bucket, "bucket", time.Hour, "--usage: the bucket a row with one timestamp and several requests covers")
+	f.IntVar(&o.hours, "hours", 0, "--usage: replay only the busiest `N` consecutive hours (0 = all)")
 	f.IntVar(&o.slots, "slots", 1, "requests the server runs at once (OLLAMA_NUM_PARALLEL)")
 	f.IntVar(&o.queueLimit, "queue-limit", 0, "most requests that may wait for a slot (0 = no limit)")
 	f.StringVar(&o.benchFile, "bench", "", "take the service speeds from this plan benchmark results `file`")
@@ -151,6 +154,10 @@ func (o *simulateOptions) validate(cmd *cobra.Command) error {
 		return usagef("invalid --duration %v: must be positive", o.duration)
 	case o.promptTokens < 0 || o.outputTokens < 0:
 		return usagef("--prompt-tokens and --output-tokens must not be negative")
+	case o.hours < 0:
+		return usagef("invalid --hours %d: must not be negative (0 = all)", o.hours)
+	case o.hours > 0 && len(o.usage) == 0:
+		return usagef("--hours chooses hours of a --usage replay")
 	case o.bucket <= 0:
 		return usagef("invalid --bucket %v: must be positive", o.bucket)
 	case o.inputFormat != "" && !knownFormat(o.inputFormat):
@@ -191,6 +198,8 @@ type simulateSettings struct {
 	PromptTokens int                   `json:"prompt_tokens,omitempty"`
 	OutputTokens int                   `json:"output_tokens,omitempty"`
 	Usage        []string              `json:"usage,omitempty"`
+	Start        string                `json:"start,omitempty"` // --usage: the time of second 0 and hour 0
+	Hours        int                   `json:"hours,omitempty"` // --usage: the busiest hours replayed; 0 = all
 	Slots        int                   `json:"slots"`
 	QueueLimit   int                   `json:"queue_limit"`
 	Bench        string                `json:"bench,omitempty"`
@@ -231,10 +240,11 @@ func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
 	var src simulate.Source
 	if len(o.usage) > 0 {
 		set.Workload, set.Usage = "usage", o.usage
-		reqs, err := replayUsage(ctx, e, o)
+		reqs, start, err := replayUsage(ctx, e, o)
 		if err != nil {
 			return err
 		}
+		set.Start, set.Hours = start.UTC().Format(time.RFC3339), o.hours
 		src = simulate.NewSliceSource(reqs)
 	} else {
 		set.Workload = "synthetic"

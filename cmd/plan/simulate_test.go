@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -106,6 +107,22 @@ func TestSimulateUsageReplay(t *testing.T) {
 		t.Errorf("workload = %q; want usage", rep.Settings.Workload)
 	}
 
+	if rep.Settings.Start != "2025-10-01T09:00:00Z" {
+		t.Errorf("start = %q; want 2025-10-01T09:00:00Z", rep.Settings.Start)
+	}
+
+	// --hours keeps the busiest consecutive hours.
+	for _, tt := range []struct {
+		hours, requests int
+		start           string
+	}{{1, 30, "2025-10-01T10:00:00Z"}, {2, 42, "2025-10-01T09:00:00Z"}, {3, 43, "2025-10-01T09:00:00Z"}} {
+		rep := simulateJSON(t, "--usage", path, "--decode-tps", "50", "--hours", strconv.Itoa(tt.hours))
+		if rep.Requests != tt.requests || rep.Settings.Start != tt.start || len(rep.Hours) > tt.hours {
+			t.Errorf("--hours %d: %d requests from %s in %d hours; want %d from %s",
+				tt.hours, rep.Requests, rep.Settings.Start, len(rep.Hours), tt.requests, tt.start)
+		}
+	}
+
 	// Spilling with no --cloud-model prices each request at its own model.
 	rep = simulateJSON(t, "--usage", path, "--decode-tps", "5", "--policy", "spill", "--slo-ttft", "0")
 	if rep.Spilled == 0 || !(rep.SpillCostUSD > 0) || rep.UnpricedSpilled != 0 {
@@ -165,6 +182,7 @@ func TestSimulateUsageErrors(t *testing.T) {
 		{"no speed", []string{"--rate", "1"}, 2},
 		{"bench and speed", []string{"--rate", "1", "--bench", "r.jsonl", "--decode-tps", "40"}, 2},
 		{"zero rate", []string{"--rate", "0", "--decode-tps", "40"}, 2},
+		{"hours without usage", []string{"--rate", "1", "--decode-tps", "40", "--hours", "1"}, 2},
 		{"zero slots", []string{"--rate", "1", "--decode-tps", "40", "--slots", "0"}, 2},
 		{"negative slo", []string{"--rate", "1", "--decode-tps", "40", "--policy", "spill", "--slo-ttft", "-1"}, 2},
 		{"unknown cloud model", []string{"--rate", "1", "--decode-tps", "40", "--policy", "spill", "--cloud-model", "no-such-model-xyz"}, 2},
@@ -190,7 +208,7 @@ func TestSimulateUsageErrors(t *testing.T) {
 func TestSimulateHelpDocumentsFlags(t *testing.T) {
 	cmd := newSimulateCmd(&env{getenv: func(string) string { return "" }})
 	for _, name := range []string{"rate", "burstiness", "duration", "usage", "bucket", "slots", "queue-limit", "bench",
-		"model", "decode-tps", "prefill-tps", "policy", "slo-ttft", "cloud-model", "seed"} {
+		"hours", "model", "decode-tps", "prefill-tps", "policy", "slo-ttft", "cloud-model", "seed"} {
 		if !strings.Contains(cmd.Long, "--"+name) {
 			t.Errorf("--help text does not explain --%s", name)
 		}

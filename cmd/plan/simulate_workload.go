@@ -26,7 +26,9 @@ type usageRow struct {
 // their requests uniformly at random within it (seeded), which is how the
 // arrivals of a Poisson stream fall given their count; every arrival has the
 // row's mean size. All arrivals are held in memory.
-func replayUsage(ctx context.Context, e *env, o *simulateOptions) ([]simulate.Request, error) {
+//
+// It returns the arrivals and the wall-clock time of second 0.
+func replayUsage(ctx context.Context, e *env, o *simulateOptions) ([]simulate.Request, time.Time, error) {
 	var rows []usageRow
 	var total int64
 	warn := newWarnings(e)
@@ -56,13 +58,51 @@ func replayUsage(ctx context.Context, e *env, o *simulateOptions) ([]simulate.Re
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	warn.summary(stats)
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("no usage rows to replay in %d files", len(o.usage))
+		return nil, time.Time{}, fmt.Errorf("no usage rows to replay in %d files", len(o.usage))
 	}
-	return arrivalsOf(rows, o.seed), nil
+	reqs, origin := arrivalsOf(rows, o.seed)
+	from := 0
+	if o.hours > 0 {
+		reqs, from = busiestHours(reqs, o.hours)
+	}
+	return reqs, origin.Add(time.Duration(from) * time.Hour), nil
+}
+
+// busiestHours keeps the arrivals of the n consecutive hours (counted from
+// the start of the replay) with the most arrivals, the earliest such window
+// on a tie, shifted to start at 0. It returns them and the window's first
+// hour.
+func busiestHours(reqs []simulate.Request, n int) ([]simulate.Request, int) {
+	if len(reqs) == 0 {
+		return reqs, 0
+	}
+	counts := make([]int, int(reqs[len(reqs)-1].Arrival/3600)+1)
+	for _, r := range reqs {
+		counts[int(r.Arrival/3600)]++
+	}
+	best, bestSum, sum := 0, -1, 0
+	for i := range counts {
+		sum += counts[i]
+		if i >= n {
+			sum -= counts[i-n]
+		}
+		if first := max(i-n+1, 0); sum > bestSum {
+			best, bestSum = first, sum
+		}
+	}
+	lo, hi := float64(best)*3600, float64(best+n)*3600
+	out := reqs[:0]
+	for _, r := range reqs {
+		if r.Arrival >= lo && r.Arrival < hi {
+			r.Arrival -= lo
+			out = append(out, r)
+		}
+	}
+	return out, best
 }
 
 // maxReplayRequests bounds the arrivals held in memory (about 50 bytes each).
@@ -72,8 +112,9 @@ func meanTokens(tokens, n int64) int {
 	return int(math.Round(float64(tokens) / float64(n)))
 }
 
-// arrivalsOf places the requests of rows in time and sorts them.
-func arrivalsOf(rows []usageRow, seed uint64) []simulate.Request {
+// arrivalsOf places the requests of rows in time, in seconds since the
+// earliest row's start (returned too), and sorts them.
+func arrivalsOf(rows []usageRow, seed uint64) ([]simulate.Request, time.Time) {
 	origin := rows[0].start
 	var n int64
 	for _, r := range rows {
@@ -104,5 +145,5 @@ func arrivalsOf(rows []usageRow, seed uint64) []simulate.Request {
 		}
 		return 0
 	})
-	return reqs
+	return reqs, origin
 }
