@@ -64,8 +64,7 @@ Workload, one of:
               prompt = input tokens / n, output = output tokens / n, rounded. A row that
               does not count its requests is one request. Time 0 is the earliest row.
               --hours N replays only the N consecutive hours with the most arrivals.
-              All arrivals are held in memory (about 50 bytes each: a month of 10 requests
-              per second is some 1.3 GB; use a shorter export for more).
+              The rows are held in memory; their arrivals are drawn as the replay goes.
 
 Server: --slots N requests run at once (OLLAMA_NUM_PARALLEL); at most --queue-limit N wait
 (0 = no limit), first in, first out. Service speed, one of:
@@ -240,12 +239,12 @@ func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
 	var src simulate.Source
 	if len(o.usage) > 0 {
 		set.Workload, set.Usage = "usage", o.usage
-		reqs, start, err := replayUsage(ctx, e, o)
+		usrc, start, err := replayUsage(ctx, e, o)
 		if err != nil {
 			return err
 		}
 		set.Start, set.Hours = start.UTC().Format(time.RFC3339), o.hours
-		src = simulate.NewSliceSource(reqs)
+		src = usrc
 	} else {
 		set.Workload = "synthetic"
 		set.Rate, set.Burstiness, set.Duration = o.rate, o.burstiness, o.duration.Seconds()

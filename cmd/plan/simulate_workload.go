@@ -1,11 +1,11 @@
 package main
 
 import (
+	"container/heap"
 	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/plan-cli/plan/pricing/usage"
@@ -21,16 +21,15 @@ type usageRow struct {
 	model      string
 }
 
-// replayUsage reads the --usage exports and rebuilds their arrivals, in
-// order, in seconds since the earliest row. Rows spanning a bucket spread
-// their requests uniformly at random within it (seeded), which is how the
-// arrivals of a Poisson stream fall given their count; every arrival has the
-// row's mean size. All arrivals are held in memory.
-//
-// It returns the arrivals and the wall-clock time of second 0.
-func replayUsage(ctx context.Context, e *env, o *simulateOptions) ([]simulate.Request, time.Time, error) {
+// replayUsage reads the --usage exports and returns a source of their
+// arrivals, in order, in seconds since the earliest row (whose time it also
+// returns, moved to the first hour replayed with --hours). Rows spanning a
+// bucket spread their requests uniformly at random within it (seeded), which
+// is how the arrivals of a Poisson stream fall given their count; every
+// arrival has the row's mean size. Only the rows are held in memory; their
+// arrivals are generated as the replay goes.
+func replayUsage(ctx context.Context, e *env, o *simulateOptions) (simulate.Source, time.Time, error) {
 	var rows []usageRow
-	var total int64
 	warn := newWarnings(e)
 	stats, err := usage.Read(ctx, o.usage, usage.Options{Format: o.inputFormat, Stdin: e.stdin, Warn: warn.add}, func(r *usage.Record) error {
 		if r.Kind != usage.KindUsage {
@@ -47,10 +46,6 @@ func replayUsage(ctx context.Context, e *env, o *simulateOptions) ([]simulate.Re
 		if !end.After(r.Start) && n > 1 {
 			end = r.Start.Add(o.bucket)
 		}
-		total += n
-		if total > maxReplayRequests {
-			return fmt.Errorf("more than %d requests to replay; use a shorter export", maxReplayRequests)
-		}
 		rows = append(rows, usageRow{
 			start: r.Start, end: end, requests: n, model: r.Model,
 			prompt: meanTokens(r.InputTokens(), n), output: meanTokens(r.Output, n),
@@ -64,25 +59,34 @@ func replayUsage(ctx context.Context, e *env, o *simulateOptions) ([]simulate.Re
 	if len(rows) == 0 {
 		return nil, time.Time{}, fmt.Errorf("no usage rows to replay in %d files", len(o.usage))
 	}
-	reqs, origin := arrivalsOf(rows, o.seed)
-	from := 0
-	if o.hours > 0 {
-		reqs, from = busiestHours(reqs, o.hours)
+	origin := rows[0].start
+	for _, r := range rows {
+		if r.start.Before(origin) {
+			origin = r.start
+		}
 	}
-	return reqs, origin.Add(time.Duration(from) * time.Hour), nil
+	if o.hours <= 0 {
+		return newUsageSource(rows, origin, o.seed, 0, math.Inf(1)), origin, nil
+	}
+	first := busiestHours(newUsageSource(rows, origin, o.seed, 0, math.Inf(1)), o.hours)
+	lo := float64(first) * 3600
+	return newUsageSource(rows, origin, o.seed, lo, lo+float64(o.hours)*3600), origin.Add(time.Duration(first) * time.Hour), nil
 }
 
-// busiestHours keeps the arrivals of the n consecutive hours (counted from
-// the start of the replay) with the most arrivals, the earliest such window
-// on a tie, shifted to start at 0. It returns them and the window's first
-// hour.
-func busiestHours(reqs []simulate.Request, n int) ([]simulate.Request, int) {
-	if len(reqs) == 0 {
-		return reqs, 0
-	}
-	counts := make([]int, int(reqs[len(reqs)-1].Arrival/3600)+1)
-	for _, r := range reqs {
-		counts[int(r.Arrival/3600)]++
+func meanTokens(tokens, n int64) int {
+	return int(math.Round(float64(tokens) / float64(n)))
+}
+
+// busiestHours returns the first of the n consecutive hours with the most
+// arrivals from src (the earliest on a tie), counting them in one pass.
+func busiestHours(src simulate.Source, n int) int {
+	var counts []int
+	for r, ok := src.Next(); ok; r, ok = src.Next() {
+		h := int(r.Arrival / 3600)
+		for len(counts) <= h {
+			counts = append(counts, 0)
+		}
+		counts[h]++
 	}
 	best, bestSum, sum := 0, -1, 0
 	for i := range counts {
@@ -94,56 +98,95 @@ func busiestHours(reqs []simulate.Request, n int) ([]simulate.Request, int) {
 			best, bestSum = first, sum
 		}
 	}
-	lo, hi := float64(best)*3600, float64(best+n)*3600
-	out := reqs[:0]
-	for _, r := range reqs {
-		if r.Arrival >= lo && r.Arrival < hi {
-			r.Arrival -= lo
-			out = append(out, r)
-		}
-	}
-	return out, best
+	return best
 }
 
-// maxReplayRequests bounds the arrivals held in memory (about 50 bytes each).
-const maxReplayRequests = 50_000_000
-
-func meanTokens(tokens, n int64) int {
-	return int(math.Round(float64(tokens) / float64(n)))
+// usageSource merges the arrivals of every row in time order. Each row
+// draws the order statistics of its requests' uniform positions in its
+// bucket one at a time, from its own generator seeded by the seed and the
+// row's index, so the same seed gives the same arrivals and a second pass
+// repeats the first. It gives the arrivals in [lo, hi), moved back by lo.
+type usageSource struct {
+	cursors cursorHeap
+	lo, hi  float64
 }
 
-// arrivalsOf places the requests of rows in time, in seconds since the
-// earliest row's start (returned too), and sorts them.
-func arrivalsOf(rows []usageRow, seed uint64) ([]simulate.Request, time.Time) {
-	origin := rows[0].start
-	var n int64
-	for _, r := range rows {
-		if r.start.Before(origin) {
-			origin = r.start
+// rowCursor is the next arrival of one row.
+type rowCursor struct {
+	row      *usageRow
+	index    int
+	at, span float64 // the bucket, in seconds since the origin
+	x        float64 // position of the last arrival in the bucket, in [0, 1)
+	left     int64   // arrivals still to come
+	next     float64 // time of the next arrival
+	rng      *rand.Rand
+}
+
+func newUsageSource(rows []usageRow, origin time.Time, seed uint64, lo, hi float64) *usageSource {
+	s := &usageSource{lo: lo, hi: hi}
+	for i := range rows {
+		r := &rows[i]
+		c := &rowCursor{
+			row: r, index: i, left: r.requests,
+			at: r.start.Sub(origin).Seconds(), span: r.end.Sub(r.start).Seconds(),
+			rng: rand.New(rand.NewPCG(seed, uint64(i))),
 		}
-		n += r.requests
+		if c.at+c.span < lo || c.at >= hi {
+			continue
+		}
+		c.advance()
+		s.cursors = append(s.cursors, c)
 	}
-	rng := rand.New(rand.NewPCG(seed, seed^0x3c6ef372fe94f82b))
-	reqs := make([]simulate.Request, 0, n)
-	for _, r := range rows {
-		at := r.start.Sub(origin).Seconds()
-		span := r.end.Sub(r.start).Seconds()
-		for range r.requests {
-			t := at
-			if span > 0 {
-				t += rng.Float64() * span
-			}
-			reqs = append(reqs, simulate.Request{Arrival: t, PromptTokens: r.prompt, OutputTokens: r.output, Model: r.model})
-		}
+	heap.Init(&s.cursors)
+	return s
+}
+
+// advance draws the next arrival: the smallest of the left uniform
+// positions above x is x + (1-x)(1 - U^(1/left)).
+func (c *rowCursor) advance() {
+	if c.span > 0 {
+		u := 1 - c.rng.Float64() // (0, 1]
+		c.x += (1 - c.x) * (1 - math.Pow(u, 1/float64(c.left)))
 	}
-	slices.SortStableFunc(reqs, func(a, b simulate.Request) int {
-		switch {
-		case a.Arrival < b.Arrival:
-			return -1
-		case a.Arrival > b.Arrival:
-			return 1
+	c.next = c.at + c.x*c.span
+}
+
+func (s *usageSource) Next() (simulate.Request, bool) {
+	for len(s.cursors) > 0 {
+		c := s.cursors[0]
+		t := c.next
+		c.left--
+		if c.left > 0 {
+			c.advance()
+			heap.Fix(&s.cursors, 0)
+		} else {
+			heap.Pop(&s.cursors)
 		}
-		return 0
-	})
-	return reqs, origin
+		if t < s.lo || t >= s.hi {
+			continue
+		}
+		r := c.row
+		return simulate.Request{Arrival: t - s.lo, PromptTokens: r.prompt, OutputTokens: r.output, Model: r.model}, true
+	}
+	return simulate.Request{}, false
+}
+
+// cursorHeap orders rows by their next arrival, then by their order in the
+// exports.
+type cursorHeap []*rowCursor
+
+func (h cursorHeap) Len() int { return len(h) }
+func (h cursorHeap) Less(i, j int) bool {
+	if h[i].next != h[j].next {
+		return h[i].next < h[j].next
+	}
+	return h[i].index < h[j].index
+}
+func (h cursorHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *cursorHeap) Push(x any)   { *h = append(*h, x.(*rowCursor)) }
+func (h *cursorHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
 }
