@@ -1,0 +1,255 @@
+package simulate
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/plan-cli/plan/data"
+)
+
+// GPU is one row of the embedded GPU catalog (data.GPUsCSV). Unknown figures
+// are zero.
+type GPU struct {
+	Name          string
+	Vendor        string
+	Class         string // consumer, workstation, datacenter, unified, ...
+	MemoryBytes   int64  // memory_gb read as GiB
+	BandwidthGBs  float64
+	FP32TFLOPS    float64
+	FP16TFLOPS    float64 // dense FP16 tensor peak as listed; zero when the catalog has none
+	TDPWatts      float64
+	PriceUSD      float64
+	PriceKind     string
+	UnifiedMemory bool   // memory shared with the CPU (Apple, APUs, DGX Spark)
+	Confidence    string // high, med or low, as the catalog says
+}
+
+// ComputeTFLOPS returns the FP16 rate the throughput model uses: the FP16
+// tensor figure when the catalog has one; otherwise, for NVIDIA GeForce and
+// workstation cards, twice the FP32 figure (their listed FP16 tensor rates are
+// 2x FP32 where both are known); otherwise the FP32 figure (Apple GPUs run
+// FP16 at the FP32 rate). Zero when nothing is known.
+func (g GPU) ComputeTFLOPS() float64 {
+	switch {
+	case g.FP16TFLOPS > 0:
+		return g.FP16TFLOPS
+	case g.FP32TFLOPS > 0 && g.Vendor == "NVIDIA" && (g.Class == "consumer" || g.Class == "workstation"):
+		return 2 * g.FP32TFLOPS
+	default:
+		return g.FP32TFLOPS
+	}
+}
+
+// Hardware returns the GPU as a Hardware for Predict. The CPU side
+// (CPUBandwidthGBs, CPUTFLOPS) is left for the caller to fill in.
+func (g GPU) Hardware() Hardware {
+	return Hardware{
+		Name:          g.Name,
+		BandwidthGBs:  g.BandwidthGBs,
+		TFLOPS:        g.ComputeTFLOPS(),
+		VRAMBytes:     g.MemoryBytes,
+		UnifiedMemory: g.UnifiedMemory,
+	}
+}
+
+var (
+	gpuOnce    sync.Once
+	gpuCatalog []GPU
+	gpuErr     error
+)
+
+// GPUs returns the embedded GPU catalog in its file order.
+func GPUs() ([]GPU, error) {
+	gpuOnce.Do(func() { gpuCatalog, gpuErr = ParseGPUs(bytes.NewReader(data.GPUsCSV())) })
+	if gpuErr != nil {
+		return nil, gpuErr
+	}
+	return append([]GPU(nil), gpuCatalog...), nil
+}
+
+// ParseGPUs reads a catalog in the format of data.GPUsCSV: comment lines
+// starting with #, a header row, then one row per part. Columns are found by
+// name; blank numeric cells read as zero.
+func ParseGPUs(r io.Reader) ([]GPU, error) {
+	cr := csv.NewReader(r)
+	cr.Comment = '#'
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true // the notes column has bare inch marks
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("GPU catalog: reading the header: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimSpace(h)] = i
+	}
+	for _, need := range []string{"name", "memory_gb", "mem_bw_gbs"} {
+		if _, ok := col[need]; !ok {
+			return nil, fmt.Errorf("GPU catalog: no %q column", need)
+		}
+	}
+	var out []GPU
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("GPU catalog: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		cell := func(name string) string {
+			i, ok := col[name]
+			if !ok || i >= len(rec) {
+				return ""
+			}
+			return strings.TrimSpace(rec[i])
+		}
+		num := func(name string) (float64, error) {
+			s := cell(name)
+			if s == "" {
+				return 0, nil
+			}
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil || v < 0 {
+				return 0, fmt.Errorf("GPU catalog line %d: %s %q is not a non-negative number", line, name, s)
+			}
+			return v, nil
+		}
+		g := GPU{
+			Name:       cell("name"),
+			Vendor:     cell("vendor"),
+			Class:      cell("class"),
+			PriceKind:  cell("price_kind"),
+			Confidence: cell("confidence"),
+		}
+		if g.Name == "" {
+			return nil, fmt.Errorf("GPU catalog line %d: no name", line)
+		}
+		var mem float64
+		for _, f := range []struct {
+			name string
+			dst  *float64
+		}{
+			{"memory_gb", &mem},
+			{"mem_bw_gbs", &g.BandwidthGBs},
+			{"fp32_tflops", &g.FP32TFLOPS},
+			{"fp16_tensor_tflops_dense", &g.FP16TFLOPS},
+			{"tdp_w", &g.TDPWatts},
+			{"price_usd", &g.PriceUSD},
+		} {
+			v, err := num(f.name)
+			if err != nil {
+				return nil, err
+			}
+			*f.dst = v
+		}
+		g.MemoryBytes = int64(mem * (1 << 30))
+		g.UnifiedMemory = strings.Contains(g.Class, "unified") || g.Vendor == "Apple"
+		out = append(out, g)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("GPU catalog: no rows")
+	}
+	return out, nil
+}
+
+var (
+	tokenRE  = regexp.MustCompile(`[a-z0-9]+`)
+	memoryRE = regexp.MustCompile(`^[0-9]+gb$`)
+)
+
+// gpuTokens splits a name into lower-case words and numbers, and sets apart
+// memory sizes such as "24gb".
+func gpuTokens(s string) (words []string, memory []string) {
+	for _, t := range tokenRE.FindAllString(strings.ToLower(s), -1) {
+		if memoryRE.MatchString(t) {
+			memory = append(memory, t)
+		} else {
+			words = append(words, t)
+		}
+	}
+	return words, memory
+}
+
+func subset(a, b []string) bool {
+	set := map[string]bool{}
+	for _, t := range b {
+		set[t] = true
+	}
+	for _, t := range a {
+		if !set[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// LookupGPU finds a part in the embedded catalog by a name as a user or a
+// tool writes it. Case and punctuation do not matter, and the match is
+// tolerant both ways: a longer name that contains a catalog name ("NVIDIA
+// GeForce RTX 4090", "Apple M3 Max 40-core GPU 64GB") finds the most specific
+// catalog entry it contains, and a shorter one ("4090", "m2 ultra") finds the
+// entry with the fewest words beyond it (earliest in the catalog on a tie).
+// Memory sizes such as "12GB" only decide between variants: they never need
+// to match, but a size that contradicts an entry's size rules it out.
+func LookupGPU(name string) (GPU, bool) {
+	gpus, err := GPUs()
+	if err != nil {
+		return GPU{}, false
+	}
+	return lookupGPU(gpus, name)
+}
+
+func lookupGPU(gpus []GPU, name string) (GPU, bool) {
+	qw, qm := gpuTokens(name)
+	if len(qw) == 0 {
+		return GPU{}, false
+	}
+	best, bestScore := -1, 0
+	// A catalog name contained in the query: the longest wins.
+	for i, g := range gpus {
+		cw, cm := gpuTokens(g.Name)
+		if len(cw) == 0 || !subset(cw, qw) {
+			continue
+		}
+		if len(cm) > 0 && len(qm) > 0 && !subset(cm, qm) {
+			continue
+		}
+		score := 2 * len(cw)
+		if len(cm) > 0 && len(qm) > 0 {
+			score++ // the memory size agrees
+		}
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	if best >= 0 {
+		return gpus[best], true
+	}
+	// The query contained in a catalog name: the fewest extra words win.
+	bestExtra := 0
+	for i, g := range gpus {
+		cw, cm := gpuTokens(g.Name)
+		if !subset(qw, cw) {
+			continue
+		}
+		if len(cm) > 0 && len(qm) > 0 && !subset(cm, qm) {
+			continue
+		}
+		extra := len(cw) - len(qw)
+		if best < 0 || extra < bestExtra {
+			best, bestExtra = i, extra
+		}
+	}
+	if best >= 0 {
+		return gpus[best], true
+	}
+	return GPU{}, false
+}
