@@ -7,9 +7,13 @@ import (
 
 // ModelShape is what the throughput model needs to know about a model.
 type ModelShape struct {
-	Name          string
-	Params        int64   // all weights
-	ActiveParams  int64   // weights used per token (mixture of experts); 0 means Params
+	Name   string
+	Params int64 // all weights
+	// ActiveParams is the weights used per token (mixture of experts); 0
+	// means Params. Concurrent requests are taken to share the same active
+	// weights, which understates the reads of a mixture of experts whose
+	// requests route to different experts.
+	ActiveParams  int64
 	Layers        int     // transformer blocks; 0 if unknown (offload is then split by bytes)
 	KVHeads       int     // key/value heads per layer
 	HeadDim       int     // dimension of a head
@@ -284,7 +288,8 @@ type Measurement struct {
 // divided by the speed predicted at full efficiency; a bandwidth-bound decode
 // speed gives a bandwidth efficiency, a compute-bound one or a prefill speed a
 // compute efficiency, and each factor is the median of its ratios (the
-// default where there is none). The bands become the range of measured /
+// default where there is none; with no usable measurement at all the result
+// is DefaultEfficiency, not marked calibrated). The bands become the range of measured /
 // predicted of the calibrated model on the measurements, but at least
 // minCalibratedDecodeBand and minCalibratedPrefillBand: efficiency differs
 // between quantization types and model sizes on one machine, so a factor
@@ -305,6 +310,9 @@ func Calibrate(measured []Measurement) Efficiency {
 		if m.PrefillTPS > 0 && p.PrefillTPS > 0 && p.PrefillBound == BoundCompute {
 			cmp = append(cmp, m.PrefillTPS/p.PrefillTPS)
 		}
+	}
+	if len(bw) == 0 && len(cmp) == 0 {
+		return DefaultEfficiency() // nothing usable: still an estimate from the catalog
 	}
 	eff := DefaultEfficiency()
 	eff.Calibrated = true

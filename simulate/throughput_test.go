@@ -318,9 +318,12 @@ func TestThroughputCalibrate(t *testing.T) {
 	if eff.DecodeBand != minCalibratedDecodeBand || eff.PrefillBand != minCalibratedPrefillBand {
 		t.Errorf("single-point bands %v %v, want the floors", eff.DecodeBand, eff.PrefillBand)
 	}
-	// Nothing measured: default factors, still marked calibrated only if asked.
-	if e := Calibrate(nil); e.Bandwidth != DefaultBandwidthEfficiency || e.Compute != DefaultComputeEfficiency {
+	// Nothing measured: the default, and predictions stay catalog estimates.
+	if e := Calibrate(nil); e != DefaultEfficiency() {
 		t.Errorf("empty calibration %+v", e)
+	}
+	if e := Calibrate([]Measurement{{Model: shapeFor(t, "Llama-3-8B", "F16"), Hardware: Hardware{}, DecodeTPS: 10}}); e.Calibrated {
+		t.Errorf("calibration without a usable point: %+v", e)
 	}
 }
 
