@@ -91,7 +91,9 @@ replays, default: each row's own model), with their prompt and output tokens, st
 Output: requests, served locally, spilled, rejected; latency (arrival to last token) and
 TTFT (wait + prefill) percentiles; wait mean and p95; utilization = busy slot-seconds /
 (slots x makespan); spill_cost_usd; then one row per hour of arrivals. Percentiles are
-accurate to 0.5%. The same --seed gives the same output.`
+accurate to 0.5%. The same --seed gives the same output. --format table writes the summary
+and the hourly series, json the summary, the hours and the settings used (with the curve
+taken from --bench), csv the hourly series.`
 
 func newSimulateCmd(e *env) *cobra.Command {
 	o := &simulateOptions{}
@@ -271,8 +273,13 @@ func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
 	}
 	rep := simulateReport{Settings: set, Result: res}
 	if spill != nil {
-		if spill.count != res.Spilled {
-			return fmt.Errorf("simulate: counted %d spilled requests, the engine %d", spill.count, res.Spilled)
+		var spilledTokens int64
+		for _, t := range spill.tokens {
+			spilledTokens += t.InputUncached + t.Output
+		}
+		if spill.count != res.Spilled || spilledTokens != res.SpilledTokens {
+			return fmt.Errorf("simulate: priced %d spilled requests of %d tokens, the engine spilled %d of %d",
+				spill.count, spilledTokens, res.Spilled, res.SpilledTokens)
 		}
 		rep.SpillCostUSD, rep.UnpricedSpilled = spill.cost(pricer, o.cloudModel)
 		if rep.UnpricedSpilled > 0 {
