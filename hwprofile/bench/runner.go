@@ -182,6 +182,12 @@ func (r *Runner) combos() []combo {
 	return out
 }
 
+// stillRising tells whether a level's aggregate throughput gained at least
+// 5% over the best level before it, which is worth trying a higher level for.
+func stillRising(aggregate, best float64) bool {
+	return aggregate >= best*1.05
+}
+
 // metaTimeout bounds requests for information (model lists, versions, memory),
 // so a server that accepts connections but never answers cannot hang plan.
 const metaTimeout = 30 * time.Second
@@ -250,7 +256,7 @@ func (r *Runner) runCombo(ctx context.Context, model string, st *modelState, c c
 		if err != nil {
 			return sums, err
 		}
-		if i > 0 && i < len(levels)-1 && s.AggregateTokensPerSecond < best*1.05 {
+		if i > 0 && i < len(levels)-1 && !stillRising(s.AggregateTokensPerSecond, best) {
 			sums[len(sums)-1].Warnings = append(s.Warnings, fmt.Sprintf("aggregate throughput stopped rising at concurrency %d (%.1f vs %.1f tokens/s): levels %v skipped", k, s.AggregateTokensPerSecond, best, levels[i+1:]))
 			break
 		}

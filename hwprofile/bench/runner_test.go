@@ -132,7 +132,7 @@ func TestRunnerCountsCutShortGenerations(t *testing.T) {
 
 func TestRunnerDetectsSerialisedServer(t *testing.T) {
 	cfg := testConfig()
-	cfg.Concurrency = []int{1, 2, 4}
+	cfg.Concurrency = []int{1, 2}
 	cfg.MaxRuns = 3
 	r := &Runner{Backend: &fakeBackend{Rate: 100, Gap: 2 * time.Millisecond, Serial: true}, Config: cfg}
 	sums, err := r.Run(context.Background())
@@ -140,12 +140,60 @@ func TestRunnerDetectsSerialisedServer(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	if len(sums) != 2 {
-		t.Fatalf("got %d summaries; want 2 (level 4 skipped: throughput stopped rising)", len(sums))
+		t.Fatalf("got %d summaries; want 2", len(sums))
 	}
 	s := sums[1]
-	warn := strings.Join(s.Warnings, "\n")
-	if s.Parallelism > 1.2 || !strings.Contains(warn, "one after another") || !strings.Contains(warn, "levels [4] skipped") {
-		t.Errorf("parallelism = %.2f, warnings = %v; want serialisation and skipped-level warnings", s.Parallelism, s.Warnings)
+	if s.Parallelism > 1.2 || !s.Serialized || !strings.Contains(strings.Join(s.Warnings, "\n"), "one after another") {
+		t.Errorf("parallelism = %.2f, warnings = %v; want a serialisation warning", s.Parallelism, s.Warnings)
+	}
+}
+
+func TestStillRising(t *testing.T) {
+	tests := []struct {
+		aggregate, best float64
+		want            bool
+	}{
+		{110, 100, true},
+		{105, 100, true},
+		{104.9, 100, false},
+		{90, 100, false},
+	}
+	for _, tt := range tests {
+		if got := stillRising(tt.aggregate, tt.best); got != tt.want {
+			t.Errorf("stillRising(%v, %v) = %v; want %v", tt.aggregate, tt.best, got, tt.want)
+		}
+	}
+}
+
+// slowingBackend runs requests one at a time and slows down as more wait,
+// so aggregate throughput falls from concurrency 1 to 2 whatever the noise.
+type slowingBackend struct {
+	fakeBackend
+	mu      sync.Mutex
+	waiting int
+}
+
+func (s *slowingBackend) Generate(ctx context.Context, req Request, onChunk func(Chunk) error) (Usage, error) {
+	s.mu.Lock()
+	s.waiting++
+	extra := time.Duration(s.waiting-1) * 5 * time.Millisecond
+	s.mu.Unlock()
+	defer func() { s.mu.Lock(); s.waiting--; s.mu.Unlock() }()
+	time.Sleep(extra)
+	return s.fakeBackend.Generate(ctx, req, onChunk)
+}
+
+func TestRunnerSkipsLevelsOnceThroughputFalls(t *testing.T) {
+	cfg := testConfig()
+	cfg.Concurrency = []int{1, 2, 4}
+	cfg.MaxRuns = 3
+	b := &slowingBackend{fakeBackend: fakeBackend{Rate: 100, Gap: time.Millisecond, Serial: true}}
+	sums, err := (&Runner{Backend: b, Config: cfg}).Run(context.Background())
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(sums) != 2 || !strings.Contains(strings.Join(sums[1].Warnings, "\n"), "levels [4] skipped") {
+		t.Errorf("got %d summaries, warnings %v; want level 4 skipped", len(sums), sums[len(sums)-1].Warnings)
 	}
 }
 
