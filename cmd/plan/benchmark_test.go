@@ -134,6 +134,7 @@ func TestBenchmarkConcurrencySweep(t *testing.T) {
 	if len(res) != 2 || res[1].Concurrency != 2 || res[1].Requests < 6 {
 		t.Fatalf("results = %+v; want levels 1 and 2 with 2 requests per run", res)
 	}
+	t.Logf("parallelism at concurrency 2: %.2f", res[1].Parallelism)
 	if res[1].Parallelism < 1.3 {
 		t.Errorf("parallelism at concurrency 2 = %.2f; want the two requests to overlap on a server with 2 slots", res[1].Parallelism)
 	}
