@@ -36,7 +36,7 @@ plan sends nothing anywhere except to the model server you point it at.`,
   $ plan benchmark --model qwen2.5:7b --prompt-tokens 128,1024,4096 --concurrency 1,2,4 --format json
   $ plan usage completions_usage_2025-10-01_2025-10-31.csv --by day
   $ plan prices claude
-  $ plan simulate --rate 2 --duration 1h --decode-tps 40 --prefill-tps 800 --slots 2`,
+  $ plan simulate --rate 0.2 --duration 1h --decode-tps 40 --prefill-tps 800 --slots 2`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       planVersion(),
