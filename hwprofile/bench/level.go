@@ -29,17 +29,9 @@ func (r *Runner) runLevel(ctx context.Context, model string, st *modelState, c c
 	lv := &level{}
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var wg sync.WaitGroup
-	var live atomic.Int64
-	t0 := time.Now()
-	for w := range k {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r.client(lctx, cancel, lv, model, st, c, k, w, t0, &live)
-		}()
-	}
-	wg.Wait()
+	eachClient(k, func(w int, t0 time.Time, live *atomic.Int64) {
+		r.client(lctx, cancel, lv, model, st, c, k, w, t0, live)
+	})
 	runs := lv.sorted()
 	if ctx.Err() != nil {
 		return r.finish(ctx, model, st, c, k, runs, nil), context.Cause(ctx)
@@ -161,6 +153,25 @@ func (r *Runner) failure(model, what string, err error) error {
 // and records each as it finishes.
 func (r *Runner) batch(ctx context.Context, model string, st *modelState, c combo, k int) ([]Run, error) {
 	lv := &level{}
+	eachClient(k, func(w int, t0 time.Time, live *atomic.Int64) {
+		run := r.measure(ctx, r.request(model, st, c, 1, w, k, "check"), t0, live)
+		if ctx.Err() != nil {
+			return
+		}
+		r.stamp(&run, st, c)
+		if err := r.settle(ctx, lv, run, k); err != nil {
+			lv.fail(err, "check")
+		}
+	})
+	if ctx.Err() != nil {
+		return lv.sorted(), context.Cause(ctx)
+	}
+	return lv.sorted(), lv.err
+}
+
+// eachClient runs fn for clients 0..k-1 at once, sharing a start time and a
+// count of streamed tokens, and returns when all are done.
+func eachClient(k int, fn func(w int, t0 time.Time, live *atomic.Int64)) {
 	var wg sync.WaitGroup
 	var live atomic.Int64
 	t0 := time.Now()
@@ -168,19 +179,8 @@ func (r *Runner) batch(ctx context.Context, model string, st *modelState, c comb
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			run := r.measure(ctx, r.request(model, st, c, 1, w, k, "check"), t0, &live)
-			if ctx.Err() != nil {
-				return
-			}
-			r.stamp(&run, st, c)
-			if err := r.settle(ctx, lv, run, k); err != nil {
-				lv.fail(err, "check")
-			}
+			fn(w, t0, &live)
 		}()
 	}
 	wg.Wait()
-	if ctx.Err() != nil {
-		return lv.sorted(), context.Cause(ctx)
-	}
-	return lv.sorted(), lv.err
 }
