@@ -165,20 +165,26 @@ func TestStillRising(t *testing.T) {
 	}
 }
 
-// slowingBackend runs requests one at a time and slows down as more wait,
-// so aggregate throughput falls from concurrency 1 to 2 whatever the noise.
+// slowingBackend runs requests one at a time, each taking 20 ms longer for
+// every other request waiting, so aggregate throughput falls from
+// concurrency 1 to 2 by far more than timing noise.
 type slowingBackend struct {
 	fakeBackend
-	mu      sync.Mutex
+	mu      sync.Mutex // guards waiting
+	serve   sync.Mutex // one request at a time
 	waiting int
 }
 
 func (s *slowingBackend) Generate(ctx context.Context, req Request, onChunk func(Chunk) error) (Usage, error) {
 	s.mu.Lock()
 	s.waiting++
-	extra := time.Duration(s.waiting-1) * 5 * time.Millisecond
 	s.mu.Unlock()
-	defer func() { s.mu.Lock(); s.waiting--; s.mu.Unlock() }()
+	s.serve.Lock()
+	defer s.serve.Unlock()
+	s.mu.Lock()
+	extra := time.Duration(s.waiting-1) * 20 * time.Millisecond
+	s.waiting--
+	s.mu.Unlock()
 	time.Sleep(extra)
 	return s.fakeBackend.Generate(ctx, req, onChunk)
 }
@@ -187,7 +193,7 @@ func TestRunnerSkipsLevelsOnceThroughputFalls(t *testing.T) {
 	cfg := testConfig()
 	cfg.Concurrency = []int{1, 2, 4}
 	cfg.MaxRuns = 3
-	b := &slowingBackend{fakeBackend: fakeBackend{Rate: 100, Gap: time.Millisecond, Serial: true}}
+	b := &slowingBackend{fakeBackend: fakeBackend{Rate: 100, Gap: time.Millisecond}}
 	sums, err := (&Runner{Backend: b, Config: cfg}).Run(context.Background())
 	if err != nil {
 		t.Fatalf("Run: %v", err)
