@@ -1,0 +1,69 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/plan-cli/plan/hwprofile/bench"
+	"github.com/plan-cli/plan/simulate"
+)
+
+// benchCurve turns benchmark summaries into a concurrency curve for model
+// (or the file's only model when model is empty).
+func benchCurve(sums []bench.Summary, model string) (string, []simulate.CurvePoint, error) {
+	models := map[string]bool{}
+	for _, s := range sums {
+		models[s.Model] = true
+	}
+	if len(models) == 0 {
+		return "", nil, errors.New("no benchmark summaries")
+	}
+	if model == "" {
+		if len(models) > 1 {
+			return "", nil, fmt.Errorf("%d models; choose one with --model", len(models))
+		}
+		for m := range models {
+			model = m
+		}
+	} else if !models[model] {
+		return "", nil, fmt.Errorf("no summaries for model %q", model)
+	}
+	type acc struct {
+		n               int
+		prefill, decode float64
+	}
+	levels := map[int]*acc{}
+	var order []int
+	for _, s := range sums {
+		if s.Model != model || s.Concurrency < 1 || !(s.DecodeTokensPerSecond > 0) {
+			continue
+		}
+		k := float64(s.Concurrency)
+		dec := s.AggregateTokensPerSecond
+		if !(dec > 0) {
+			dec = k * s.DecodeTokensPerSecond
+		}
+		a := levels[s.Concurrency]
+		if a == nil {
+			a = &acc{}
+			levels[s.Concurrency] = a
+			order = append(order, s.Concurrency)
+		}
+		a.n++
+		a.decode += dec
+		a.prefill += k * s.PrefillTokensPerSecond
+	}
+	if len(order) == 0 {
+		return "", nil, fmt.Errorf("no usable summaries for model %q", model)
+	}
+	points := make([]simulate.CurvePoint, 0, len(order))
+	for _, k := range order {
+		a := levels[k]
+		p := simulate.CurvePoint{Active: k, DecodeTokensPerSecond: a.decode / float64(a.n), PrefillTokensPerSecond: a.prefill / float64(a.n)}
+		if !(p.PrefillTokensPerSecond > 0) {
+			return "", nil, fmt.Errorf("model %q at concurrency %d: no prefill speed", model, k)
+		}
+		points = append(points, p)
+	}
+	return model, points, nil
+}
