@@ -2,14 +2,17 @@ package ollamatest
 
 import (
 	"context"
-	"crypto/sha256"
-	"fmt"
-	"io"
-	"os"
-	"strings"
 
 	"github.com/ollama/ollama/api"
+
+	"github.com/plan-cli/plan/hwprofile/gguf"
 )
+
+// Spec describes a generated model; see [gguf.Spec].
+type Spec = gguf.Spec
+
+// DefaultSpec returns the spec of the standard models; see [gguf.DefaultSpec].
+func DefaultSpec() Spec { return gguf.DefaultSpec() }
 
 // The standard models, created by Shared and CreateStandardModels from DefaultSpec: the F16
 // original and two quantizations of it.
@@ -26,7 +29,7 @@ func StandardModels() map[string]string {
 }
 
 // Template is the prompt template of created models: the prompt as it is.
-const Template = "{{ .Prompt }}"
+const Template = gguf.Template
 
 // Parameters are the default options of created models. One thread: llama.cpp's threads wait
 // for each other by spinning, and when other processes keep the cores busy (parallel test
@@ -51,67 +54,18 @@ func CreateStandardModels(ctx context.Context, client *api.Client) error {
 }
 
 // CreateModel generates the GGUF file of spec, uploads it and creates the model name from it,
-// quantized to quantize (such as "q8_0" or "q4_K_M"; empty keeps the weights as they are).
+// quantized to quantize (such as "q8_0" or "q4_K_M"; empty keeps the weights as they are),
+// with [Parameters].
 func CreateModel(ctx context.Context, client *api.Client, name string, spec Spec, quantize string) error {
-	if err := checkQuantize(spec, quantize); err != nil {
-		return fmt.Errorf("creating %s: %w", name, err)
-	}
-	digest, err := UploadModel(ctx, client, spec)
-	if err != nil {
-		return fmt.Errorf("creating %s: %w", name, err)
-	}
-	return createFromBlob(ctx, client, name, digest, quantize)
-}
-
-// checkQuantize rejects a K-quant of a model whose weight rows are not multiples of 256.
-func checkQuantize(spec Spec, quantize string) error {
-	q := strings.ToUpper(quantize)
-	kQuant := strings.HasPrefix(q, "Q") && strings.Contains(q, "_K")
-	if kQuant && (spec.EmbeddingLength%256 != 0 || spec.FeedForwardLength%256 != 0) {
-		return fmt.Errorf("%s needs embedding and feed-forward lengths that are multiples of 256, not %d and %d",
-			quantize, spec.EmbeddingLength, spec.FeedForwardLength)
-	}
-	return nil
+	return gguf.Create(ctx, client, gguf.Model{Name: name, Spec: spec, Quantize: quantize, Parameters: Parameters()})
 }
 
 // UploadModel writes the GGUF file of spec and uploads it as a blob; it returns the digest.
 func UploadModel(ctx context.Context, client *api.Client, spec Spec) (digest string, err error) {
-	f, err := os.CreateTemp("", "plan-tiny-*.gguf")
-	if err != nil {
-		return "", fmt.Errorf("creating model file: %w", err)
-	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	if err := spec.WriteGGUF(f); err != nil {
-		return "", err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return "", fmt.Errorf("rewinding model file: %w", err)
-	}
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hashing model file: %w", err)
-	}
-	digest = fmt.Sprintf("sha256:%x", h.Sum(nil))
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return "", fmt.Errorf("rewinding model file: %w", err)
-	}
-	if err := client.CreateBlob(ctx, digest, f); err != nil {
-		return "", fmt.Errorf("uploading model blob: %w", err)
-	}
-	return digest, nil
+	return gguf.Upload(ctx, client, spec)
 }
 
 func createFromBlob(ctx context.Context, client *api.Client, name, digest, quantize string) error {
-	req := &api.CreateRequest{
-		Model:      name,
-		Files:      map[string]string{"model.gguf": digest},
-		Template:   Template,
-		Quantize:   quantize,
-		Parameters: Parameters(),
-	}
-	if err := client.Create(ctx, req, func(api.ProgressResponse) error { return nil }); err != nil {
-		return fmt.Errorf("creating model %s: %w", name, err)
-	}
-	return nil
+	m := gguf.Model{Name: name, Quantize: quantize, Parameters: Parameters()}
+	return gguf.CreateFromBlob(ctx, client, m, digest)
 }

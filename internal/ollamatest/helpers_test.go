@@ -58,3 +58,9 @@ func mustGenerate(t *testing.T, c *api.Client, model, prompt string, opts map[st
 	}
 	return o
 }
+
+// smallSpec is the smallest useful model: 64 wide, two layers, F32.
+func smallSpec() Spec {
+	return Spec{EmbeddingLength: 64, BlockCount: 2, HeadCount: 4, HeadCountKV: 4,
+		FeedForwardLength: 128, ContextLength: 2048, Seed: 1, F32: true}
+}

@@ -1,4 +1,4 @@
-package ollamatest
+package gguf
 
 import (
 	"bytes"
@@ -199,9 +199,9 @@ func TestCheckQuantize(t *testing.T) {
 		{smallSpec(), "q8_0", true},
 		{smallSpec(), "", true},
 	} {
-		err := checkQuantize(tc.spec, tc.quantize)
+		err := CheckQuantize(tc.spec, tc.quantize)
 		if (err == nil) != tc.ok {
-			t.Errorf("checkQuantize(%d wide, %q) = %v; want ok %v", tc.spec.EmbeddingLength, tc.quantize, err, tc.ok)
+			t.Errorf("CheckQuantize(%d wide, %q) = %v; want ok %v", tc.spec.EmbeddingLength, tc.quantize, err, tc.ok)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package ollamatest
+package gguf
 
 import (
 	"encoding/binary"
@@ -19,7 +19,7 @@ import (
 // (including the end-of-sequence token </s>) far below those of the printable characters. The
 // model therefore writes printable ASCII text and practically never stops on its own, so a
 // generation runs until num_predict tokens (at a temperature above 0; at temperature 0 a
-// random model soon repeats one token and Ollama aborts it, see the package documentation).
+// random model soon repeats one token and Ollama v0.6.5 aborts the generation).
 type Spec struct {
 	EmbeddingLength   int    // width of the residual stream; a multiple of 32, of 256 for K-quants
 	BlockCount        int    // number of transformer layers
