@@ -68,12 +68,13 @@ Workload, one of:
 Server: --slots N requests run at once (OLLAMA_NUM_PARALLEL); at most --queue-limit N wait
 (0 = no limit), first in, first out. Service speed, one of:
   --bench FILE   the concurrency curve measured by plan benchmark: for each concurrency k,
-                 aggregate decode = aggregate_tokens_per_second (or k x decode_tokens_per_second
-                 when absent) and aggregate prefill = k x prefill_tokens_per_second, averaged
-                 over the summaries at that k; between levels linear, beyond them flat. A
-                 request started with k in service (itself included) takes
-                 prompt x k / prefill(k) + output x k / decode(k) seconds. Use --model when
-                 the file holds several models.
+                 aggregate decode = k x decode_tokens_per_second and aggregate prefill =
+                 k x prefill_tokens_per_second (the server's own per-request rates, so
+                 prefill is not counted twice as it would be in aggregate_tokens_per_second,
+                 which divides by wall time), averaged over the summaries at that k; between
+                 levels linear, beyond them flat. A request started with k in service (itself
+                 included) takes prompt x k / prefill(k) + output x k / decode(k) seconds.
+                 Use --model when the file holds several models.
   --decode-tps, --prefill-tps
                  single-stream speeds, the same whatever runs beside it: a request takes
                  prompt / prefill-tps + output / decode-tps seconds.

@@ -9,7 +9,9 @@ import (
 )
 
 // benchCurve turns benchmark summaries into a concurrency curve for model
-// (or the file's only model when model is empty).
+// (or the file's only model when model is empty): at each concurrency k,
+// aggregate decode = k x decode_tokens_per_second and aggregate prefill =
+// k x prefill_tokens_per_second, averaged over the summaries at that k.
 func benchCurve(sums []bench.Summary, model string) (string, []simulate.CurvePoint, error) {
 	models := map[string]bool{}
 	for _, s := range sums {
@@ -38,11 +40,11 @@ func benchCurve(sums []bench.Summary, model string) (string, []simulate.CurvePoi
 		if s.Model != model || s.Concurrency < 1 || !(s.DecodeTokensPerSecond > 0) {
 			continue
 		}
+		// The aggregate decode speed is k times the server's per-request
+		// decode rate, not aggregate_tokens_per_second: that one divides by
+		// wall time, which includes prefill, and prefill is timed apart.
 		k := float64(s.Concurrency)
-		dec := s.AggregateTokensPerSecond
-		if !(dec > 0) {
-			dec = k * s.DecodeTokensPerSecond
-		}
+		dec := k * s.DecodeTokensPerSecond
 		a := levels[s.Concurrency]
 		if a == nil {
 			a = &acc{}

@@ -136,12 +136,14 @@ func TestSimulateUsageReplay(t *testing.T) {
 func TestSimulateBenchCurve(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "results.jsonl")
-	lines := `{"kind":"summary","model":"tiny:1b","concurrency":1,"prompt_tokens":512,"max_tokens":128,"decode_tokens_per_second":50,"prefill_tokens_per_second":1000,"aggregate_tokens_per_second":50}
-{"kind":"summary","model":"tiny:1b","concurrency":2,"prompt_tokens":512,"max_tokens":128,"decode_tokens_per_second":40,"prefill_tokens_per_second":600,"aggregate_tokens_per_second":80}
+	lines := `{"kind":"summary","model":"tiny:1b","concurrency":1,"prompt_tokens":512,"max_tokens":128,"decode_tokens_per_second":50,"prefill_tokens_per_second":1000,"aggregate_tokens_per_second":41}
+{"kind":"summary","model":"tiny:1b","concurrency":2,"prompt_tokens":512,"max_tokens":128,"decode_tokens_per_second":40,"prefill_tokens_per_second":600,"aggregate_tokens_per_second":65}
 `
 	if err := os.WriteFile(path, []byte(lines), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// aggregate_tokens_per_second is output over wall time, prefill included,
+	// so the curve takes k x decode_tokens_per_second instead.
 	rep := simulateJSON(t, "--rate", "0.2", "--duration", "10m", "--prompt-tokens", "500", "--output-tokens", "100",
 		"--bench", path, "--slots", "2")
 	c := rep.Settings.Curve
