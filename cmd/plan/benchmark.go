@@ -21,6 +21,7 @@ type benchmarkOptions struct {
 	targetCIPct    float64
 	connectTimeout time.Duration
 	config         bench.Config
+	load           loadOptions // open-loop load (--rate)
 }
 
 func newBenchmarkCmd(e *env) *cobra.Command {
@@ -28,21 +29,29 @@ func newBenchmarkCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "benchmark",
 		Short: "Measure how fast locally served models run",
-		Long:  benchmarkLong,
+		Long:  benchmarkLong + benchmarkLoadLong,
 		Example: `  $ plan benchmark --model llama3.2:1b
   $ plan benchmark --model qwen2.5:7b,llama3.1:8b --prompt-tokens 128,1024,4096
   $ plan benchmark --model qwen2.5:7b --concurrency 1,2,4,8 --format json
   $ plan benchmark --backend openai --host http://127.0.0.1:8080 --model qwen2.5-7b-instruct
-  $ plan benchmark --model llama3.2:1b -o results.jsonl --max-runs 20`,
+  $ plan benchmark --model llama3.2:1b -o results.jsonl --max-runs 20
+  $ plan benchmark --model llama3.2:1b --rate 0.5 --duration 2m --temperature 0.8`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.complete(e); err != nil {
 				return err
 			}
+			if isLoad(cmd) {
+				if err := checkLoad(cmd, opts); err != nil {
+					return err
+				}
+				return runBenchmarkLoad(cmd.Context(), e, opts)
+			}
 			return runBenchmark(cmd.Context(), e, opts)
 		},
 	}
 	addBenchmarkFlags(cmd, opts)
+	addLoadFlags(cmd, &opts.load)
 	_ = cmd.RegisterFlagCompletionFunc("model", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
 		return completeModels(cmd.Context(), e, opts), cobra.ShellCompDirectiveNoFileComp
 	})
