@@ -8,11 +8,22 @@ import (
 // BenchmarkSimulate runs M/M/4 at 90% load and reports simulated requests
 // per second of wall time.
 func BenchmarkSimulate(b *testing.B) {
+	benchmarkRun(b, 1, 4)
+}
+
+// BenchmarkSimulateReplicas runs four replicas of four slots each at 90%
+// load behind the balancer.
+func BenchmarkSimulateReplicas(b *testing.B) {
+	benchmarkRun(b, 4, 4)
+}
+
+func benchmarkRun(b *testing.B, replicas, slots int) {
 	const n = 1_000_000
+	rate := 0.9 * float64(replicas*slots)
 	var total int
 	start := time.Now()
 	for i := 0; b.Loop(); i++ {
-		gen, err := NewGenerator(Arrivals{Rate: 3.6, Duration: n / 3.6, Seed: uint64(i), PromptTokens: 500, OutputTokens: 200})
+		gen, err := NewGenerator(Arrivals{Rate: rate, Duration: n / rate, Seed: uint64(i), PromptTokens: 500, OutputTokens: 200})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -20,7 +31,7 @@ func BenchmarkSimulate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		res, err := Run(Config{Slots: 4, Service: svc, Policy: Spill{MaxWait: 30}}, gen)
+		res, err := Run(Config{Replicas: replicas, Slots: slots, Service: svc, Policy: Spill{MaxWait: 30}}, gen)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -6,10 +6,20 @@ import (
 	"math"
 )
 
-// Config describes the local server and how requests are routed to it.
+// Config describes the local servers and how requests are routed to them.
+//
+// Replicas identical servers stand behind a balancer. Each has Slots slots,
+// its own first-in, first-out queue of at most QueueLimit requests, and its
+// own count of requests in service, which sets the speed the Service gives a
+// request starting there. The balancer sends each arriving request to the
+// replica with the fewest outstanding requests (in service plus queued),
+// the lowest-numbered one on a tie: join the shortest queue, like nginx's
+// least_conn. The Policy then decides about the request seeing that
+// replica's State.
 type Config struct {
-	Slots      int     // requests served at once, like OLLAMA_NUM_PARALLEL
-	QueueLimit int     // most requests that may wait for a slot; 0 means no limit
+	Replicas   int     // servers behind the balancer; 0 means 1
+	Slots      int     // requests served at once by each replica, like OLLAMA_NUM_PARALLEL
+	QueueLimit int     // most requests that may wait at each replica; 0 means no limit
 	Service    Service // how long a request holds a slot
 	Policy     Policy  // which requests go to the cloud; nil means AllLocal
 	// WarmUp is the seconds at the start of the run whose arrivals are
@@ -20,6 +30,8 @@ type Config struct {
 
 func (c Config) validate() error {
 	switch {
+	case c.Replicas < 0 || c.Replicas > MaxReplicas:
+		return fmt.Errorf("replicas %d: must be from 1 to %d (0 means 1)", c.Replicas, MaxReplicas)
 	case c.Slots < 1:
 		return fmt.Errorf("slots %d: must be at least 1", c.Slots)
 	case c.QueueLimit < 0:
@@ -39,6 +51,13 @@ func (c Config) validate() error {
 	}
 	return nil
 }
+
+// MaxReplicas is the most replicas Run accepts. The balancer looks at every
+// replica for each arrival, so the cost of a run grows with the replicas.
+const MaxReplicas = 10_000
+
+// replicas returns the number of replicas, at least 1.
+func (c Config) replicas() int { return max(c.Replicas, 1) }
 
 // MaxArrival is the latest arrival Run accepts, in seconds: ten years, which
 // bounds the hourly series at 87,660 entries.
@@ -62,13 +81,13 @@ func Run(cfg Config, src Source) (Result, error) {
 }
 
 // engine holds the state of one run. The only events are arrivals, taken in
-// order from the source, and completions, kept in a heap of finishing times
-// with at most Slots entries, so events need no allocation.
+// order from the source, and completions, kept in a heap with at most
+// Replicas × Slots entries, so events need no allocation.
 type engine struct {
 	cfg    Config
 	policy Policy
-	done   timeHeap // finishing times of requests in service
-	queue  ring     // requests waiting for a slot
+	done   completionHeap // requests in service, by finishing time
+	reps   []replica
 
 	started      int64
 	serviceTotal float64 // seconds in service of all started requests
@@ -76,9 +95,17 @@ type engine struct {
 	res           Result
 	latency, ttft histogram
 	wait          histogram
-	busySeconds   float64
+	slotSeconds   float64 // busy slot-seconds after the warm-up
+	busySeconds   float64 // seconds after the warm-up with a replica busy, summed over replicas
 	lastDone      float64
 	hours         []hourSums
+}
+
+// replica is the state of one server behind the balancer.
+type replica struct {
+	queue     ring    // requests waiting for a slot
+	busy      int     // requests in service
+	busySince float64 // when busy last rose from 0
 }
 
 func newEngine(cfg Config) *engine {
@@ -86,14 +113,20 @@ func newEngine(cfg Config) *engine {
 	if p == nil {
 		p = AllLocal{}
 	}
-	return &engine{cfg: cfg, policy: p, done: make(timeHeap, 0, cfg.Slots)}
+	n := cfg.replicas()
+	return &engine{
+		cfg:    cfg,
+		policy: p,
+		done:   make(completionHeap, 0, min(n*cfg.Slots, 1<<16)),
+		reps:   make([]replica, n),
+	}
 }
 
 func (e *engine) run(src Source) error {
 	last := math.Inf(-1)
 	next, more := src.Next()
 	for more || len(e.done) > 0 {
-		if more && (len(e.done) == 0 || next.Arrival < e.done[0]) {
+		if more && (len(e.done) == 0 || next.Arrival < e.done[0].t) {
 			if err := checkRequest(next, last); err != nil {
 				return err
 			}
@@ -104,11 +137,7 @@ func (e *engine) run(src Source) error {
 			next, more = src.Next()
 			continue
 		}
-		t := e.done.pop()
-		if e.queue.len() == 0 {
-			continue
-		}
-		if err := e.start(e.queue.pop(), t); err != nil {
+		if err := e.finish(e.done.pop()); err != nil {
 			return err
 		}
 	}
@@ -129,18 +158,39 @@ func checkRequest(r Request, last float64) error {
 	return nil
 }
 
-func (e *engine) state() State {
-	s := State{Queued: e.queue.len(), Busy: len(e.done), Slots: e.cfg.Slots, QueueLimit: e.cfg.QueueLimit}
+// pick returns the replica with the fewest requests in service or queued,
+// the lowest-numbered one on a tie.
+func (e *engine) pick() int {
+	best, least := 0, math.MaxInt
+	for i := range e.reps {
+		n := e.reps[i].busy + e.reps[i].queue.len()
+		if n < least {
+			best, least = i, n
+			if n == 0 {
+				break
+			}
+		}
+	}
+	return best
+}
+
+func (e *engine) state(i int) State {
+	rep := &e.reps[i]
+	s := State{
+		Queued: rep.queue.len(), Busy: rep.busy, Slots: e.cfg.Slots, QueueLimit: e.cfg.QueueLimit,
+		Replica: i, Replicas: len(e.reps),
+	}
 	if e.started > 0 {
 		s.MeanService = e.serviceTotal / float64(e.started)
 	}
 	return s
 }
 
-// arrive routes a request arriving now: to the cloud, to a free slot, to the
-// queue, or, when the queue is full, away.
+// arrive routes a request arriving now to a replica, then there: to the
+// cloud, to a free slot, to the queue, or, when the queue is full, away.
 func (e *engine) arrive(r Request) error {
-	s := e.state()
+	i := e.pick()
+	s := e.state(i)
 	h := e.hour(r)
 	if h != nil {
 		h.requests++
@@ -153,31 +203,50 @@ func (e *engine) arrive(r Request) error {
 			e.res.SpilledTokens += tokens(r)
 		}
 	case s.Busy < s.Slots:
-		return e.start(r, r.Arrival)
+		return e.start(r, r.Arrival, i)
 	case s.QueueFull():
 		if h != nil {
 			h.rejected++
 			e.res.Rejected++
 		}
 	default:
-		e.queue.push(r)
+		e.reps[i].queue.push(r)
 	}
 	return nil
 }
 
-// start puts a request into service at time t.
-func (e *engine) start(r Request, t float64) error {
-	prefill, decode := e.cfg.Service.Times(r, len(e.done)+1)
+// finish ends a request's service and starts the next one waiting on the
+// same replica.
+func (e *engine) finish(c completion) error {
+	rep := &e.reps[c.replica]
+	rep.busy--
+	if rep.busy == 0 && c.t > e.cfg.WarmUp {
+		e.busySeconds += c.t - max(rep.busySince, e.cfg.WarmUp)
+	}
+	if rep.queue.len() == 0 {
+		return nil
+	}
+	return e.start(rep.queue.pop(), c.t, c.replica)
+}
+
+// start puts a request into service on replica i at time t.
+func (e *engine) start(r Request, t float64, i int) error {
+	rep := &e.reps[i]
+	rep.busy++
+	if rep.busy == 1 {
+		rep.busySince = t
+	}
+	prefill, decode := e.cfg.Service.Times(r, rep.busy)
 	if !validSeconds(prefill) || !validSeconds(decode) {
 		return fmt.Errorf("request arriving at %v s: service gave %v+%v s; times must be non-negative and finite", r.Arrival, prefill, decode)
 	}
 	finish := t + prefill + decode
-	e.done.push(finish)
+	e.done.push(completion{t: finish, replica: i})
 	e.started++
 	e.serviceTotal += prefill + decode
 	e.lastDone = max(e.lastDone, finish)
 	if finish > e.cfg.WarmUp {
-		e.busySeconds += finish - max(t, e.cfg.WarmUp)
+		e.slotSeconds += finish - max(t, e.cfg.WarmUp)
 	}
 	if r.Arrival < e.cfg.WarmUp {
 		return nil
@@ -216,8 +285,11 @@ func (e *engine) result() Result {
 	res.TTFT = e.ttft.percentiles()
 	res.Wait = WaitStats{Mean: e.wait.mean(), P95: e.wait.quantile(0.95)}
 	if span := e.lastDone - e.cfg.WarmUp; span > 0 {
+		reps := float64(len(e.reps))
 		res.Makespan = span
-		res.Utilization = e.busySeconds / (float64(e.cfg.Slots) * span)
+		res.Utilization = e.slotSeconds / (reps * float64(e.cfg.Slots) * span)
+		res.BusySeconds = e.busySeconds
+		res.IdleSeconds = max(0, reps*span-e.busySeconds)
 	}
 	res.Hours = make([]Hour, len(e.hours))
 	for i, h := range e.hours {

@@ -1,16 +1,28 @@
 package simulate
 
-// timeHeap is a binary min-heap of times on a slice; it allocates only when
-// it grows.
-type timeHeap []float64
+// completion is the moment a request in service on a replica finishes.
+type completion struct {
+	t       float64 // seconds
+	replica int
+}
 
-func (h *timeHeap) push(t float64) {
-	*h = append(*h, t)
+// before orders completions by time, then by replica, so that runs are
+// deterministic when two replicas finish at the same moment.
+func (c completion) before(d completion) bool {
+	return c.t < d.t || (c.t == d.t && c.replica < d.replica)
+}
+
+// completionHeap is a binary min-heap of completions on a slice; it
+// allocates only when it grows.
+type completionHeap []completion
+
+func (h *completionHeap) push(c completion) {
+	*h = append(*h, c)
 	s := *h
 	i := len(s) - 1
 	for i > 0 {
 		p := (i - 1) / 2
-		if s[p] <= s[i] {
+		if !s[i].before(s[p]) {
 			break
 		}
 		s[p], s[i] = s[i], s[p]
@@ -18,8 +30,9 @@ func (h *timeHeap) push(t float64) {
 	}
 }
 
-// pop removes and returns the earliest time; the heap must not be empty.
-func (h *timeHeap) pop() float64 {
+// pop removes and returns the earliest completion; the heap must not be
+// empty.
+func (h *completionHeap) pop() completion {
 	s := *h
 	top := s[0]
 	n := len(s) - 1
@@ -30,10 +43,10 @@ func (h *timeHeap) pop() float64 {
 		if c >= n {
 			break
 		}
-		if c+1 < n && s[c+1] < s[c] {
+		if c+1 < n && s[c+1].before(s[c]) {
 			c++
 		}
-		if s[i] <= s[c] {
+		if !s[c].before(s[i]) {
 			break
 		}
 		s[i], s[c] = s[c], s[i]

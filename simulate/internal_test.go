@@ -7,24 +7,34 @@ import (
 	"testing"
 )
 
-func TestTimeHeap(t *testing.T) {
+func TestCompletionHeap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	var h timeHeap
-	var want []float64
+	var h completionHeap
+	var want []completion
+	order := func(a, b completion) int {
+		switch {
+		case a.before(b):
+			return -1
+		case b.before(a):
+			return 1
+		}
+		return 0
+	}
 	for range 1000 {
 		if len(h) > 0 && rng.IntN(3) == 0 {
-			slices.Sort(want)
+			slices.SortFunc(want, order)
 			if got := h.pop(); got != want[0] {
 				t.Fatalf("pop = %v; want %v", got, want[0])
 			}
 			want = want[1:]
 			continue
 		}
-		v := rng.Float64()
-		h.push(v)
-		want = append(want, v)
+		// Few distinct times, so that ties between replicas occur.
+		c := completion{t: float64(rng.IntN(20)), replica: rng.IntN(4)}
+		h.push(c)
+		want = append(want, c)
 	}
-	slices.Sort(want)
+	slices.SortFunc(want, order)
 	for _, w := range want {
 		if got := h.pop(); got != w {
 			t.Fatalf("pop = %v; want %v", got, w)

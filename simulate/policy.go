@@ -2,22 +2,25 @@ package simulate
 
 import "fmt"
 
-// State is what a Policy sees when a request arrives.
+// State is what a Policy sees when a request arrives: the replica the
+// balancer chose for it (see Config) and the run so far.
 type State struct {
-	Queued      int     // requests waiting for a slot
-	Busy        int     // slots in service
-	Slots       int     // slots in all
-	QueueLimit  int     // most requests that may wait; 0 means no limit
-	MeanService float64 // mean seconds in service of the requests started so far
+	Queued      int     // requests waiting for a slot on the replica
+	Busy        int     // slots in service on the replica
+	Slots       int     // slots of the replica
+	QueueLimit  int     // most requests that may wait on the replica; 0 means no limit
+	MeanService float64 // mean seconds in service of the requests started so far, on any replica
+	Replica     int     // the chosen replica, from 0
+	Replicas    int     // replicas behind the balancer
 }
 
-// QueueFull reports whether no more requests may wait.
+// QueueFull reports whether no more requests may wait on the replica.
 func (s State) QueueFull() bool {
 	return s.QueueLimit > 0 && s.Queued >= s.QueueLimit
 }
 
 // ExpectedWait estimates how long a request arriving now would wait for a
-// slot, given the mean service time mean: nothing if a slot is free,
+// slot on the replica, given the mean service time mean: nothing if a slot is free,
 // otherwise (Queued+1)·mean/Slots, as if the busy slots freed up evenly.
 func (s State) ExpectedWait(mean float64) float64 {
 	if s.Busy < s.Slots {
@@ -38,8 +41,9 @@ type AllLocal struct{}
 // SendToCloud always returns false.
 func (AllLocal) SendToCloud(State) bool { return false }
 
-// Spill sends a request to the cloud when the queue is full or when its
-// expected wait for a slot, State.ExpectedWait, exceeds MaxWait.
+// Spill sends a request to the cloud when the queue of the replica chosen for
+// it is full or when its expected wait for a slot there, State.ExpectedWait,
+// exceeds MaxWait.
 type Spill struct {
 	MaxWait float64 // seconds
 	// MeanService is the mean seconds a request holds a slot, for the wait

@@ -2,21 +2,37 @@ package simulate
 
 // Result summarises a run. Latencies and waits count only requests served
 // locally and arriving after the warm-up; counts and tokens count every
-// request arriving after the warm-up. Utilization counts the slot-seconds
-// busy after the warm-up, whenever the requests arrived.
+// request arriving after the warm-up. Utilization, BusySeconds and
+// IdleSeconds count the time after the warm-up, whenever the requests
+// arrived.
 type Result struct {
-	Requests      int         `json:"requests"`
-	ServedLocal   int         `json:"served_local"`
-	Spilled       int         `json:"spilled"`
-	Rejected      int         `json:"rejected"`         // queue full under AllLocal
-	Latency       Percentiles `json:"latency_seconds"`  // arrival to last token
-	TTFT          Percentiles `json:"ttft_seconds"`     // queue wait + prefill
-	Wait          WaitStats   `json:"wait_seconds"`     // arrival to start of service
-	Utilization   float64     `json:"utilization"`      // busy slot-seconds / (slots × makespan)
-	Makespan      float64     `json:"makespan_seconds"` // end of warm-up (or 0) to last completion
-	LocalTokens   int64       `json:"local_tokens"`     // prompt + output
-	SpilledTokens int64       `json:"spilled_tokens"`   // prompt + output
-	Hours         []Hour      `json:"hours"`
+	Requests    int         `json:"requests"`
+	ServedLocal int         `json:"served_local"`
+	Spilled     int         `json:"spilled"`
+	Rejected    int         `json:"rejected"`         // queue full under AllLocal
+	Latency     Percentiles `json:"latency_seconds"`  // arrival to last token
+	TTFT        Percentiles `json:"ttft_seconds"`     // queue wait + prefill
+	Wait        WaitStats   `json:"wait_seconds"`     // arrival to start of service
+	Utilization float64     `json:"utilization"`      // busy slot-seconds / (replicas × slots × makespan)
+	Makespan    float64     `json:"makespan_seconds"` // end of warm-up (or 0) to last completion
+	// BusySeconds sums over the replicas the time in the makespan during
+	// which at least one request was in service on the replica.
+	BusySeconds float64 `json:"busy_seconds"`
+	// IdleSeconds is replicas × Makespan − BusySeconds: the replica-seconds
+	// in the makespan with nothing in service.
+	IdleSeconds   float64 `json:"idle_seconds"`
+	LocalTokens   int64   `json:"local_tokens"`   // prompt + output
+	SpilledTokens int64   `json:"spilled_tokens"` // prompt + output
+	Hours         []Hour  `json:"hours"`
+}
+
+// EnergyKWh returns the energy the replicas use over the makespan, in
+// kilowatt-hours, when one replica draws activeWatts while it serves any
+// request and idleWatts while it serves none:
+//
+//	(activeWatts × BusySeconds + idleWatts × IdleSeconds) / 3,600,000
+func (r Result) EnergyKWh(activeWatts, idleWatts float64) float64 {
+	return (activeWatts*r.BusySeconds + idleWatts*r.IdleSeconds) / 3.6e6
 }
 
 // Percentiles of a duration in seconds, each within 0.5% (see histogram).

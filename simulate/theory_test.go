@@ -108,3 +108,45 @@ func checkWithin(t *testing.T, got, want, tol float64) {
 		t.Errorf("mean wait = %.5f s; want %.5f s within %.0f%%", got, want, 100*tol)
 	}
 }
+
+// TestReplicasBetweenPooledAndSplit checks R replicas of one slot each, with
+// Poisson arrivals and exponential service, against two bounds: one pooled
+// queue for all R servers (M/M/R, Erlang C), which no balancer can beat, and
+// R separate M/M/1 queues fed by a random split, Wq = ρ/(μ(1−ρ)). Joining the
+// shortest queue must lie between them and much nearer the pooled queue:
+// within a quarter of the gap.
+func TestReplicasBetweenPooledAndSplit(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		replicas int
+		load     float64
+	}{
+		{2, 0.5}, {4, 0.5}, {4, 0.9},
+	} {
+		t.Run(fmt.Sprintf("%d replicas %s", tc.replicas, fmtLoad(tc.load)), func(t *testing.T) {
+			t.Parallel()
+			svc, err := NewExponentialService(1, 17)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rate := tc.load * float64(tc.replicas)
+			n := theoryRequests(tc.load) / 4
+			gen, err := NewGenerator(Arrivals{Rate: rate, Duration: n / rate, Seed: 19})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(Config{Replicas: tc.replicas, Slots: 1, Service: svc, WarmUp: 10_000 / rate}, gen)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pooled := erlangC(tc.replicas, rate, 1)
+			split := tc.load / (1 - tc.load)
+			got := res.Wait.Mean
+			t.Logf("mean wait %.4f s; pooled M/M/%d %.4f s; split M/M/1 %.4f s; %.1f%% of the gap",
+				got, tc.replicas, pooled, split, 100*(got-pooled)/(split-pooled))
+			if got < pooled*0.98 || got > pooled+0.25*(split-pooled) {
+				t.Errorf("mean wait %.4f s: want from %.4f s (pooled, less 2%%) to a quarter of the way to %.4f s (split)", got, pooled, split)
+			}
+		})
+	}
+}
