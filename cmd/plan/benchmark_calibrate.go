@@ -161,5 +161,5 @@ func writeCalibrationTable(w io.Writer, c simulate.Calibration, path string) err
 }
 
 // ms formats seconds as milliseconds; msPerMillion formats seconds per weight as milliseconds per million weights.
-func ms(s float64) string { return fmt.Sprintf("%.3f ms", s*1e3) }
+func ms(s float64) string           { return fmt.Sprintf("%.3f ms", s*1e3) }
 func msPerMillion(s float64) string { return fmt.Sprintf("%.3f ms", s*1e9) }
