@@ -8,10 +8,10 @@ import (
 
 // Config describes the local servers and how requests are routed to them.
 //
-// Replicas identical servers stand behind a balancer. Each has Slots slots,
-// its own first-in, first-out queue of at most QueueLimit requests, and its
-// own count of requests in service, which sets the speed the Service gives a
-// request starting there. The balancer sends each arriving request to the
+// Replicas servers, all alike, stand behind a balancer. Each has Slots
+// slots, its own first-in, first-out queue of at most QueueLimit requests,
+// and its own count of requests in service, which sets the speed the Service
+// gives a request starting there. The balancer sends each arriving request to the
 // replica with the fewest outstanding requests (in service plus queued),
 // the lowest-numbered one on a tie: join the shortest queue, like nginx's
 // least_conn. The Policy then decides about the request seeing that
