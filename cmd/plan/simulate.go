@@ -35,6 +35,10 @@ type simulateOptions struct {
 	model      string
 	decodeTPS  float64
 	prefillTPS float64
+	quant      string
+	context    int
+	hw         hardwareOptions
+	listGPUs   bool
 
 	// Policy.
 	policy     string
@@ -106,6 +110,13 @@ func newSimulateCmd(e *env) *cobra.Command {
   $ plan simulate --usage completions_usage_2025-10-01_2025-10-31.csv --bench results.jsonl --model qwen2.5:7b --slots 4 --policy spill --slo-ttft 5 --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.listGPUs {
+				header, rows, err := gpuList()
+				if err != nil {
+					return err
+				}
+				return writeTable(e.stdout, header, rows)
+			}
 			if err := o.validate(cmd); err != nil {
 				return err
 			}
@@ -128,6 +139,10 @@ func newSimulateCmd(e *env) *cobra.Command {
 	f.StringVar(&o.model, "model", "", "the model of the --bench file to use, when it holds several")
 	f.Float64Var(&o.decodeTPS, "decode-tps", 0, "single-stream decode speed in tokens per second, instead of --bench")
 	f.Float64Var(&o.prefillTPS, "prefill-tps", 0, "single-stream prefill speed in tokens per second, instead of --bench (0 = prefill takes no time)")
+	f.StringVar(&o.quant, "quant", "", "predicted speeds: the quantization of --model, e.g. q4_K_M, q8_0, fp16 (default: the tag's, else the catalog's default)")
+	f.IntVar(&o.context, "context", 0, "predicted speeds: tokens in context while decoding (default: prompt + output / 2 of the mean request)")
+	addHardwareFlags(f, &o.hw)
+	f.BoolVar(&o.listGPUs, "list-gpus", false, "list the GPU catalog and exit")
 	f.StringVar(&o.policy, "policy", "local", "routing: local (never spill) or spill (to the cloud past --slo-ttft)")
 	f.Float64Var(&o.sloTTFT, "slo-ttft", 2, "--policy spill: most expected wait for a slot, in `seconds`, before a request spills")
 	f.StringVar(&o.cloudModel, "cloud-model", "", "price spilled requests at this cloud model's list prices")
@@ -139,6 +154,9 @@ func newSimulateCmd(e *env) *cobra.Command {
 
 func (o *simulateOptions) validate(cmd *cobra.Command) error {
 	if err := checkFormat(o.format, "table", "json", "csv"); err != nil {
+		return err
+	}
+	if err := o.hw.validate(); err != nil {
 		return err
 	}
 	synthetic := cmd.Flags().Changed("rate")
@@ -169,8 +187,16 @@ func (o *simulateOptions) validate(cmd *cobra.Command) error {
 		return usagef("invalid --queue-limit %d: must not be negative (0 = no limit)", o.queueLimit)
 	case o.benchFile != "" && (o.decodeTPS != 0 || o.prefillTPS != 0):
 		return usagef("give either --bench or --decode-tps/--prefill-tps, not both")
-	case o.benchFile == "" && !(o.decodeTPS > 0 && !math.IsInf(o.decodeTPS, 0)):
-		return usagef("no service speed: give --bench results.jsonl or a positive --decode-tps")
+	case o.benchFile == "" && o.decodeTPS == 0 && o.model == "":
+		return usagef("no service speed: give --bench results.jsonl, --decode-tps, or --model TAG for predicted speeds")
+	case o.benchFile == "" && o.decodeTPS != 0 && !(o.decodeTPS > 0 && !math.IsInf(o.decodeTPS, 0)):
+		return usagef("invalid --decode-tps %v: must be positive", o.decodeTPS)
+	case o.decodeTPS != 0 && o.model != "":
+		return usagef("give either --decode-tps or --model (predicted speeds), not both")
+	case (o.benchFile != "" || o.decodeTPS != 0) && (o.hw.whatIf() || o.quant != "" || o.context != 0):
+		return usagef("--gpu, --profile, --vram, --bandwidth, --tflops, --quant and --context are for predicted speeds: drop --bench and --decode-tps")
+	case o.context < 0:
+		return usagef("invalid --context %d: must not be negative", o.context)
 	case o.prefillTPS < 0 || math.IsInf(o.prefillTPS, 0) || math.IsNaN(o.prefillTPS):
 		return usagef("invalid --prefill-tps %v: must not be negative", o.prefillTPS)
 	case o.policy != "local" && o.policy != "spill":
@@ -189,6 +215,10 @@ type simulateReport struct {
 	SpillCostUSD float64 `json:"spill_cost_usd"`
 	// UnpricedSpilled counts spilled requests whose model has no price.
 	UnpricedSpilled int `json:"unpriced_spilled,omitempty"`
+	// Prediction is the predicted speed of --model, when the speeds are
+	// predicted, and Band the replay at its low and high bounds.
+	Prediction *prediction   `json:"prediction,omitempty"`
+	Band       *simulateBand `json:"band,omitempty"`
 }
 
 type simulateSettings struct {
@@ -221,46 +251,97 @@ func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
 	if o.policy == "spill" {
 		set.SLOTTFT = o.sloTTFT
 	}
-	svc, err := o.service(&set)
+	pricer, err := o.spillPricer()
 	if err != nil {
 		return err
 	}
-	var pricer *pricing.Pricer
-	if o.policy == "spill" {
-		t, err := priceTable(o.prices)
+	src, sizes, err := o.workload(ctx, e, &set)
+	if err != nil {
+		return err
+	}
+	var pred *prediction
+	var svc simulate.Service
+	if o.model != "" && o.benchFile == "" {
+		pred, err = o.predict(ctx, e, sizes)
 		if err != nil {
 			return err
 		}
-		pricer = pricing.NewPricer(t)
-		if o.cloudModel != "" {
-			if _, _, ok := pricer.Lookup(o.cloudModel); !ok {
-				return usagef("unknown --cloud-model %q: see plan prices", o.cloudModel)
-			}
+		svc, err = pred.service(1)
+	} else {
+		svc, err = o.service(&set)
+	}
+	if err != nil {
+		return err
+	}
+	rep, err := o.replay(src, svc, pricer)
+	if err != nil {
+		return err
+	}
+	rep.Settings = set
+	if pred != nil {
+		rep.Prediction = pred
+		if err := o.replayBand(&rep, pred, src, pricer); err != nil {
+			return err
 		}
 	}
-	var src simulate.Source
+	if rep.UnpricedSpilled > 0 {
+		fmt.Fprintf(e.stderr, "plan: warning: %d spilled requests have no price (give --cloud-model); left out of spill_cost_usd\n", rep.UnpricedSpilled)
+	}
+	return writeSimulate(e.stdout, o.format, rep)
+}
+
+// spillPricer loads the price table for --policy spill.
+func (o *simulateOptions) spillPricer() (*pricing.Pricer, error) {
+	if o.policy != "spill" {
+		return nil, nil
+	}
+	t, err := priceTable(o.prices)
+	if err != nil {
+		return nil, err
+	}
+	pricer := pricing.NewPricer(t)
+	if o.cloudModel != "" {
+		if _, _, ok := pricer.Lookup(o.cloudModel); !ok {
+			return nil, usagef("unknown --cloud-model %q: see plan prices", o.cloudModel)
+		}
+	}
+	return pricer, nil
+}
+
+// requestSizes are the mean prompt and output tokens of a workload.
+type requestSizes struct{ prompt, output float64 }
+
+// workload builds the arrivals: a replay of --usage or a synthetic stream.
+func (o *simulateOptions) workload(ctx context.Context, e *env, set *simulateSettings) (func() simulate.Source, requestSizes, error) {
 	if len(o.usage) > 0 {
 		set.Workload, set.Usage = "usage", o.usage
-		usrc, start, err := replayUsage(ctx, e, o)
+		r, err := readReplay(ctx, e, o)
 		if err != nil {
-			return err
+			return nil, requestSizes{}, err
 		}
-		set.Start, set.Hours = start.UTC().Format(time.RFC3339), o.hours
-		src = usrc
-	} else {
-		set.Workload = "synthetic"
-		set.Rate, set.Burstiness, set.Duration = o.rate, o.burstiness, o.duration.Seconds()
-		set.PromptTokens, set.OutputTokens = o.promptTokens, o.outputTokens
-		g, err := simulate.NewGenerator(simulate.Arrivals{
-			Rate: o.rate, Duration: o.duration.Seconds(), Shape: o.burstiness, Seed: o.seed,
-			PromptTokens: o.promptTokens, OutputTokens: o.outputTokens,
-		})
-		if err != nil {
-			return usagef("%v", err)
-		}
-		src = g
+		set.Start, set.Hours = r.start.UTC().Format(time.RFC3339), o.hours
+		return r.source, r.sizes, nil
 	}
-	rec := &recordingSource{src: src}
+	set.Workload = "synthetic"
+	set.Rate, set.Burstiness, set.Duration = o.rate, o.burstiness, o.duration.Seconds()
+	set.PromptTokens, set.OutputTokens = o.promptTokens, o.outputTokens
+	a := simulate.Arrivals{
+		Rate: o.rate, Duration: o.duration.Seconds(), Shape: o.burstiness, Seed: o.seed,
+		PromptTokens: o.promptTokens, OutputTokens: o.outputTokens,
+	}
+	if _, err := simulate.NewGenerator(a); err != nil {
+		return nil, requestSizes{}, usagef("%v", err)
+	}
+	src := func() simulate.Source {
+		g, _ := simulate.NewGenerator(a)
+		return g
+	}
+	return src, requestSizes{float64(o.promptTokens), float64(o.outputTokens)}, nil
+}
+
+// replay runs the simulation of a fresh source on svc and prices the spill.
+func (o *simulateOptions) replay(newSource func() simulate.Source, svc simulate.Service, pricer *pricing.Pricer) (simulateReport, error) {
+	rec := &recordingSource{src: newSource()}
 	cfg := simulate.Config{Slots: o.slots, QueueLimit: o.queueLimit, Service: svc}
 	var spill *spillMeter
 	if o.policy == "spill" {
@@ -269,24 +350,22 @@ func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
 	}
 	res, err := simulate.Run(cfg, rec)
 	if err != nil {
-		return err
+		return simulateReport{}, err
 	}
-	rep := simulateReport{Settings: set, Result: res}
-	if spill != nil {
-		var spilledTokens int64
-		for _, t := range spill.tokens {
-			spilledTokens += t.InputUncached + t.Output
-		}
-		if spill.count != res.Spilled || spilledTokens != res.SpilledTokens {
-			return fmt.Errorf("simulate: priced %d spilled requests of %d tokens, the engine spilled %d of %d",
-				spill.count, spilledTokens, res.Spilled, res.SpilledTokens)
-		}
-		rep.SpillCostUSD, rep.UnpricedSpilled = spill.cost(pricer, o.cloudModel)
-		if rep.UnpricedSpilled > 0 {
-			fmt.Fprintf(e.stderr, "plan: warning: %d spilled requests have no price (give --cloud-model); left out of spill_cost_usd\n", rep.UnpricedSpilled)
-		}
+	rep := simulateReport{Result: res}
+	if spill == nil {
+		return rep, nil
 	}
-	return writeSimulate(e.stdout, o.format, rep)
+	var spilledTokens int64
+	for _, t := range spill.tokens {
+		spilledTokens += t.InputUncached + t.Output
+	}
+	if spill.count != res.Spilled || spilledTokens != res.SpilledTokens {
+		return simulateReport{}, fmt.Errorf("simulate: priced %d spilled requests of %d tokens, the engine spilled %d of %d",
+			spill.count, spilledTokens, res.Spilled, res.SpilledTokens)
+	}
+	rep.SpillCostUSD, rep.UnpricedSpilled = spill.cost(pricer, o.cloudModel)
+	return rep, nil
 }
 
 // service builds the service model from --bench or the speed flags.

@@ -72,6 +72,15 @@ func writeSimulateTable(w io.Writer, rep simulateReport) error {
 		}
 		summary = append(summary, []string{"spill cost", cost})
 	}
+	if p := rep.Prediction; p != nil {
+		summary = append(predictionRows(p), summary...)
+	}
+	if b := rep.Band; b != nil {
+		summary = append(summary,
+			[]string{"latency p50/p95 if slower", fmt.Sprintf("%s / %s s (%s spilled)", secs(b.Slow.Latency.P50), secs(b.Slow.Latency.P95), pct(b.Slow.Spilled))},
+			[]string{"latency p50/p95 if faster", fmt.Sprintf("%s / %s s (%s spilled)", secs(b.Fast.Latency.P50), secs(b.Fast.Latency.P95), pct(b.Fast.Spilled))},
+		)
+	}
 	if err := writeTable(w, []string{"metric", "value"}, summary); err != nil {
 		return err
 	}
@@ -83,3 +92,25 @@ func writeSimulateTable(w io.Writer, rep simulateReport) error {
 
 // secs formats a duration in seconds with three significant decimals.
 func secs(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) }
+
+// predictionRows describe the predicted speeds a replay used.
+func predictionRows(p *prediction) [][]string {
+	rows := [][]string{
+		{"model", fmt.Sprintf("%s %s, %s of weights", p.Model, p.Quantization, bytesGB(float64(p.WeightsBytes)))},
+		{"hardware", p.Hardware.Description},
+		{"basis", p.Basis},
+		{"decode (1 request)", fmt.Sprintf("%.1f tok/s (%.1f-%.1f), %s-bound", p.DecodeTPS, p.DecodeLow, p.DecodeHigh, p.DecodeBound)},
+		{"prefill", fmt.Sprintf("%.0f tok/s (%.0f-%.0f), %s-bound", p.PrefillTPS, p.PrefillLow, p.PrefillHigh, p.PrefillBound)},
+		{"context", fmt.Sprintf("%d tokens", p.ContextTokens)},
+	}
+	if p.GPUShare < 1 && p.Hardware.Hardware.VRAMBytes > 0 {
+		rows = append(rows, []string{"layers on GPU", fmt.Sprintf("%.0f%%", 100*p.GPUShare)})
+	}
+	for _, n := range append(p.Hardware.Notes, p.Notes...) {
+		rows = append(rows, []string{"note", n})
+	}
+	return rows
+}
+
+// bytesGB formats a size in GB (10^9 bytes).
+func bytesGB(b float64) string { return fmt.Sprintf("%.2f GB", b/1e9) }

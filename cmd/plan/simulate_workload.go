@@ -21,14 +21,49 @@ type usageRow struct {
 	model      string
 }
 
-// replayUsage reads the --usage exports and returns a source of their
-// arrivals, in order, in seconds since the earliest row (whose time it also
-// returns, moved to the first hour replayed with --hours). Rows spanning a
-// bucket spread their requests uniformly at random within it (seeded), which
-// is how the arrivals of a Poisson stream fall given their count; every
-// arrival has the row's mean size. Only the rows are held in memory; their
-// arrivals are generated as the replay goes.
-func replayUsage(ctx context.Context, e *env, o *simulateOptions) (simulate.Source, time.Time, error) {
+// replay is a workload rebuilt from usage exports.
+type replay struct {
+	source func() simulate.Source // a fresh pass over the arrivals
+	start  time.Time              // the time of second 0
+	sizes  requestSizes           // mean request sizes over the rows
+}
+
+// readReplay reads the --usage exports and returns their arrivals, in
+// order, in seconds since the earliest row (whose time it also returns,
+// moved to the first hour replayed with --hours). Rows spanning a bucket
+// spread their requests uniformly at random within it (seeded), which is how
+// the arrivals of a Poisson stream fall given their count; every arrival has
+// the row's mean size. Only the rows are held in memory; their arrivals are
+// generated as the replay goes.
+func readReplay(ctx context.Context, e *env, o *simulateOptions) (replay, error) {
+	rows, err := readUsageRows(ctx, e, o)
+	if err != nil {
+		return replay{}, err
+	}
+	origin := rows[0].start
+	var n, prompt, output float64
+	for _, r := range rows {
+		if r.start.Before(origin) {
+			origin = r.start
+		}
+		n += float64(r.requests)
+		prompt += float64(r.requests) * float64(r.prompt)
+		output += float64(r.requests) * float64(r.output)
+	}
+	out := replay{start: origin, sizes: requestSizes{prompt / n, output / n}}
+	lo, hi := 0.0, math.Inf(1)
+	if o.hours > 0 {
+		first := busiestHours(newUsageSource(rows, origin, o.seed, 0, math.Inf(1)), o.hours)
+		lo = float64(first) * 3600
+		hi = lo + float64(o.hours)*3600
+		out.start = origin.Add(time.Duration(first) * time.Hour)
+	}
+	out.source = func() simulate.Source { return newUsageSource(rows, origin, o.seed, lo, hi) }
+	return out, nil
+}
+
+// readUsageRows reads the usage records of the --usage exports.
+func readUsageRows(ctx context.Context, e *env, o *simulateOptions) ([]usageRow, error) {
 	var rows []usageRow
 	warn := newWarnings(e)
 	stats, err := usage.Read(ctx, o.usage, usage.Options{Format: o.inputFormat, Stdin: e.stdin, Warn: warn.add}, func(r *usage.Record) error {
@@ -53,24 +88,13 @@ func replayUsage(ctx context.Context, e *env, o *simulateOptions) (simulate.Sour
 		return nil
 	})
 	if err != nil {
-		return nil, time.Time{}, err
+		return nil, err
 	}
 	warn.summary(stats)
 	if len(rows) == 0 {
-		return nil, time.Time{}, fmt.Errorf("no usage rows to replay in %d files", len(o.usage))
+		return nil, fmt.Errorf("no usage rows to replay in %d files", len(o.usage))
 	}
-	origin := rows[0].start
-	for _, r := range rows {
-		if r.start.Before(origin) {
-			origin = r.start
-		}
-	}
-	if o.hours <= 0 {
-		return newUsageSource(rows, origin, o.seed, 0, math.Inf(1)), origin, nil
-	}
-	first := busiestHours(newUsageSource(rows, origin, o.seed, 0, math.Inf(1)), o.hours)
-	lo := float64(first) * 3600
-	return newUsageSource(rows, origin, o.seed, lo, lo+float64(o.hours)*3600), origin.Add(time.Duration(first) * time.Hour), nil
+	return rows, nil
 }
 
 func meanTokens(tokens, n int64) int {

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/plan-cli/plan/pricing"
+	"github.com/plan-cli/plan/simulate"
+)
+
+// prediction is the throughput model's answer for --model on the hardware:
+// the single-stream speeds with their bounds, and the concurrency curve the
+// replay uses.
+type prediction struct {
+	Model         string                `json:"model"`
+	Quantization  string                `json:"quantization"`
+	Hardware      machine               `json:"hardware"`
+	ContextTokens int                   `json:"context_tokens"`
+	Basis         string                `json:"basis"`
+	WeightsBytes  int64                 `json:"weights_bytes"`
+	GPUShare      float64               `json:"gpu_layer_share"`
+	DecodeTPS     float64               `json:"decode_tokens_per_second"`
+	DecodeLow     float64               `json:"decode_tokens_per_second_low"`
+	DecodeHigh    float64               `json:"decode_tokens_per_second_high"`
+	DecodeBound   string                `json:"decode_bound"`
+	PrefillTPS    float64               `json:"prefill_tokens_per_second"`
+	PrefillLow    float64               `json:"prefill_tokens_per_second_low"`
+	PrefillHigh   float64               `json:"prefill_tokens_per_second_high"`
+	PrefillBound  string                `json:"prefill_bound"`
+	Curve         []simulate.CurvePoint `json:"curve"`
+	Notes         []string              `json:"notes,omitempty"`
+}
+
+// simulateBand is the replay at the low and high bounds of the predicted
+// speeds: how far the answer can move within the prediction's uncertainty.
+type simulateBand struct {
+	Slow bandResult `json:"slow"`
+	Fast bandResult `json:"fast"`
+}
+
+// bandResult is the part of a replay the band reports.
+type bandResult struct {
+	Latency      simulate.Percentiles `json:"latency_seconds"`
+	Wait         simulate.WaitStats   `json:"wait_seconds"`
+	ServedLocal  int                  `json:"served_local"`
+	Spilled      int                  `json:"spilled"`
+	Rejected     int                  `json:"rejected"`
+	Utilization  float64              `json:"utilization"`
+	SpillCostUSD float64              `json:"spill_cost_usd"`
+}
+
+// predict models the speeds of --model on the hardware for requests of the
+// workload's mean size.
+func (o *simulateOptions) predict(ctx context.Context, e *env, sizes requestSizes) (*prediction, error) {
+	om, tagQuant, ok := simulate.LookupModel(o.model)
+	if !ok {
+		return nil, usagef("unknown --model %q: not in the model catalog (give --bench results of it, or --decode-tps)", o.model)
+	}
+	quant := firstNonEmpty(simulate.NormalizeQuant(o.quant), tagQuant, om.DefaultQuant)
+	shape, err := om.Shape(quant)
+	if err != nil {
+		return nil, usagef("invalid --quant %q: %v", o.quant, err)
+	}
+	m, err := o.hw.resolve(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	ctxTokens := o.context
+	if ctxTokens == 0 {
+		ctxTokens = int(math.Round(sizes.prompt + sizes.output/2))
+	}
+	eff := simulate.DefaultEfficiency()
+	one := simulate.Predict(shape, m.Hardware, ctxTokens, 1, eff)
+	if one.GPUShare < 1 {
+		if err := m.needCPU(ctx); err != nil {
+			return nil, err
+		}
+		one = simulate.Predict(shape, m.Hardware, ctxTokens, 1, eff)
+	}
+	p := &prediction{
+		Model: om.Tag, Quantization: quant, Hardware: m, ContextTokens: ctxTokens,
+		Basis: string(one.Basis), WeightsBytes: int64(shape.WeightBytes()), GPUShare: one.GPUShare,
+		DecodeTPS: one.DecodeTPS, DecodeLow: one.DecodeLow, DecodeHigh: one.DecodeHigh, DecodeBound: string(one.DecodeBound),
+		PrefillTPS: one.PrefillTPS, PrefillLow: one.PrefillLow, PrefillHigh: one.PrefillHigh, PrefillBound: string(one.PrefillBound),
+	}
+	if !(one.DecodeTPS > 0) || !(one.PrefillTPS > 0) {
+		return nil, fmt.Errorf("cannot predict %s on %s: its bandwidth or compute is unknown; give --bandwidth and --tflops", om.Tag, m.Description)
+	}
+	for k := 1; k <= o.slots; k++ {
+		pk := simulate.Predict(shape, m.Hardware, ctxTokens, k, eff)
+		p.Curve = append(p.Curve, simulate.CurvePoint{Active: k, DecodeTokensPerSecond: pk.DecodeTPS, PrefillTokensPerSecond: pk.PrefillTPS})
+	}
+	if one.GPUShare < 1 && m.Hardware.VRAMBytes > 0 {
+		p.Notes = append(p.Notes, fmt.Sprintf("%s does not fit in %.1f GiB: %.0f%% of its layers run on the CPU", om.Tag, float64(m.Hardware.VRAMBytes)/(1<<30), 100*(1-one.GPUShare)))
+	}
+	if om.Confidence != "high" {
+		p.Notes = append(p.Notes, fmt.Sprintf("the catalog's architecture of %s is %s confidence", om.Tag, om.Confidence))
+	}
+	return p, nil
+}
+
+// service returns the predicted curve with its speeds scaled by factor
+// (1 for the prediction, its band's bounds for the band).
+func (p *prediction) service(factor float64) (simulate.Service, error) {
+	pts := make([]simulate.CurvePoint, len(p.Curve))
+	for i, c := range p.Curve {
+		pts[i] = simulate.CurvePoint{Active: c.Active, DecodeTokensPerSecond: c.DecodeTokensPerSecond * factor, PrefillTokensPerSecond: c.PrefillTokensPerSecond * factor}
+	}
+	return simulate.NewCurveService(pts)
+}
+
+// decodeFactors are the prediction's low and high bounds as factors of it.
+func (p *prediction) decodeFactors() (slow, fast float64) {
+	return p.DecodeLow / p.DecodeTPS, p.DecodeHigh / p.DecodeTPS
+}
+
+// replayBand replays the workload at the low and high bounds of the
+// prediction (both decode and prefill scaled by the decode band's factors).
+func (o *simulateOptions) replayBand(rep *simulateReport, p *prediction, src func() simulate.Source, pricer *pricing.Pricer) error {
+	slow, fast := p.decodeFactors()
+	if slow == 1 && fast == 1 {
+		return nil
+	}
+	var band simulateBand
+	for _, b := range []struct {
+		factor float64
+		dst    *bandResult
+	}{{slow, &band.Slow}, {fast, &band.Fast}} {
+		svc, err := p.service(b.factor)
+		if err != nil {
+			return err
+		}
+		r, err := o.replay(src, svc, pricer)
+		if err != nil {
+			return err
+		}
+		*b.dst = bandResult{
+			Latency: r.Latency, Wait: r.Wait, ServedLocal: r.ServedLocal, Spilled: r.Spilled,
+			Rejected: r.Rejected, Utilization: r.Utilization, SpillCostUSD: r.SpillCostUSD,
+		}
+	}
+	rep.Band = &band
+	return nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
