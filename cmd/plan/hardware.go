@@ -79,12 +79,25 @@ type machine struct {
 	Hardware    simulate.Hardware `json:"-"`
 	Description string            `json:"description"`
 	ThisMachine bool              `json:"this_machine"`
+	// The figures of Hardware, for the JSON output.
+	BandwidthGBs    float64 `json:"bandwidth_gb_per_s"`
+	TFLOPS          float64 `json:"tflops"`
+	VRAMBytes       int64   `json:"vram_bytes"`
+	CPUBandwidthGBs float64 `json:"cpu_bandwidth_gb_per_s"`
+	CPUTFLOPS       float64 `json:"cpu_tflops"`
 	// Watts is the catalog TDP of the accelerators (0 when unknown).
 	Watts float64  `json:"tdp_watts,omitempty"`
 	Notes []string `json:"notes,omitempty"`
 	// measureLater says the CPU's bandwidth is to be measured on this
 	// machine if a model turns out not to fit in VRAM.
 	measureLater bool
+}
+
+// export copies the figures of Hardware into the JSON fields.
+func (m *machine) export() {
+	h := m.Hardware
+	m.BandwidthGBs, m.TFLOPS, m.VRAMBytes = h.BandwidthGBs, h.TFLOPS, h.VRAMBytes
+	m.CPUBandwidthGBs, m.CPUTFLOPS = h.CPUBandwidthGBs, h.CPUTFLOPS
 }
 
 // needCPU measures this machine's memory bandwidth for the layers that do

@@ -78,6 +78,7 @@ func (o *simulateOptions) predict(ctx context.Context, e *env, sizes requestSize
 		}
 		one = simulate.Predict(shape, m.Hardware, ctxTokens, 1, eff)
 	}
+	m.export()
 	p := &prediction{
 		Model: om.Tag, Quantization: quant, Hardware: m, ContextTokens: ctxTokens,
 		Basis: string(one.Basis), WeightsBytes: int64(shape.WeightBytes()), GPUShare: one.GPUShare,
