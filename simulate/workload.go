@@ -49,10 +49,18 @@ func (s *SliceSource) Next() (Request, bool) {
 // and mean 1/Rate. Shape 1 (or 0, the default) gives Poisson arrivals
 // (exponential gaps); a shape below 1 makes traffic burstier, above 1 more
 // regular. The same Seed always gives the same requests.
+//
+// Hourly, when set, makes the rate follow the hours of the day: 24 weights
+// for the hours 0 to 23 (time 0 is midnight), scaled to a mean of 1, so that
+// the rate during hour h is Rate x weight(h) and the mean over a day is Rate.
+// The gaps are drawn as above in operational time, which runs weight(h)
+// times faster than clock time during hour h (a time change that turns a
+// renewal process into one with that intensity).
 type Arrivals struct {
 	Rate         float64 // requests per second
 	Duration     float64 // seconds
 	Shape        float64 // gamma shape of the gaps; 0 means 1 (Poisson)
+	Hourly       []float64
 	Seed         uint64
 	PromptTokens int
 	OutputTokens int
@@ -70,7 +78,54 @@ func (a Arrivals) validate() error {
 	case a.PromptTokens < 0 || a.OutputTokens < 0:
 		return errors.New("token counts must not be negative")
 	}
+	return validHourly(a.Hourly)
+}
+
+func validHourly(w []float64) error {
+	if w == nil {
+		return nil
+	}
+	if len(w) != 24 {
+		return fmt.Errorf("daily profile: %d hourly weights, want 24", len(w))
+	}
+	sum := 0.0
+	for h, v := range w {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("daily profile: hour %d weight %v: must be non-negative and finite", h, v)
+		}
+		sum += v
+	}
+	if sum == 0 {
+		return errors.New("daily profile: every hour has weight 0")
+	}
 	return nil
+}
+
+// DailyProfiles are named daily profiles for Arrivals.Hourly: "office" is
+// traffic that follows a working day (quiet at night, peaks from 9 to 17
+// with a dip at noon), twice the daily mean at its peak; "flat" is none.
+var DailyProfiles = map[string][]float64{
+	"office": {
+		0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.3, 0.5, 1.2, 2.2, 2.4, 2.4,
+		1.6, 2.2, 2.4, 2.4, 2.2, 1.4, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2,
+	},
+	"flat": nil,
+}
+
+// normalized returns the weights scaled to a mean of 1.
+func normalized(w []float64) []float64 {
+	if w == nil {
+		return nil
+	}
+	sum := 0.0
+	for _, v := range w {
+		sum += v
+	}
+	out := make([]float64, len(w))
+	for i, v := range w {
+		out[i] = v * float64(len(w)) / sum
+	}
+	return out
 }
 
 // Generator is a Source of synthetic requests described by Arrivals. It holds
@@ -79,6 +134,10 @@ type Generator struct {
 	a   Arrivals
 	rng *rand.Rand
 	t   float64
+	// With a daily profile: operational time u, and the hour holding it
+	// with the operational time at its start.
+	u, hourStart float64
+	hour         int
 }
 
 // NewGenerator returns a Generator for a, or an error if a is invalid.
@@ -89,13 +148,19 @@ func NewGenerator(a Arrivals) (*Generator, error) {
 	if a.Shape == 0 {
 		a.Shape = 1
 	}
+	a.Hourly = normalized(a.Hourly)
 	rng := rand.New(rand.NewPCG(a.Seed, a.Seed^0x9e3779b97f4a7c15))
 	return &Generator{a: a, rng: rng}, nil
 }
 
 // Next returns the next request, or false once Duration has passed.
 func (g *Generator) Next() (Request, bool) {
-	g.t += g.gap()
+	if g.a.Hourly == nil {
+		g.t += g.gap()
+	} else {
+		g.u += g.gap()
+		g.t = g.clock()
+	}
 	if g.t >= g.a.Duration {
 		return Request{}, false
 	}
@@ -105,6 +170,22 @@ func (g *Generator) Next() (Request, bool) {
 		OutputTokens: g.a.OutputTokens,
 		Model:        g.a.Model,
 	}, true
+}
+
+// clock converts operational time g.u to clock time, walking forward over
+// the hours; an hour of weight w holds 3600 w seconds of operational time.
+func (g *Generator) clock() float64 {
+	for {
+		w := g.a.Hourly[g.hour%24]
+		if g.u < g.hourStart+w*3600 {
+			return float64(g.hour)*3600 + (g.u-g.hourStart)/w
+		}
+		g.hourStart += w * 3600
+		g.hour++
+		if float64(g.hour)*3600 >= g.a.Duration {
+			return g.a.Duration
+		}
+	}
 }
 
 func (g *Generator) gap() float64 {

@@ -62,3 +62,59 @@ func TestArrivalsErrors(t *testing.T) {
 		}
 	}
 }
+
+// With a daily profile, the arrivals of each hour of the day follow its
+// weight: over 200 days at 1 request/s, the count of hour h is
+// 3600 x 200 x weight(h) / mean weight, within 2%, and the total is the flat
+// rate's.
+func TestGenerateDaily(t *testing.T) {
+	w := DailyProfiles["office"]
+	g, err := NewGenerator(Arrivals{Rate: 1, Duration: 200 * 86400, Hourly: w, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counts [24]float64
+	n := 0.0
+	prev := -1.0
+	for r, ok := g.Next(); ok; r, ok = g.Next() {
+		if r.Arrival < prev {
+			t.Fatalf("arrival %v after %v", r.Arrival, prev)
+		}
+		prev = r.Arrival
+		counts[int(r.Arrival/3600)%24]++
+		n++
+	}
+	norm := normalized(w)
+	for h, c := range counts {
+		want := 3600 * 200 * norm[h]
+		if math.Abs(c/want-1) > 0.02 {
+			t.Errorf("hour %d: %v arrivals, want %v", h, c, want)
+		}
+	}
+	if math.Abs(n/(200*86400)-1) > 0.005 {
+		t.Errorf("%v arrivals in 200 days at 1/s", n)
+	}
+}
+
+func TestDailyProfileErrors(t *testing.T) {
+	zero := make([]float64, 24)
+	neg := slices.Clone(DailyProfiles["office"])
+	neg[3] = -1
+	for _, w := range [][]float64{{1, 2}, zero, neg} {
+		if _, err := NewGenerator(Arrivals{Rate: 1, Duration: 10, Hourly: w}); err == nil {
+			t.Errorf("weights %v: no error", w)
+		}
+	}
+	// Hours of weight 0 get no arrivals.
+	w := make([]float64, 24)
+	w[5] = 1
+	reqs, err := Generate(Arrivals{Rate: 1, Duration: 3 * 86400, Hourly: w, Seed: 1})
+	if err != nil || len(reqs) == 0 {
+		t.Fatalf("%d requests, %v", len(reqs), err)
+	}
+	for _, r := range reqs {
+		if h := int(r.Arrival/3600) % 24; h != 5 {
+			t.Fatalf("arrival at %v s, hour %d; only hour 5 has weight", r.Arrival, h)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ type simulateOptions struct {
 	// Workload.
 	rate         float64
 	burstiness   float64
+	daily        string
 	duration     time.Duration
 	promptTokens int
 	outputTokens int
@@ -57,7 +59,11 @@ Workload, one of:
   synthetic   --rate R requests per second for --duration D, each with --prompt-tokens
               and --output-tokens. Gaps between arrivals are gamma-distributed with shape
               --burstiness K and mean 1/R: K = 1 is a Poisson stream, K < 1 is burstier
-              (coefficient of variation 1/sqrt(K)), K > 1 more regular.
+              (coefficient of variation 1/sqrt(K)), K > 1 more regular. --daily
+              makes the rate follow the hours of the day (time 0 is midnight): office
+              (quiet nights, a working-day plateau at 2.4x the daily mean with a noon dip)
+              or 24 weights, scaled to a mean of 1 so --rate stays the daily mean; gaps
+              are drawn in a clock that runs weight(h) times faster during hour h.
   --usage     cloud usage exports (any format plan usage reads). A row covering a bucket
               [start, end) with n requests becomes n arrivals placed uniformly at random in
               the bucket (the arrival times of a Poisson stream given its count), seeded by
@@ -82,6 +88,19 @@ Server: --slots N requests run at once (OLLAMA_NUM_PARALLEL); at most --queue-li
   --decode-tps, --prefill-tps
                  single-stream speeds, the same whatever runs beside it: a request takes
                  prompt / prefill-tps + output / decode-tps seconds.
+  --model TAG    (without --bench) predicted speeds of a model of the catalog (Llama,
+                 Qwen, Gemma, Phi, Mistral, DeepSeek-R1, gpt-oss tags) at --quant on the
+                 hardware below, from the throughput model: one decode step for k requests
+                 reads the active weights once (x the quantization's unpacking cost) plus
+                 each request's key/value cache at --context tokens, and does 2 x active
+                 parameters x k FLOPs; its time is the larger of bytes / (bandwidth x 0.8)
+                 and FLOPs / (compute x 0.9), summed over the GPU and CPU parts when layers
+                 do not fit in VRAM. Prefill is compute-bound per 512-token batch. The
+                 curve for k = 1..--slots feeds the replay as with --bench. The prediction
+                 carries its basis and a band (decode x 0.6 to x 1.4 from the catalog,
+                 the range seen against llama.cpp's measured speeds); the replay is run
+                 again at both ends and reported as "if slower" / "if faster".
+` + hardwareHelp + `
 Approximation: a request's speed is fixed when it starts, from the number of requests in
 service then; later arrivals and departures do not change it.
 
@@ -127,6 +146,7 @@ func newSimulateCmd(e *env) *cobra.Command {
 	f.Float64Var(&o.rate, "rate", 0, "synthetic workload: mean arrival `rate` in requests per second")
 	f.Float64Var(&o.burstiness, "burstiness", 1, "synthetic workload: gamma `shape` of the gaps between arrivals (1 = Poisson, < 1 burstier)")
 	f.DurationVar(&o.duration, "duration", time.Hour, "synthetic workload: how long arrivals come")
+	f.StringVar(&o.daily, "daily", "flat", "synthetic workload: daily profile of the rate: flat, office, or 24 comma-separated hourly `weights`")
 	f.IntVar(&o.promptTokens, "prompt-tokens", 1000, "synthetic workload: prompt tokens of each request")
 	f.IntVar(&o.outputTokens, "output-tokens", 250, "synthetic workload: output tokens of each request")
 	f.StringSliceVar(&o.usage, "usage", nil, "replay these usage export `files` instead of a synthetic workload (repeat or comma-separate)")
@@ -225,6 +245,7 @@ type simulateSettings struct {
 	Workload     string                `json:"workload"` // "synthetic" or "usage"
 	Rate         float64               `json:"rate_per_second,omitempty"`
 	Burstiness   float64               `json:"burstiness,omitempty"`
+	Daily        []float64             `json:"daily_profile,omitempty"` // hourly weights, mean 1
 	Duration     float64               `json:"duration_seconds,omitempty"`
 	PromptTokens int                   `json:"prompt_tokens,omitempty"`
 	OutputTokens int                   `json:"output_tokens,omitempty"`
@@ -325,10 +346,15 @@ func (o *simulateOptions) workload(ctx context.Context, e *env, set *simulateSet
 	set.Workload = "synthetic"
 	set.Rate, set.Burstiness, set.Duration = o.rate, o.burstiness, o.duration.Seconds()
 	set.PromptTokens, set.OutputTokens = o.promptTokens, o.outputTokens
+	hourly, err := dailyProfile(o.daily)
+	if err != nil {
+		return nil, requestSizes{}, err
+	}
 	a := simulate.Arrivals{
 		Rate: o.rate, Duration: o.duration.Seconds(), Shape: o.burstiness, Seed: o.seed,
-		PromptTokens: o.promptTokens, OutputTokens: o.outputTokens,
+		PromptTokens: o.promptTokens, OutputTokens: o.outputTokens, Hourly: hourly,
 	}
+	set.Daily = normalizedWeights(hourly)
 	if _, err := simulate.NewGenerator(a); err != nil {
 		return nil, requestSizes{}, usagef("%v", err)
 	}
@@ -337,6 +363,42 @@ func (o *simulateOptions) workload(ctx context.Context, e *env, set *simulateSet
 		return g
 	}
 	return src, requestSizes{float64(o.promptTokens), float64(o.outputTokens)}, nil
+}
+
+// dailyProfile reads --daily: a named profile or 24 hourly weights.
+func dailyProfile(s string) ([]float64, error) {
+	if w, ok := simulate.DailyProfiles[strings.TrimSpace(s)]; ok {
+		return w, nil
+	}
+	parts := strings.Split(s, ",")
+	if len(parts) != 24 {
+		return nil, usagef("invalid --daily %q: want flat, office, or 24 comma-separated hourly weights", s)
+	}
+	w := make([]float64, 24)
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || v < 0 || math.IsInf(v, 0) {
+			return nil, usagef("invalid --daily weight %q for hour %d: want a non-negative number", p, i)
+		}
+		w[i] = v
+	}
+	return w, nil
+}
+
+// normalizedWeights scales weights to a mean of 1, as the generator does.
+func normalizedWeights(w []float64) []float64 {
+	if w == nil {
+		return nil
+	}
+	sum := 0.0
+	for _, v := range w {
+		sum += v
+	}
+	out := make([]float64, len(w))
+	for i, v := range w {
+		out[i] = math.Round(v*float64(len(w))/sum*1000) / 1000
+	}
+	return out
 }
 
 // replay runs the simulation of a fresh source on svc and prices the spill.
