@@ -45,6 +45,13 @@ type simulateOptions struct {
 	// Policy.
 	policy     string
 	sloTTFT    float64
+	sloE2E     float64
+	replicas   int
+
+	// Energy.
+	activeWatts float64
+	idleWatts   float64
+	electricity float64
 	cloudModel string
 	prices     string
 
@@ -104,12 +111,25 @@ Server: --slots N requests run at once (OLLAMA_NUM_PARALLEL); at most --queue-li
 Approximation: a request's speed is fixed when it starts, from the number of requests in
 service then; later arrivals and departures do not change it.
 
+Replicas: --replicas N servers alike, each with --slots slots and its own queue, behind a
+balancer that sends each request to the server with the fewest requests in service plus
+queued (the lowest-numbered on a tie), like nginx least_conn.
+
 Policy: --policy local keeps everything local; a request finding the queue full is
-rejected. --policy spill sends a request to the cloud when the queue is full or its expected
-wait exceeds --slo-ttft seconds, where expected wait = (queued + 1) x mean service / slots
-when every slot is busy and 0 otherwise, the mean service being that of the requests
-started so far. Spilled requests are priced at the list price of --cloud-model (for --usage
+rejected. --policy spill sends a request to the cloud when its server's queue is full, or
+its expected time to first token, expected wait + its own prefill time, exceeds --slo-ttft
+seconds, or its expected end-to-end time, + its decode time, exceeds --slo-e2e (0 = no
+limit). Expected wait = (queued + 1) x mean service / slots when every slot is busy and 0
+otherwise, the mean service being that of the requests started so far; its prefill and
+decode times are the service's with the slots that would then be active. Spilled requests are priced at the list price of --cloud-model (for --usage
 replays, default: each row's own model), with their prompt and output tokens, standard tier.
+
+Energy: each server draws --active-watts while it serves any request and --idle-watts
+otherwise (default 10% of active); energy kWh = (active x busy seconds + idle x idle
+seconds) / 3,600,000, summed over servers, where busy seconds are the time with at least one
+request in service; cost = kWh x --electricity. Predicted hardware from the catalog
+defaults --active-watts to its TDP (x --count); otherwise energy is reported only when
+--active-watts is given.
 
 Output: requests, served locally, spilled, rejected; latency (arrival to last token) and
 TTFT (wait + prefill) percentiles; wait mean and p95; utilization = busy slot-seconds /
@@ -164,7 +184,12 @@ func newSimulateCmd(e *env) *cobra.Command {
 	addHardwareFlags(f, &o.hw)
 	f.BoolVar(&o.listGPUs, "list-gpus", false, "list the GPU catalog and exit")
 	f.StringVar(&o.policy, "policy", "local", "routing: local (never spill) or spill (to the cloud past --slo-ttft)")
-	f.Float64Var(&o.sloTTFT, "slo-ttft", 2, "--policy spill: most expected wait for a slot, in `seconds`, before a request spills")
+	f.Float64Var(&o.sloTTFT, "slo-ttft", 2, "--policy spill: most expected time to first token, in `seconds`, before a request spills (0 = no limit)")
+	f.Float64Var(&o.sloE2E, "slo-e2e", 0, "--policy spill: most expected end-to-end time, in `seconds`, before a request spills (0 = no limit)")
+	f.IntVar(&o.replicas, "replicas", 1, "servers behind a balancer, each with --slots slots and its own queue")
+	f.Float64Var(&o.activeWatts, "active-watts", 0, "power of one server while it serves, in `watts` (default with --gpu: the catalog TDP)")
+	f.Float64Var(&o.idleWatts, "idle-watts", -1, "power of one server while idle, in `watts` (default: 10% of --active-watts)")
+	f.Float64Var(&o.electricity, "electricity", 0.15, "electricity price in `USD/kWh`, for the energy cost")
 	f.StringVar(&o.cloudModel, "cloud-model", "", "price spilled requests at this cloud model's list prices")
 	addPricesFlag(cmd, &o.prices)
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the random arrivals; the same seed gives the same run")
@@ -223,6 +248,14 @@ func (o *simulateOptions) validate(cmd *cobra.Command) error {
 		return usagef("invalid --policy %q: want local or spill", o.policy)
 	case !(o.sloTTFT >= 0 && !math.IsInf(o.sloTTFT, 0)):
 		return usagef("invalid --slo-ttft %v: must be a non-negative number of seconds", o.sloTTFT)
+	case !(o.sloE2E >= 0 && !math.IsInf(o.sloE2E, 0)):
+		return usagef("invalid --slo-e2e %v: must be a non-negative number of seconds", o.sloE2E)
+	case o.replicas < 1 || o.replicas > simulate.MaxReplicas:
+		return usagef("invalid --replicas %d: must be from 1 to %d", o.replicas, simulate.MaxReplicas)
+	case !(o.activeWatts >= 0) || math.IsInf(o.activeWatts, 0) || math.IsInf(o.idleWatts, 0) || math.IsNaN(o.idleWatts) || o.idleWatts < -1:
+		return usagef("invalid --active-watts or --idle-watts: must be non-negative numbers of watts")
+	case !(o.electricity >= 0) || math.IsInf(o.electricity, 0):
+		return usagef("invalid --electricity %v: must be a non-negative price per kWh", o.electricity)
 	}
 	return nil
 }
@@ -239,6 +272,18 @@ type simulateReport struct {
 	// predicted, and Band the replay at its low and high bounds.
 	Prediction *prediction   `json:"prediction,omitempty"`
 	Band       *simulateBand `json:"band,omitempty"`
+	// Energy is the local servers' energy, when their power is known.
+	Energy *energyReport `json:"energy,omitempty"`
+}
+
+// energyReport is the energy the replicas use over the run.
+type energyReport struct {
+	ActiveWatts float64 `json:"active_watts"`
+	IdleWatts   float64 `json:"idle_watts"`
+	Source      string  `json:"watts_source"`
+	KWh         float64 `json:"kwh"`
+	USDPerKWh   float64 `json:"usd_per_kwh"`
+	CostUSD     float64 `json:"cost_usd"`
 }
 
 type simulateSettings struct {
@@ -261,6 +306,8 @@ type simulateSettings struct {
 	PrefillTPS   float64               `json:"prefill_tokens_per_second,omitempty"`
 	Policy       string                `json:"policy"`
 	SLOTTFT      float64               `json:"slo_ttft_seconds,omitempty"`
+	SLOE2E       float64               `json:"slo_e2e_seconds,omitempty"`
+	Replicas     int                   `json:"replicas"`
 	CloudModel   string                `json:"cloud_model,omitempty"`
 	Seed         uint64                `json:"seed"`
 }
@@ -269,8 +316,9 @@ func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
 	set := simulateSettings{
 		Slots: o.slots, QueueLimit: o.queueLimit, Policy: o.policy, CloudModel: o.cloudModel, Seed: o.seed,
 	}
+	set.Replicas = o.replicas
 	if o.policy == "spill" {
-		set.SLOTTFT = o.sloTTFT
+		set.SLOTTFT, set.SLOE2E = o.sloTTFT, o.sloE2E
 	}
 	pricer, err := o.spillPricer()
 	if err != nil {
@@ -305,10 +353,32 @@ func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
 			return err
 		}
 	}
+	rep.Energy = o.energy(rep.Result, pred)
 	if rep.UnpricedSpilled > 0 {
 		fmt.Fprintf(e.stderr, "plan: warning: %d spilled requests have no price (give --cloud-model); left out of spill_cost_usd\n", rep.UnpricedSpilled)
 	}
 	return writeSimulate(e.stdout, o.format, rep)
+}
+
+// energy prices the replicas' power over the run: each draws the active
+// watts while it serves anything and the idle watts otherwise. Without
+// --active-watts the catalog TDP of predicted hardware is used; without
+// either, there is no energy figure.
+func (o *simulateOptions) energy(res simulate.Result, pred *prediction) *energyReport {
+	r := &energyReport{ActiveWatts: o.activeWatts, IdleWatts: o.idleWatts, Source: "--active-watts", USDPerKWh: o.electricity}
+	if r.ActiveWatts == 0 {
+		if pred == nil || pred.Hardware.Watts == 0 {
+			return nil
+		}
+		r.ActiveWatts, r.Source = pred.Hardware.Watts, "catalog TDP of "+pred.Hardware.Description
+	}
+	if r.IdleWatts < 0 {
+		r.IdleWatts = 0.1 * r.ActiveWatts
+		r.Source += "; idle assumed 10% of it"
+	}
+	r.KWh = res.EnergyKWh(r.ActiveWatts, r.IdleWatts)
+	r.CostUSD = r.KWh * r.USDPerKWh
+	return r
 }
 
 // spillPricer loads the price table for --policy spill.
@@ -404,10 +474,11 @@ func normalizedWeights(w []float64) []float64 {
 // replay runs the simulation of a fresh source on svc and prices the spill.
 func (o *simulateOptions) replay(newSource func() simulate.Source, svc simulate.Service, pricer *pricing.Pricer) (simulateReport, error) {
 	rec := &recordingSource{src: newSource()}
-	cfg := simulate.Config{Slots: o.slots, QueueLimit: o.queueLimit, Service: svc}
+	cfg := simulate.Config{Replicas: o.replicas, Slots: o.slots, QueueLimit: o.queueLimit, Service: svc}
 	var spill *spillMeter
 	if o.policy == "spill" {
-		spill = &spillMeter{inner: simulate.Spill{MaxWait: o.sloTTFT}, src: rec, counts: map[string]int{}, tokens: map[string]pricing.Tokens{}}
+		slo := sloSpill{ttft: o.sloTTFT, e2e: o.sloE2E, svc: svc}
+		spill = &spillMeter{slo: slo, src: rec, counts: map[string]int{}, tokens: map[string]pricing.Tokens{}}
 		cfg.Policy = spill
 	}
 	res, err := simulate.Run(cfg, rec)
@@ -486,7 +557,7 @@ func (s *recordingSource) Next() (simulate.Request, bool) {
 // spillMeter is the Spill policy that also sums the tokens of what it sends
 // to the cloud, by model.
 type spillMeter struct {
-	inner  simulate.Spill
+	slo    sloSpill
 	src    *recordingSource
 	count  int
 	counts map[string]int
@@ -494,10 +565,10 @@ type spillMeter struct {
 }
 
 func (p *spillMeter) SendToCloud(s simulate.State) bool {
-	if !p.inner.SendToCloud(s) {
+	r := p.src.last
+	if !p.slo.spill(s, r) {
 		return false
 	}
-	r := p.src.last
 	p.count++
 	p.counts[r.Model]++
 	t := p.tokens[r.Model]
@@ -505,6 +576,26 @@ func (p *spillMeter) SendToCloud(s simulate.State) bool {
 	t.Output += int64(r.OutputTokens)
 	p.tokens[r.Model] = t
 	return true
+}
+
+// sloSpill decides by the latency targets: a request spills when the
+// queue of its replica is full, or when its expected time to first token
+// (expected wait + its prefill) exceeds ttft, or its expected end-to-end
+// time (+ its decode) exceeds e2e; a target of 0 is no limit. Its prefill
+// and decode are timed by the service with the slots that would be active
+// when it starts.
+type sloSpill struct {
+	ttft, e2e float64
+	svc       simulate.Service
+}
+
+func (p sloSpill) spill(s simulate.State, r simulate.Request) bool {
+	if s.QueueFull() {
+		return true
+	}
+	wait := s.ExpectedWait(s.MeanService)
+	pre, dec := p.svc.Times(r, min(s.Busy+1, s.Slots))
+	return (p.ttft > 0 && wait+pre > p.ttft) || (p.e2e > 0 && wait+pre+dec > p.e2e)
 }
 
 // cost prices the spilled tokens at cloud (or at each request's own model

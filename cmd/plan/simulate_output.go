@@ -72,6 +72,9 @@ func writeSimulateTable(w io.Writer, rep simulateReport) error {
 		}
 		summary = append(summary, []string{"spill cost", cost})
 	}
+	if en := rep.Energy; en != nil {
+		summary = append(summary, []string{"energy", fmt.Sprintf("%.3f kWh, $%.4f at $%.2f/kWh (%.0f W busy, %.0f W idle)", en.KWh, en.CostUSD, en.USDPerKWh, en.ActiveWatts, en.IdleWatts)})
+	}
 	if p := rep.Prediction; p != nil {
 		summary = append(predictionRows(p), summary...)
 	}

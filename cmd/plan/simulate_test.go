@@ -127,7 +127,7 @@ func TestSimulateUsageReplay(t *testing.T) {
 	}
 
 	// Spilling with no --cloud-model prices each request at its own model.
-	rep = simulateJSON(t, "--usage", path, "--decode-tps", "5", "--policy", "spill", "--slo-ttft", "0")
+	rep = simulateJSON(t, "--usage", path, "--decode-tps", "5", "--policy", "spill", "--slo-e2e", "1")
 	if rep.Spilled == 0 || !(rep.SpillCostUSD > 0) || rep.UnpricedSpilled != 0 {
 		t.Errorf("spilled %d for $%v, %d unpriced; want some, priced", rep.Spilled, rep.SpillCostUSD, rep.UnpricedSpilled)
 	}
