@@ -57,6 +57,7 @@ type simulateOptions struct {
 
 	seed   uint64
 	format string
+	chart  string
 }
 
 const simulateLong = `Replay a workload against a local model server with a number of parallel slots and a
@@ -136,7 +137,9 @@ TTFT (wait + prefill) percentiles; wait mean and p95; utilization = busy slot-se
 (slots x makespan); spill_cost_usd; then one row per hour of arrivals. Percentiles are
 accurate to 0.5%. The same --seed gives the same output. --format table writes the summary
 and the hourly series, json the summary, the hours and the settings used (with the curve
-taken from --bench), csv the hourly series.`
+taken from --bench), csv the hourly series. --chart FILE.svg also writes the hourly
+series as a self-contained SVG chart: requests served locally, spilled and rejected per
+hour, stacked.`
 
 func newSimulateCmd(e *env) *cobra.Command {
 	o := &simulateOptions{}
@@ -194,6 +197,7 @@ func newSimulateCmd(e *env) *cobra.Command {
 	addPricesFlag(cmd, &o.prices)
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the random arrivals; the same seed gives the same run")
 	f.StringVar(&o.format, "format", "table", "output format: table, json or csv")
+	f.StringVar(&o.chart, "chart", "", "also write an SVG chart of the hourly series to this `file`")
 	return cmd
 }
 
@@ -356,6 +360,11 @@ func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
 	rep.Energy = o.energy(rep.Result, pred)
 	if rep.UnpricedSpilled > 0 {
 		fmt.Fprintf(e.stderr, "plan: warning: %d spilled requests have no price (give --cloud-model); left out of spill_cost_usd\n", rep.UnpricedSpilled)
+	}
+	if o.chart != "" {
+		if err := writeSimulateChart(o.chart, rep); err != nil {
+			return err
+		}
 	}
 	return writeSimulate(e.stdout, o.format, rep)
 }

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/xml"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -72,5 +75,28 @@ func TestSimulateSLO(t *testing.T) {
 	rep = simulateJSON(t, append(args, "--slo-ttft", "3.5", "--slo-e2e", "14", "--slots", "8")...)
 	if rep.Spilled != 0 {
 		t.Errorf("targets above an idle server's times: %d spilled", rep.Spilled)
+	}
+}
+
+func TestSimulateChart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hours.svg")
+	rep := simulateJSON(t, "--rate", "0.2", "--duration", "3h", "--decode-tps", "20", "--chart", path)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		XMLName xml.Name
+		Rects   []struct{} `xml:"rect"`
+	}
+	if err := xml.Unmarshal(b, &doc); err != nil || doc.XMLName.Local != "svg" {
+		t.Fatalf("chart is not an SVG document: %v", err)
+	}
+	if len(rep.Hours) != 3 || !strings.Contains(string(b), "served locally") {
+		t.Errorf("%d hours; chart %.200s", len(rep.Hours), b)
+	}
+	code, _, stderr := runPlan(t, context.Background(), nil, "simulate", "--rate", "1", "--decode-tps", "9", "--chart", filepath.Join(t.TempDir(), "no", "such", "dir.svg"))
+	if code != 1 || !strings.HasPrefix(stderr, "plan: --chart:") {
+		t.Errorf("unwritable chart: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/plan-cli/plan/internal/chart"
 )
 
 // writeSimulate writes the report in the chosen format: table (a summary,
@@ -117,3 +120,28 @@ func predictionRows(p *prediction) [][]string {
 
 // bytesGB formats a size in GB (10^9 bytes).
 func bytesGB(b float64) string { return fmt.Sprintf("%.2f GB", b/1e9) }
+
+// writeSimulateChart writes the hourly series as a stacked bar chart.
+func writeSimulateChart(path string, rep simulateReport) error {
+	c := chart.Bars{
+		Title:   "Requests per hour: served locally, spilled to the cloud, rejected",
+		XLabel:  "hour of the run",
+		YLabel:  "requests",
+		Stacked: true,
+		Series:  []chart.BarSeries{{Name: "served locally"}, {Name: "spilled"}, {Name: "rejected"}},
+	}
+	for _, h := range rep.Hours {
+		c.Categories = append(c.Categories, strconv.Itoa(h.Hour))
+		c.Series[0].Values = append(c.Series[0].Values, float64(h.ServedLocal))
+		c.Series[1].Values = append(c.Series[1].Values, float64(h.Spilled))
+		c.Series[2].Values = append(c.Series[2].Values, float64(h.Rejected))
+	}
+	var buf bytes.Buffer
+	if err := c.SVG(&buf); err != nil {
+		return fmt.Errorf("--chart: %w", err)
+	}
+	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("--chart: %w", err)
+	}
+	return nil
+}
