@@ -13,6 +13,13 @@
 // rejected), Spill sends one when the queue is full or its expected wait for a
 // slot exceeds an SLO.
 //
+// With Config.Replicas above 1, that many servers, each with its own slots,
+// queue and concurrency, stand behind a balancer that sends each request to
+// the replica with the fewest requests in service or queued (the
+// lowest-numbered on a tie); the Policy sees that replica's State. The
+// Result's BusySeconds and IdleSeconds give the time each replica had work
+// or none, for Result.EnergyKWh.
+//
 // A Service says how long a request holds its slot, split into prefill (up to
 // the first token) and decode. FixedService and ExponentialService are for
 // checks against queueing theory; CurveService uses a concurrency curve
@@ -26,4 +33,13 @@
 // histograms accurate to 0.5%, and means are exact. Runs are deterministic for
 // given seeds. The tests check mean waits against Erlang C (M/M/1, M/M/4) and
 // Pollaczek–Khinchine (M/D/1) at 50% and 90% load to within 2%.
+//
+// # Throughput model
+//
+// Predict estimates prefill and decode speed of a ModelShape on Hardware as a
+// roofline of memory traffic against bandwidth and arithmetic against
+// compute, with layers that do not fit in VRAM run on the CPU. The GPU
+// catalog (GPUs, LookupGPU) and the open-model catalog (Models, LookupModel)
+// describe what-if hardware and models; Calibrate and the calibration of
+// this machine replace the default efficiency with measured figures.
 package simulate
