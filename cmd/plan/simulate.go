@@ -43,17 +43,17 @@ type simulateOptions struct {
 	listGPUs   bool
 
 	// Policy.
-	policy     string
-	sloTTFT    float64
-	sloE2E     float64
-	replicas   int
+	policy   string
+	sloTTFT  float64
+	sloE2E   float64
+	replicas int
 
 	// Energy.
 	activeWatts float64
 	idleWatts   float64
 	electricity float64
-	cloudModel string
-	prices     string
+	cloudModel  string
+	prices      string
 
 	seed   uint64
 	format string

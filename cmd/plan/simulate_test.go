@@ -235,7 +235,7 @@ func TestSimulateUsageSourceArrivals(t *testing.T) {
 	}
 	pass := func() []simulate.Request {
 		var out []simulate.Request
-		src := newUsageSource(rows, origin, 3, 0, math.Inf(1))
+		src := simulate.NewBucketSource(buckets(rows, origin), 3, 0, math.Inf(1))
 		for r, ok := src.Next(); ok; r, ok = src.Next() {
 			out = append(out, r)
 		}
@@ -271,7 +271,7 @@ func TestSimulateUsageSourceArrivals(t *testing.T) {
 	if again := pass(); !slices.Equal(reqs, again) {
 		t.Error("a second pass with the same seed gives other arrivals")
 	}
-	if first := busiestHours(newUsageSource(rows, origin, 3, 0, math.Inf(1)), 1); first != 1 {
+	if first := simulate.BusiestHours(simulate.NewBucketSource(buckets(rows, origin), 3, 0, math.Inf(1)), 1); first != 1 {
 		t.Errorf("busiest hour %d; want 1", first)
 	}
 }
