@@ -1,0 +1,20 @@
+package data
+
+import _ "embed"
+
+//go:generate go run ./internal/genexamples -out examples/openai_usage_example_2026-10.csv.gz
+
+// ExampleUsageName is the file name of the example usage export.
+const ExampleUsageName = "openai_usage_example_2026-10.csv.gz"
+
+//go:embed examples/openai_usage_example_2026-10.csv.gz
+var exampleUsage []byte
+
+// ExampleUsage returns the example usage export plan report uses when it is
+// given none: a made-up team's month (October 2026) of hourly OpenAI usage
+// buckets across four workloads (a support bot on gpt-4o-mini, document
+// extraction on gpt-4.1-mini, a code assistant on gpt-4o and research on
+// o3), about $1,150 at list prices, gzip-compressed. It is synthetic
+// (see internal/genexamples) and must always be labelled as example data.
+// Each call returns a new copy.
+func ExampleUsage() []byte { return append([]byte(nil), exampleUsage...) }
