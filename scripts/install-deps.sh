@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
-# Installs the system packages the build and tests need (a C toolchain for the
-# Ollama test server and the race detector) when they are missing.
+# Installs the system packages the build and tests need when they are missing:
+# a C toolchain for the Ollama test server and the race detector, and Debian's
+# chromium, the headless browser the HTML report test opens its output in.
+# Quiet and idempotent: it does nothing when everything is there.
 set -euo pipefail
 need=()
-for tool in gcc g++ make git; do
+for tool in gcc g++ make git chromium; do
 	command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
 [ ${#need[@]} -eq 0 ] && exit 0
-pkgs=()
-for tool in "${need[@]}"; do
-	case "$tool" in
-	g++) pkgs+=(g++) ;;
-	*) pkgs+=("$tool") ;;
-	esac
-done
-echo "installing ${pkgs[*]}" >&2
 SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+if [ "$(id -u)" -ne 0 ]; then
+	if ! command -v sudo >/dev/null 2>&1; then
+		echo "install-deps: missing ${need[*]}; not root and no sudo: install them with apt-get as root" >&2
+		exit 1
+	fi
+	SUDO="sudo"
+fi
+echo "installing ${need[*]}" >&2
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${pkgs[@]}"
+$SUDO env DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -qq "${need[@]}" >/dev/null
