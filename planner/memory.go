@@ -1,0 +1,145 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+)
+
+// MemoryOptions are the server settings that size a loaded model, as
+// Ollama takes them.
+type MemoryOptions struct {
+	// ContextTokens is the context of one request (num_ctx, or
+	// OLLAMA_CONTEXT_LENGTH). Size it from the real requests (the p95 of
+	// input + output tokens), not the model's advertised maximum.
+	ContextTokens int
+	// Parallel is the requests served at once (OLLAMA_NUM_PARALLEL); each
+	// has its own context, so the cache holds ContextTokens x Parallel
+	// tokens. 0 means 1.
+	Parallel int
+	// KVCacheType is the cache element type (OLLAMA_KV_CACHE_TYPE): f16,
+	// q8_0 or q4_0; "" means f16. Ollama quantizes the cache only with
+	// flash attention on.
+	KVCacheType string
+	// FlashAttention says flash attention is in effect: OLLAMA_FLASH_ATTENTION=1
+	// on a GPU that supports it (Metal, CUDA compute capability 7 or later,
+	// ROCm; never on the CPU in Ollama v0.6.5).
+	FlashAttention bool
+	// BatchTokens is the prompt tokens processed per step (num_batch); 0
+	// means Ollama's 512.
+	BatchTokens int
+}
+
+// DefaultBatchTokens is Ollama's default num_batch.
+const DefaultBatchTokens = 512
+
+// KVBytesPerElement returns the bytes of one cached key or value element of
+// a cache type: 2 for f16, 34/32 for q8_0 and 18/32 for q4_0 (ggml blocks of
+// 32 elements with a 2-byte scale). Ollama v0.6.5 counts q8_0 as 1 and q4_0
+// as 0.5, without the scales.
+func KVBytesPerElement(cacheType string) (float64, error) {
+	switch strings.ToLower(strings.TrimSpace(cacheType)) {
+	case "", "f16":
+		return 2, nil
+	case "q8_0":
+		return 34.0 / 32, nil
+	case "q4_0":
+		return 18.0 / 32, nil
+	}
+	return 0, fmt.Errorf("unknown KV cache type %q: use f16, q8_0 or q4_0", cacheType)
+}
+
+// Memory is the memory a loaded model takes, term by term, as Ollama sizes
+// it. Every figure is in bytes.
+type Memory struct {
+	CacheTokens int    // tokens the cache holds: context x parallel
+	BatchTokens int    // min(num_batch, CacheTokens)
+	KVCacheType string // the cache type in effect (f16 without flash attention)
+
+	// Weights is the transformer blocks plus the output layer, which go to
+	// the GPU; HostWeights is the token embedding of a model with a separate
+	// output matrix, which llama.cpp keeps in system memory.
+	Weights     int64
+	HostWeights int64
+	// KVCache is the key/value cache of all layers; see KVCacheLayers.
+	KVCache       int64
+	KVCacheLayers []int64
+	// GraphFull is the compute buffer with every layer on one GPU (or the
+	// CPU); GraphPartial the one when layers are split between GPU and CPU,
+	// or between GPUs.
+	GraphFull    int64
+	GraphPartial int64
+	// LayerMargin is one block's weights and cache, kept free as a margin.
+	LayerMargin int64
+	// Total is Weights + KVCache + GraphFull + LayerMargin: the size Ollama
+	// reports in /api/ps for a model on the CPU or on one GPU, less the
+	// GPU's runtime reserve (see GPU.ReserveBytes).
+	Total int64
+}
+
+// EstimateMemory sizes a model loaded with the given settings:
+//
+//	cache tokens  C = context x parallel
+//	batch         b = min(num_batch, C)
+//	KV cache      = sum over layers of (key length + value length) x KV heads
+//	                x bytes per element x tokens kept, where a global layer keeps
+//	                C tokens and a sliding-window layer min(C, parallel x window + b)
+//	weights       = the blocks + output norm + output matrix (or the tied embedding)
+//	compute graph = see graphSize: the attention scores of a batch (b x C x heads x 4 bytes)
+//	                or the logits (b x vocabulary x 4 bytes), whichever is larger
+//	margin        = the first block's weights + its cache
+//	total         = weights + KV cache + graph (full offload) + margin
+func EstimateMemory(a Arch, o MemoryOptions) (Memory, error) {
+	if err := a.Validate(); err != nil {
+		return Memory{}, err
+	}
+	if o.ContextTokens <= 0 {
+		return Memory{}, fmt.Errorf("model %s: the context must be positive, got %d tokens", a.Name, o.ContextTokens)
+	}
+	cacheType := "f16"
+	if o.FlashAttention && o.KVCacheType != "" {
+		cacheType = strings.ToLower(strings.TrimSpace(o.KVCacheType))
+	}
+	perElement, err := KVBytesPerElement(cacheType)
+	if err != nil {
+		return Memory{}, err
+	}
+	m := Memory{KVCacheType: cacheType, HostWeights: a.InputEmbeddingBytes}
+	parallel := max(o.Parallel, 1)
+	m.CacheTokens = o.ContextTokens * parallel
+	m.BatchTokens = min(cmpOr(o.BatchTokens, DefaultBatchTokens), m.CacheTokens)
+	m.KVCacheLayers = kvCacheLayers(a, m.CacheTokens, parallel, m.BatchTokens, perElement)
+	for i, kv := range m.KVCacheLayers {
+		m.KVCache += kv
+		m.Weights += a.BlockBytes(i)
+	}
+	m.Weights += a.OutputBytes
+	m.GraphFull, m.GraphPartial = graphSize(a, m.CacheTokens, m.BatchTokens)
+	m.LayerMargin = a.BlockBytes(0) + m.KVCacheLayers[0]
+	m.Total = m.Weights + m.KVCache + m.GraphFull + m.LayerMargin
+	return m, nil
+}
+
+// kvCacheLayers returns the cache of each layer: (key length + value
+// length) x KV heads x bytes per element x the tokens the layer keeps.
+func kvCacheLayers(a Arch, tokens, parallel, batch int, perElement float64) []int64 {
+	out := make([]int64, a.Layers)
+	window := tokens
+	if a.SlidingWindow > 0 {
+		window = min(tokens, parallel*a.SlidingWindow+batch)
+	}
+	for i := range out {
+		kept := tokens
+		if !a.IsGlobal(i) {
+			kept = window
+		}
+		out[i] = int64(float64(kept*(a.KeyLength+a.ValueLength)*a.KVHeadsOf(i)) * perElement)
+	}
+	return out
+}
+
+func cmpOr(v, otherwise int) int {
+	if v > 0 {
+		return v
+	}
+	return otherwise
+}

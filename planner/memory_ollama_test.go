@@ -1,0 +1,130 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ollama/ollama/api"
+
+	"github.com/plan-cli/plan/internal/ollamatest"
+)
+
+// ollamaCase is one model loaded at one context on a server with one
+// parallel setting.
+type ollamaCase struct {
+	model   string
+	context int
+}
+
+// generatedModel is a model the test creates on the server.
+type generatedModel struct {
+	name     string
+	spec     ollamatest.Spec
+	quantize string
+}
+
+func generatedModels() []generatedModel {
+	small := ollamatest.DefaultSpec()
+	wide := ollamatest.Spec{
+		EmbeddingLength: 1024, BlockCount: 8, HeadCount: 16, HeadCountKV: 4,
+		FeedForwardLength: 2816, ContextLength: 32768, Seed: 7,
+	}
+	return []generatedModel{
+		{"memfit-small:f16", small, ""},
+		{"memfit-wide:f16", wide, ""},
+		{"memfit-wide:q4_K_M", wide, "q4_K_M"},
+	}
+}
+
+// TestEstimateMatchesOllama loads generated models on a real Ollama server
+// at several contexts and parallel settings and compares the size /api/ps
+// reports with EstimateMemory built from /api/show of the same model.
+func TestEstimateMatchesOllama(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads models on a real Ollama server")
+	}
+	var rows []string
+	for _, parallel := range []int{1, 4} {
+		rows = append(rows, checkParallel(t, parallel)...)
+	}
+	t.Logf("estimate vs Ollama /api/ps size:\n%-20s %8s %8s %14s %14s %7s\n%s", "model", "num_ctx", "parallel",
+		"estimate", "ollama", "error", strings.Join(rows, "\n"))
+}
+
+func checkParallel(t *testing.T, parallel int) []string {
+	s := ollamatest.New(t, ollamatest.Options{NumParallel: parallel, MaxLoadedModels: 1, KeepAlive: "-1"})
+	c := s.Client()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var rows []string
+	for _, m := range generatedModels() {
+		if err := ollamatest.CreateModel(ctx, c, m.name, m.spec, m.quantize); err != nil {
+			t.Fatalf("creating %s: %v", m.name, err)
+		}
+		arch := archOf(ctx, t, c, m.name)
+		for _, n := range []int{2048, 8192, 32768} {
+			got := loadedSize(ctx, t, c, m.name, n)
+			est, err := EstimateMemory(arch, MemoryOptions{ContextTokens: n, Parallel: parallel})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel := float64(est.Total-got) / float64(got)
+			rows = append(rows, fmt.Sprintf("%-20s %8d %8d %14d %14d %+6.1f%%", m.name, n, parallel, est.Total, got, 100*rel))
+			if math.Abs(rel) > 0.10 {
+				t.Errorf("%s num_ctx=%d parallel=%d: estimate %d bytes, Ollama %d (%+.1f%%); want within 10%%",
+					m.name, n, parallel, est.Total, got, 100*rel)
+			}
+		}
+	}
+	return rows
+}
+
+func archOf(ctx context.Context, t *testing.T, c *api.Client, name string) Arch {
+	t.Helper()
+	show, err := c.Show(ctx, &api.ShowRequest{Model: name})
+	if err != nil {
+		t.Fatalf("show %s: %v", name, err)
+	}
+	list, err := c.List(ctx)
+	if err != nil {
+		t.Fatalf("list: %v", err)
+	}
+	var size int64
+	for _, m := range list.Models {
+		if m.Name == name || m.Model == name {
+			size = m.Size
+		}
+	}
+	a, err := ArchFromShow(name, show, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// loadedSize loads the model at num_ctx n with an empty prompt and returns
+// the size /api/ps reports.
+func loadedSize(ctx context.Context, t *testing.T, c *api.Client, name string, n int) int64 {
+	t.Helper()
+	stream := false
+	req := &api.GenerateRequest{Model: name, Stream: &stream, KeepAlive: &api.Duration{Duration: -1},
+		Options: map[string]any{"num_ctx": n}}
+	if err := c.Generate(ctx, req, func(api.GenerateResponse) error { return nil }); err != nil {
+		t.Fatalf("loading %s at num_ctx %d: %v", name, n, err)
+	}
+	ps, err := c.ListRunning(ctx)
+	if err != nil {
+		t.Fatalf("ps: %v", err)
+	}
+	for _, m := range ps.Models {
+		if m.Name == name || m.Model == name {
+			return m.Size
+		}
+	}
+	t.Fatalf("%s is not in /api/ps after loading it", name)
+	return 0
+}
