@@ -38,13 +38,19 @@ type QuantCost struct {
 	BitsPerWeight float64 `json:"bits_per_weight"`
 	Decode        Line    `json:"decode"`
 	Prefill       Line    `json:"prefill"`
+	// DecodeBand and PrefillBand are the range of this type's held-out
+	// ratios, at least MinCalibrationBand; predictions take the wider band
+	// of all types.
+	DecodeBand  Band `json:"decode_band"`
+	PrefillBand Band `json:"prefill_band"`
 }
 
 // Residual is how a measured speed compares with the fit: Fitted is the
 // speed of the fit to all points, HeldOut the speed of the fit to all other
-// points (leave-one-out), both in tokens/s.
+// points of the same phase (leave-one-out), both in tokens/s.
 type Residual struct {
 	Model          string  `json:"model"`
+	Quant          string  `json:"quant"`
 	Phase          string  `json:"phase"` // "decode" or "prefill"
 	Measured       float64 `json:"measured"`
 	Fitted         float64 `json:"fitted"`
@@ -60,8 +66,8 @@ type Calibration struct {
 	Quants    []QuantCost        `json:"quants"`
 	Points    []CalibrationPoint `json:"points"`
 	Residuals []Residual         `json:"residuals"`
-	// DecodeBand and PrefillBand bound measured / predicted speed for the
-	// calibrated quant types.
+	// DecodeBand and PrefillBand bound measured / predicted speed: the
+	// range of the held-out ratios of all types.
 	DecodeBand  Band `json:"decode_band"`
 	PrefillBand Band `json:"prefill_band"`
 	// BandwidthGBs is the machine's measured memory bandwidth, for the
@@ -90,8 +96,10 @@ const extrapolationFactor = 1.5
 // weighted by 1 / t squared), so small and large models count alike; a
 // negative overhead is refitted as 0. The overhead separates from the costs
 // per weight when at least one type is measured at two sizes; every type
-// needs at least one point. The bands are the range of the held-out ratios: each point
-// predicted by the fit to all the other points, at least MinCalibrationBand.
+// needs at least one point. The bands are the range of the held-out ratios
+// (each point predicted by the fit to all the other points), at least
+// MinCalibrationBand: per type (for reference) and over all types (what
+// predictions use).
 func FitCalibration(points []CalibrationPoint) (Calibration, error) {
 	c := Calibration{Points: append([]CalibrationPoint(nil), points...)}
 	quants := quantsOf(points)
@@ -114,18 +122,38 @@ func FitCalibration(points []CalibrationPoint) (Calibration, error) {
 	c.Residuals = append(residuals(points, quants, dec, "decode", decodeTime),
 		residuals(points, quants, pre, "prefill", prefillTime)...)
 	c.DecodeBand, c.PrefillBand = MinCalibrationBand, MinCalibrationBand
+	for i := range c.Quants {
+		c.Quants[i].DecodeBand, c.Quants[i].PrefillBand = MinCalibrationBand, MinCalibrationBand
+	}
 	for _, r := range c.Residuals {
-		ratio := r.HeldOutRatio
-		if r.HeldOutMissing {
-			ratio = r.FittedRatio
-		}
-		if r.Phase == "decode" {
-			c.DecodeBand = c.DecodeBand.widen(ratio)
-		} else {
-			c.PrefillBand = c.PrefillBand.widen(ratio)
-		}
+		c.widen(r)
 	}
 	return c, nil
+}
+
+// widen stretches the bands of the residual's phase, of its type and of
+// all types, to hold its held-out ratio (its fitted ratio if it has none).
+func (c *Calibration) widen(r Residual) {
+	ratio := r.HeldOutRatio
+	if r.HeldOutMissing {
+		ratio = r.FittedRatio
+	}
+	for i := range c.Quants {
+		q := &c.Quants[i]
+		if q.Quant != r.Quant {
+			continue
+		}
+		if r.Phase == "decode" {
+			q.DecodeBand = q.DecodeBand.widen(ratio)
+		} else {
+			q.PrefillBand = q.PrefillBand.widen(ratio)
+		}
+	}
+	if r.Phase == "decode" {
+		c.DecodeBand = c.DecodeBand.widen(ratio)
+	} else {
+		c.PrefillBand = c.PrefillBand.widen(ratio)
+	}
 }
 
 // decodeTime and prefillTime return a point's seconds per token, 0 if unmeasured.
@@ -285,7 +313,7 @@ func residuals(points []CalibrationPoint, quants []string, fit map[string]Line, 
 			continue
 		}
 		q := normQuant(p.Quant)
-		r := Residual{Model: p.Model, Phase: phase, Measured: 1 / t, Fitted: 1 / fit[q].At(float64(p.Params))}
+		r := Residual{Model: p.Model, Quant: q, Phase: phase, Measured: 1 / t, Fitted: 1 / fit[q].At(float64(p.Params))}
 		r.FittedRatio = r.Measured / r.Fitted
 		others := append(append([]CalibrationPoint(nil), points[:i]...), points[i+1:]...)
 		if loo, err := fitPhase(others, quantsOf(others), cost); err == nil && loo[q].PerWeightSeconds > 0 {

@@ -31,11 +31,11 @@ func (c Calibration) Predict(model ModelShape, contextTokens, concurrency int) (
 	if bits <= 0 {
 		bits, _ = BitsPerWeight(quant)
 	}
-	dec, decBand, err := c.line(quant, bits, func(q QuantCost) Line { return q.Decode }, c.DecodeBand)
+	dec, decBand, err := c.line(quant, bits, func(q QuantCost) (Line, Band) { return q.Decode, q.DecodeBand }, c.DecodeBand)
 	if err != nil {
 		return Prediction{}, err
 	}
-	pre, preBand, err := c.line(quant, bits, func(q QuantCost) Line { return q.Prefill }, c.PrefillBand)
+	pre, preBand, err := c.line(quant, bits, func(q QuantCost) (Line, Band) { return q.Prefill, q.PrefillBand }, c.PrefillBand)
 	if err != nil {
 		return Prediction{}, err
 	}
@@ -66,8 +66,10 @@ func (c Calibration) Predict(model ModelShape, contextTokens, concurrency int) (
 }
 
 // line returns the fitted line of a quant type (of which pick chooses the
-// phase) and the band of a prediction made with it.
-func (c Calibration) line(quant string, bits float64, pick func(QuantCost) Line, b Band) (Line, Band, error) {
+// phase) and the band of a prediction made with it, built from b, the band
+// of all types: on a machine shared with other work the run-to-run noise is
+// common to all types, and one type's few points understate it.
+func (c Calibration) line(quant string, bits float64, pick func(QuantCost) (Line, Band), b Band) (Line, Band, error) {
 	if len(c.Quants) == 0 {
 		return Line{}, Band{}, fmt.Errorf("calibration holds no quant types; run plan benchmark --calibrate")
 	}
@@ -75,7 +77,8 @@ func (c Calibration) line(quant string, bits float64, pick func(QuantCost) Line,
 	for i := range c.Quants {
 		q := &c.Quants[i]
 		if normQuant(q.Quant) == quant {
-			return pick(*q), b, nil
+			l, _ := pick(*q)
+			return l, b, nil
 		}
 		if q.BitsPerWeight <= bits && (lo == nil || q.BitsPerWeight > lo.BitsPerWeight) {
 			lo = q
@@ -92,9 +95,11 @@ func (c Calibration) line(quant string, bits float64, pick func(QuantCost) Line,
 		if near == nil {
 			near = hi
 		}
-		return pick(*near), Band{b.Low / extrapolationFactor, b.High * extrapolationFactor}, nil
+		l, _ := pick(*near)
+		return l, Band{b.Low / extrapolationFactor, b.High * extrapolationFactor}, nil
 	}
-	l, h := pick(*lo), pick(*hi)
+	l, _ := pick(*lo)
+	h, _ := pick(*hi)
 	w := 0.0
 	if hi.BitsPerWeight > lo.BitsPerWeight {
 		w = (bits - lo.BitsPerWeight) / (hi.BitsPerWeight - lo.BitsPerWeight)

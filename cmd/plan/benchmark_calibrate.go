@@ -49,6 +49,13 @@ Calibration (--calibrate, Ollama only)
   others, the uncertainty band, hardware, memory bandwidth and server version
   to --calibration. plan simulate predicts models on this machine from it.`
 
+// calibrationSizes and calibrationQuants are what --calibrate measures; tests
+// set smaller ones.
+var (
+	calibrationSizes  = calibrate.DefaultSizes
+	calibrationQuants = calibrate.DefaultQuants
+)
+
 // runCalibrate runs plan benchmark --calibrate.
 func runCalibrate(ctx context.Context, e *env, o *benchmarkOptions, c *calibrateOptions) error {
 	if o.backend != "ollama" {
@@ -73,7 +80,8 @@ func runCalibrate(ctx context.Context, e *env, o *benchmarkOptions, c *calibrate
 	prog := newProgressLine(e)
 	res, runErr := calibrate.Run(ctx, calibrate.Options{
 		Client: client, Backend: b, Record: file.Append, Progress: prog.update,
-		Env: bench.Environment{PlanVersion: planVersion(), Hardware: hw},
+		Env:   bench.Environment{PlanVersion: planVersion(), Hardware: hw},
+		Sizes: calibrationSizes(), Quants: calibrationQuants(),
 	})
 	prog.clear()
 	if runErr != nil {
