@@ -51,29 +51,29 @@ func KVBytesPerElement(cacheType string) (float64, error) {
 // Memory is the memory a loaded model takes, term by term, as Ollama sizes
 // it. Every figure is in bytes.
 type Memory struct {
-	CacheTokens int    // tokens the cache holds: context x parallel
-	BatchTokens int    // min(num_batch, CacheTokens)
-	KVCacheType string // the cache type in effect (f16 without flash attention)
+	CacheTokens int    `json:"cache_tokens"`  // tokens the cache holds: context x parallel
+	BatchTokens int    `json:"batch_tokens"`  // min(num_batch, CacheTokens)
+	KVCacheType string `json:"kv_cache_type"` // the cache type in effect (f16 without flash attention)
 
 	// Weights is the transformer blocks plus the output layer, which go to
 	// the GPU; HostWeights is the token embedding of a model with a separate
 	// output matrix, which llama.cpp keeps in system memory.
-	Weights     int64
-	HostWeights int64
+	Weights     int64 `json:"weights_bytes"`
+	HostWeights int64 `json:"host_weights_bytes"`
 	// KVCache is the key/value cache of all layers; see KVCacheLayers.
-	KVCache       int64
-	KVCacheLayers []int64
+	KVCache       int64   `json:"kv_cache_bytes"`
+	KVCacheLayers []int64 `json:"kv_cache_layer_bytes"`
 	// GraphFull is the compute buffer with every layer on one GPU (or the
 	// CPU); GraphPartial the one when layers are split between GPU and CPU,
 	// or between GPUs.
-	GraphFull    int64
-	GraphPartial int64
+	GraphFull    int64 `json:"graph_full_bytes"`
+	GraphPartial int64 `json:"graph_partial_bytes"`
 	// LayerMargin is one block's weights and cache, kept free as a margin.
-	LayerMargin int64
+	LayerMargin int64 `json:"layer_margin_bytes"`
 	// Total is Weights + KVCache + GraphFull + LayerMargin: the size Ollama
 	// reports in /api/ps for a model on the CPU or on one GPU, less the
 	// GPU's runtime reserve (see GPU.ReserveBytes).
-	Total int64
+	Total int64 `json:"total_bytes"`
 }
 
 // EstimateMemory sizes a model loaded with the given settings:
