@@ -27,4 +27,3 @@ func testOptions(t *testing.T, s *ollamatest.Server) Options {
 		},
 	}
 }
-
