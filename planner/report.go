@@ -176,6 +176,10 @@ type BreakEven struct {
 	// month, month 1 first; month 0 (the purchase) is CumulativeLocal's
 	// starting point HardwareUSD.
 	Months []MonthCost `json:"months"`
+	// StartLocalUSD is the cumulative local cost at month 0: the hardware
+	// price net of its resale value, which ComputeBreakEven counts at the
+	// purchase (0 for hardware already owned).
+	StartLocalUSD float64 `json:"start_local_usd"`
 	// BreakEvenMonths is when the cumulative local cost falls to the
 	// cumulative cloud cost (fractional, interpolated); nil when it does
 	// not within the horizon.
@@ -189,6 +193,15 @@ type BreakEven struct {
 	TCO36CloudUSD float64       `json:"tco_36_months_cloud_usd"`
 	TCO36LocalUSD float64       `json:"tco_36_months_local_usd"`
 	Sensitivity   []Sensitivity `json:"sensitivity"`
+
+	// TCO36CloudRemainingUSD is the cloud spend both scenarios pay over 36
+	// months and that the figures above leave out: the remaining spend,
+	// plus the displaced traffic a saturated machine cannot serve. Add it to
+	// either TCO for the whole bill.
+	TCO36CloudRemainingUSD float64 `json:"tco_36_months_cloud_remaining_usd"`
+	// Notes explain the curves: a saturated machine, a replacement bought
+	// when the analysis outlasts the hardware's life.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // MonthCost is the cumulative cost of both scenarios after a month.
