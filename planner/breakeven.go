@@ -5,8 +5,41 @@ import (
 	"math"
 )
 
-// The break-even analysis compares two scenarios for the cloud traffic the
-// local hardware can take over (the displaced traffic), month by month:
+// HoursPerMonth is the hours in a month of DaysPerMonth days (730.56).
+const HoursPerMonth = DaysPerMonth * 24
+
+// Defaults of CostInputs, and the fixed span of the TCO figures.
+const (
+	DefaultHorizonMonths = 36
+	DefaultLifeMonths    = 36
+	TCOMonths            = 36
+	maxHorizonMonths     = 1200
+)
+
+// BusyHoursPerMonth is the hours a machine needs each month to process
+// tokensPerMonth tokens at tokensPerSecond: tokensPerMonth / tokensPerSecond
+// / 3600. For a closer figure, add the prefill hours (input tokens at the
+// prefill speed) and the decode hours (output tokens at the decode speed).
+// It is 0 for no tokens, and +Inf (or NaN for NaN arguments) when tokens need
+// a speed that is not positive; ComputeBreakEven rejects both.
+func BusyHoursPerMonth(tokensPerMonth, tokensPerSecond float64) float64 {
+	if tokensPerMonth == 0 {
+		return 0
+	}
+	if tokensPerSecond <= 0 {
+		return math.Inf(1)
+	}
+	return tokensPerMonth / tokensPerSecond / 3600
+}
+
+// ComputeBreakEven compares buying and running the local hardware with
+// paying the cloud for the displaced traffic, over in.HorizonMonths (default
+// 36) for the curves and the break-even month, and over TCOMonths for the TCO
+// figures. LifeMonths defaults to 36. An input out of range is a one-line
+// error naming it.
+//
+// It compares two scenarios for the cloud traffic the local hardware can take
+// over (the displaced traffic), month by month:
 //
 //   - all cloud: month k pays the displaced cloud spend of that month;
 //   - local: month 0 pays the hardware net of its resale value (nothing for
@@ -44,50 +77,21 @@ import (
 //
 // where the bracketed term is a replacement machine, bought at the start of
 // month k when k-1 is a positive multiple of LifeMonths (the analysis runs
-// past the machine's life). Resale is counted at the purchase rather than when
-// the machine is sold: a machine is worth at least its end-of-life resale
-// value at every month of its life, so localCum is what owning it has cost so
-// far net of the least it will still fetch. This keeps both curves
-// non-decreasing, it is never more optimistic than the machine's real
-// market value, and at the end of the life it equals the cash spent minus
-// the resale received. With no resale (the default) it is the plain cash
-// spent.
-
-// HoursPerMonth is the hours in a month of DaysPerMonth days (730.56).
-const HoursPerMonth = DaysPerMonth * 24
-
-// Defaults of CostInputs, and the fixed span of the TCO figures.
-const (
-	DefaultHorizonMonths = 36
-	DefaultLifeMonths    = 36
-	TCOMonths            = 36
-	maxHorizonMonths     = 1200
-)
-
-// BusyHoursPerMonth is the hours a machine needs each month to process
-// tokensPerMonth tokens at tokensPerSecond: tokensPerMonth / tokensPerSecond
-// / 3600. For a closer figure, add the prefill hours (input tokens at the
-// prefill speed) and the decode hours (output tokens at the decode speed).
-// It is 0 for no tokens, and +Inf (or NaN for NaN arguments) when tokens need
-// a speed that is not positive; ComputeBreakEven rejects both.
-func BusyHoursPerMonth(tokensPerMonth, tokensPerSecond float64) float64 {
-	if tokensPerMonth == 0 {
-		return 0
-	}
-	if tokensPerSecond <= 0 {
-		return math.Inf(1)
-	}
-	return tokensPerMonth / tokensPerSecond / 3600
-}
-
-// ComputeBreakEven compares buying and running the local hardware with
-// paying the cloud for the displaced traffic, over in.HorizonMonths (default
-// 36) and over TCOMonths; see the formulas above. LifeMonths defaults to 36.
+// past the machine's life). Resale is counted at the purchase rather than
+// when the machine is sold: the machine is worth at least its end-of-life
+// resale value at every month of its life, so localCum(k) is what owning it
+// has cost by month k net of the least it would still fetch. That keeps both
+// curves non-decreasing, never values the machine above its market value
+// (the break-even month is no earlier than selling the machine then would
+// give), and at the end of the life equals the cash spent minus the resale
+// received. With no resale (the default) localCum is the cash spent.
+//
 // The break-even month is where the cumulative local cost first falls to the
-// cumulative cloud cost, interpolated linearly within the month; 0 when
-// there is no hardware to pay for and the first month saves money; nil when
-// it does not happen within the horizon. Sensitivity holds the break-even
-// month and local TCO when one input changes (see sensitivityCases).
+// cumulative cloud cost, interpolated linearly within the month (see
+// crossing); 0 when there is no hardware to pay for and the first month
+// saves money; nil when it does not happen within the horizon. Sensitivity
+// holds the break-even month and local TCO when one input changes (see
+// sensitivityCases).
 func ComputeBreakEven(in CostInputs) (BreakEven, error) {
 	in, err := normalizeCosts(in)
 	if err != nil {
