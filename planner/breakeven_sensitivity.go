@@ -30,7 +30,7 @@ func sensitivityCases() []sensitivityCase {
 		}})
 	}
 	for _, x := range []float64{0.5, 1.5} {
-		cases = append(cases, sensitivityCase{"displaced traffic", factorLabel(x), func(in *CostInputs) {
+		cases = append(cases, sensitivityCase{"utilization (displaced traffic)", factorLabel(x), func(in *CostInputs) {
 			in.CloudDisplacedMonthlyUSD *= x
 			in.BusyHoursPerMonth *= x
 		}})

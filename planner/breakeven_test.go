@@ -358,7 +358,7 @@ func TestBreakEvenSensitivity(t *testing.T) {
 		{"cloud price change per year", "-50%"}, {"cloud price change per year", "-30%"},
 		{"cloud price change per year", "0%"}, {"cloud price change per year", "+10%"},
 		{"usage growth per year", "0%"}, {"usage growth per year", "+50%"}, {"usage growth per year", "+100%"},
-		{"displaced traffic", "x0.5"}, {"displaced traffic", "x1.5"},
+		{"utilization (displaced traffic)", "x0.5"}, {"utilization (displaced traffic)", "x1.5"},
 		{"electricity price", "x0.5"}, {"electricity price", "x2"},
 	}
 	if len(b.Sensitivity) != len(want) {
