@@ -197,8 +197,31 @@ func jsonError(raw []byte, file string, dec *json.Decoder, err error) error {
 		return fmt.Errorf("%s: empty mapping file; it holds one JSON object", file)
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if field, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		// The decoder has read the whole object by then; find the key.
+		if i := keyOffset(raw, field); i >= 0 {
+			offset = int64(i)
+		}
+	}
 	return fmt.Errorf("%s:%d: %s (the mapping file holds default, frontier, api_keys, projects and models)",
 		file, lineAt(raw, offset), msg)
+}
+
+// keyOffset finds quoted (a JSON string as the decoder quotes it) used as
+// an object key in raw, or -1.
+func keyOffset(raw []byte, quoted string) int {
+	for from := 0; ; {
+		i := bytes.Index(raw[from:], []byte(quoted))
+		if i < 0 {
+			return -1
+		}
+		at := from + i
+		rest := bytes.TrimLeft(raw[at+len(quoted):], " \t\r\n")
+		if len(rest) > 0 && rest[0] == ':' {
+			return at
+		}
+		from = at + len(quoted)
+	}
 }
 
 // lineAt is the 1-based line of a byte offset.
