@@ -13,13 +13,6 @@ import (
 	"github.com/plan-cli/plan/internal/ollamatest"
 )
 
-// ollamaCase is one model loaded at one context on a server with one
-// parallel setting.
-type ollamaCase struct {
-	model   string
-	context int
-}
-
 // generatedModel is a model the test creates on the server.
 type generatedModel struct {
 	name     string
@@ -51,8 +44,8 @@ func TestEstimateMatchesOllama(t *testing.T) {
 	for _, parallel := range []int{1, 4} {
 		rows = append(rows, checkParallel(t, parallel)...)
 	}
-	t.Logf("estimate vs Ollama /api/ps size:\n%-20s %8s %8s %14s %14s %7s\n%s", "model", "num_ctx", "parallel",
-		"estimate", "ollama", "error", strings.Join(rows, "\n"))
+	t.Logf("estimate vs Ollama /api/ps size (from tensor sizes, and from the file size alone):\n%-20s %8s %8s %14s %14s %7s %14s %7s\n%s",
+		"model", "num_ctx", "parallel", "ollama", "estimate", "error", "from file", "error", strings.Join(rows, "\n"))
 }
 
 func checkParallel(t *testing.T, parallel int) []string {
@@ -65,25 +58,41 @@ func checkParallel(t *testing.T, parallel int) []string {
 		if err := ollamatest.CreateModel(ctx, c, m.name, m.spec, m.quantize); err != nil {
 			t.Fatalf("creating %s: %v", m.name, err)
 		}
-		arch := archOf(ctx, t, c, m.name)
+		tensors, file := archOf(ctx, t, c, m.name)
+		if tensors.WeightSource != WeightsFromTensors || file.WeightSource != WeightsFromFile {
+			t.Fatalf("%s: weights from %q and %q; want tensor sizes and file size", m.name, tensors.WeightSource, file.WeightSource)
+		}
 		for _, n := range []int{2048, 8192, 32768} {
 			got := loadedSize(ctx, t, c, m.name, n)
-			est, err := EstimateMemory(arch, MemoryOptions{ContextTokens: n, Parallel: parallel})
-			if err != nil {
-				t.Fatal(err)
-			}
-			rel := float64(est.Total-got) / float64(got)
-			rows = append(rows, fmt.Sprintf("%-20s %8d %8d %14d %14d %+6.1f%%", m.name, n, parallel, est.Total, got, 100*rel))
-			if math.Abs(rel) > 0.10 {
-				t.Errorf("%s num_ctx=%d parallel=%d: estimate %d bytes, Ollama %d (%+.1f%%); want within 10%%",
-					m.name, n, parallel, est.Total, got, 100*rel)
-			}
+			o := MemoryOptions{ContextTokens: n, Parallel: parallel}
+			est, errEst := compareSize(t, tensors, o, got)
+			fromFile, errFile := compareSize(t, file, o, got)
+			rows = append(rows, fmt.Sprintf("%-20s %8d %8d %14d %14d %+6.1f%% %14d %+6.1f%%",
+				m.name, n, parallel, got, est, 100*errEst, fromFile, 100*errFile))
 		}
 	}
 	return rows
 }
 
-func archOf(ctx context.Context, t *testing.T, c *api.Client, name string) Arch {
+// compareSize estimates the memory of a at o and checks it is within 10% of
+// the size Ollama reported; it returns the estimate and its relative error.
+func compareSize(t *testing.T, a Arch, o MemoryOptions, ollama int64) (int64, float64) {
+	t.Helper()
+	m, err := EstimateMemory(a, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := float64(m.Total-ollama) / float64(ollama)
+	if math.Abs(rel) > 0.10 {
+		t.Errorf("%s (weights from %s) num_ctx=%d parallel=%d: estimate %d bytes, Ollama %d (%+.1f%%); want within 10%%",
+			a.Name, a.WeightSource, o.ContextTokens, o.Parallel, m.Total, ollama, 100*rel)
+	}
+	return m.Total, rel
+}
+
+// archOf reads a model's Arch from /api/show and /api/tags twice: with the
+// tensor list, and from the file size alone.
+func archOf(ctx context.Context, t *testing.T, c *api.Client, name string) (tensors, file Arch) {
 	t.Helper()
 	show, err := c.Show(ctx, &api.ShowRequest{Model: name})
 	if err != nil {
@@ -99,11 +108,16 @@ func archOf(ctx context.Context, t *testing.T, c *api.Client, name string) Arch 
 			size = m.Size
 		}
 	}
-	a, err := ArchFromShow(name, show, size)
+	tensors, err = ArchFromShow(name, show, size)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a
+	show.Tensors = nil
+	file, err = ArchFromShow(name, show, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tensors, file
 }
 
 // loadedSize loads the model at num_ctx n with an empty prompt and returns
