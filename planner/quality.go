@@ -103,8 +103,9 @@ func OpenQuality(tag string) (QualityRow, string, error) {
 // provider prefixes and OpenRouter slugs (openai/gpt-4o-mini), Vertex and
 // Bedrock spellings, display names (Claude Haiku 4.5) and Gemini's -001
 // all find their row. Every snapshot of a model finds the same row, scored
-// for the snapshot its ArenaMapping names. An unknown name is an error
-// wrapping ErrUnknownModel, never a guess.
+// for the snapshot its ArenaMapping names. An open model served by a cloud
+// API (meta-llama/llama-3.3-70b-instruct) finds its open row. An unknown
+// name is an error wrapping ErrUnknownModel, never a guess.
 func (c *QualityCatalog) Cloud(name string) (QualityRow, error) {
 	want := pricing.Canonical(name)
 	if want == "" {
@@ -115,8 +116,42 @@ func (c *QualityCatalog) Cloud(name string) (QualityRow, error) {
 			return r, nil
 		}
 	}
-	return QualityRow{}, fmt.Errorf("quality: cloud model %q (read as %q): %w, which rates %s",
+	if r, ok := c.openBySlug(want); ok {
+		return r, nil
+	}
+	return QualityRow{}, fmt.Errorf("quality: cloud model %q (read as %q): %w, which rates %s and the open models",
 		name, want, ErrUnknownModel, c.ids("cloud"))
+}
+
+// openBySlug finds an open model served by a cloud API under a slug such as
+// OpenRouter's meta-llama/llama-3.3-70b-instruct or qwen/qwen-2.5-72b-instruct
+// (given here in canonical form): without a trailing -instruct, -it or
+// -chat, and with only letters and digits kept, the slug must equal an
+// Ollama tag of the catalog with only letters and digits kept (llama3370b
+// for llama3.3:70b). The weights are the same, and so is the score.
+func (c *QualityCatalog) openBySlug(canonical string) (QualityRow, bool) {
+	s := canonical
+	for _, suffix := range []string{"-instruct", "-it", "-chat"} {
+		s = strings.TrimSuffix(s, suffix)
+	}
+	want := alnum(s)
+	for _, r := range c.Rows {
+		if r.Kind == "open" && want != "" && alnum(r.ID) == want {
+			return r, true
+		}
+	}
+	return QualityRow{}, false
+}
+
+// alnum keeps the ASCII letters and digits of s, lower-cased.
+func alnum(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // Open finds an open model by its Ollama tag, case aside, and returns the
@@ -186,7 +221,7 @@ func (c *QualityCatalog) quantInSuffix(suffix string) (string, error) {
 			return q, nil
 		}
 		if looksLikeQuant(q) {
-			return "", fmt.Errorf("unknown quantization type %q (known: %s)", part, c.quantNames())
+			return "", fmt.Errorf("unknown quantization type %q (known: %s)", q, c.quantNames())
 		}
 	}
 	return "", nil

@@ -73,6 +73,15 @@ func TestCloudQualityExportNames(t *testing.T) {
 		"anthropic/claude-haiku-4.5":                 "claude-haiku-4.5",
 		"claude-3-5-sonnet-20241022:thinking":        "claude-3.5-sonnet",
 		"us.anthropic.claude-sonnet-4-20250514-v1:0": "claude-sonnet-4",
+		// Open models served by cloud APIs find their open rows.
+		"meta-llama/llama-3.3-70b-instruct":     "llama3.3:70b",
+		"meta-llama/llama-3.1-8b-instruct:free": "llama3.1:8b",
+		"qwen/qwen-2.5-72b-instruct":            "qwen2.5:72b",
+		"qwen/qwen2.5-coder-32b-instruct":       "qwen2.5-coder:32b",
+		"google/gemma-3-27b-it":                 "gemma3:27b",
+		"openai/gpt-oss-120b":                   "gpt-oss:120b",
+		"qwen/qwen3-235b-a22b-instruct-2507":    "qwen3:235b-a22b-instruct-2507",
+		"together_ai/Qwen/Qwen3-30B-A3B":        "qwen3:30b-a3b",
 	} {
 		r, err := CloudQuality(name)
 		if err != nil || r.ID != want {
@@ -82,7 +91,8 @@ func TestCloudQualityExportNames(t *testing.T) {
 }
 
 func TestCloudQualityUnknown(t *testing.T) {
-	for _, name := range []string{"o1-preview", "gpt-5-chat-latest", "chatgpt-4o-latest", "claude-3-opus-20240229", "", "qwen2.5:7b", "llama3.1:8b"} {
+	for _, name := range []string{"o1-preview", "gpt-5-chat-latest", "chatgpt-4o-latest", "claude-3-opus-20240229", "",
+		"meta-llama/llama-3.1-405b-instruct", "mistralai/mistral-small-24b-instruct-2501", "deepseek/deepseek-r1-distill-qwen-32b", "gpt-4o-mini-tts"} {
 		r, err := CloudQuality(name)
 		if !errors.Is(err, ErrUnknownModel) {
 			t.Errorf("CloudQuality(%q) = %q, %v; want unknown", name, r.ID, err)
