@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/plan-cli/plan/hwprofile/bench"
+	"github.com/plan-cli/plan/internal/ollamatest"
+)
+
+// realityLoad is the workload of the against-reality test: prompts and
+// outputs long enough that one request takes a few hundred milliseconds on
+// the generated model, so client overhead is small beside it.
+const (
+	realityPrompt  = 64
+	realityOutput  = 160
+	realitySlots   = 2
+	realitySeed    = 11
+	realityLoadFor = 20 * time.Second
+)
+
+// TestSimulateAgainstReality runs open-loop Poisson loads at 60% and 90% of a
+// real Ollama server's capacity, measured by its own concurrency sweep, and
+// checks that plan simulate, given that sweep and the same arrivals, predicts
+// the median end-to-end latency within 20% and the served throughput within 10%.
+//
+// On two shared cores the server's speed drifts with what else runs, by half
+// within minutes, and a simulation from a sweep taken at another speed has
+// nothing to match. So each load is framed by a sweep before and after it; if
+// their capacities differ by more than 10%, or either sweep could not pin its
+// median decode rates within ±10%, the load is measured again (at most twice
+// at each level), and if no load was framed by steady sweeps the test is
+// skipped, saying so.
+func TestSimulateAgainstReality(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a two-minute live load; not with -short")
+	}
+	s := ollamatest.New(t, ollamatest.Options{NumParallel: realitySlots, MaxLoadedModels: 1, KeepAlive: "-1"})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := ollamatest.CreateModel(ctx, s.Client(), ollamatest.ModelQ8, ollamatest.DefaultSpec(), "q8_0"); err != nil {
+		t.Fatal(err)
+	}
+	ollamatest.Exclusive(t, 5*time.Minute)
+	dir := t.TempDir()
+	if d := os.Getenv("PLAN_REALITY_DIR"); d != "" {
+		dir = d // keep the results files to study them
+	}
+	for _, load := range []float64{0.6, 0.9} {
+		t.Run(fmt.Sprintf("load %.0f%%", load*100), func(t *testing.T) {
+			for attempt := 1; attempt <= realityAttempts; attempt++ {
+				name := filepath.Join(dir, fmt.Sprintf("%.0f-%d", load*100, attempt))
+				if realityCompare(t, s.URL, name, load) {
+					return
+				}
+			}
+			t.Skipf("the server's speed changed by more than %.0f%% around every load (a shared machine); nothing to compare", realityDrift*100)
+		})
+	}
+}
+
+// realityAttempts bounds the loads at each level; realityDrift is the most the
+// service time at full slots may change from the sweep before a load to the
+// sweep after it.
+const (
+	realityAttempts = 2
+	realityDrift    = 0.10
+)
+
+// realityCompare sweeps, loads the server at load x its capacity, sweeps
+// again and, when the two sweeps agree, compares the load with its
+// simulation. It reports whether the comparison was made.
+func realityCompare(t *testing.T, url, name string, load float64) bool {
+	t.Helper()
+	curve := name + "-curve.jsonl"
+	before := realityCurve(t, url, curve)
+	capacity, prompt := realityCapacity(t, before)
+	rate := load * capacity
+	live := realityLive(t, url, name+"-load.jsonl", rate)
+	after := realityCurve(t, url, name+"-after.jsonl")
+	again, _ := realityCapacity(t, after)
+	if d := relErr(again, capacity); d > realityDrift || !steady(t, before) || !steady(t, after) {
+		t.Logf("capacity %.3f/s before the load, %.3f/s after (%.0f%% apart), or a sweep unsteady: the machine's speed changed; measuring again", capacity, again, d*100)
+		return false
+	}
+	sim := realitySimulate(t, curve, rate, prompt)
+	simServed := float64(sim.ServedLocal) / sim.Makespan
+	t.Logf("rate %.3f/s (%.0f%% of %.3f/s): live e2e p50 %.3fs p95 %.3fs, served %.3f/s (%d of %d), mean in flight %.2f, ttft p50 %.3fs; "+
+		"simulated e2e p50 %.3fs p95 %.3fs, served %.3f/s (%d), ttft p50 %.3fs, utilization %.2f",
+		rate, load*100, capacity, live.E2ESecondsP50, live.E2ESecondsP95, live.ServedRequestsPerSecond, live.Completed, live.Sent,
+		live.MeanInFlight, live.TTFTSecondsP50, sim.Latency.P50, sim.Latency.P95, simServed, sim.ServedLocal, sim.TTFT.P50, sim.Utilization)
+	t.Logf("server time per request at full slots during the load: %s", realityServerTime(t, name+"-load.jsonl"))
+	if live.Completed != live.Sent || live.Sent != sim.Requests {
+		t.Fatalf("live: %d of %d completed; simulated %d arrivals; want all completed and the same arrivals", live.Completed, live.Sent, sim.Requests)
+	}
+	if e := relErr(sim.Latency.P50, live.E2ESecondsP50); e > 0.20 {
+		t.Errorf("median e2e: simulated %.3fs, live %.3fs (%.1f%% apart); want within 20%%", sim.Latency.P50, live.E2ESecondsP50, 100*e)
+	}
+	if e := relErr(simServed, live.ServedRequestsPerSecond); e > 0.10 {
+		t.Errorf("served throughput: simulated %.3f/s, live %.3f/s (%.1f%% apart); want within 10%%", simServed, live.ServedRequestsPerSecond, 100*e)
+	}
+	return true
+}
+
+// steady tells whether every level of a sweep knew its median decode rate
+// within the drift allowed, so the machine kept its speed while it ran.
+func steady(t *testing.T, sums []bench.Summary) bool {
+	t.Helper()
+	for _, s := range sums {
+		if !(s.DecodeCIRelative > 0) || s.DecodeCIRelative > realityDrift {
+			t.Logf("concurrency %d: decode rate known within ±%.0f%% only", s.Concurrency, s.DecodeCIRelative*100)
+			return false
+		}
+	}
+	return true
+}
+
+// relErr is |got - want| / want.
+func relErr(got, want float64) float64 { return math.Abs(got-want) / want }
+
+// realityCurve runs the concurrency sweep 1, 2 into the results file and
+// returns its summaries.
+func realityCurve(t *testing.T, url, results string) []bench.Summary {
+	t.Helper()
+	code, stdout, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", url, "-o", results, "--format", "json",
+		"--model", ollamatest.ModelQ8, "--prompt-tokens", strconv.Itoa(realityPrompt), "--max-tokens", strconv.Itoa(realityOutput),
+		"--temperature", "0.8", "--concurrency", "1,"+strconv.Itoa(realitySlots), "--min-runs", "4", "--max-runs", "6")
+	if code != 0 {
+		t.Fatalf("plan benchmark: exit %d; stderr:\n%s", code, stderr)
+	}
+	got := decodeBenchmark(t, stdout).Results
+	for _, s := range got {
+		t.Logf("curve: concurrency %d: decode %.1f tokens/s, prefill %.1f tokens/s per request, aggregate %.1f tokens/s, e2e p50 %.3fs, parallelism %.2f",
+			s.Concurrency, s.DecodeTokensPerSecond, s.PrefillTokensPerSecond, s.AggregateTokensPerSecond, s.E2ESecondsP50, s.Parallelism)
+	}
+	if len(got) != 2 || got[1].Concurrency != realitySlots {
+		t.Fatalf("got %d summaries; want concurrency 1 and %d", len(got), realitySlots)
+	}
+	return got
+}
+
+// realityCapacity is the requests per second the server completes with all
+// slots busy, from the curve as plan simulate reads it: slots / (prompt /
+// prefill(slots) + output / decode(slots)), with the per-request rates at
+// full slots. It also returns the prompt tokens the server counted.
+func realityCapacity(t *testing.T, sums []bench.Summary) (capacity float64, prompt int) {
+	t.Helper()
+	full := sums[len(sums)-1]
+	service := float64(full.PromptTokens)/full.PrefillTokensPerSecond + float64(realityOutput)/full.DecodeTokensPerSecond
+	capacity = realitySlots / service
+	t.Logf("capacity: %.3f requests/s (%.0f ms per request at %d in service, %d prompt tokens; closed-loop e2e p50 %.0f ms)",
+		capacity, service*1000, realitySlots, full.PromptTokens, full.E2ESecondsP50*1000)
+	return capacity, full.PromptTokens
+}
+
+// realityLive runs plan benchmark --rate and returns its summary.
+func realityLive(t *testing.T, url, results string, rate float64) bench.LoadSummary {
+	t.Helper()
+	code, stdout, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", url, "-o", results, "--format", "json",
+		"--model", ollamatest.ModelQ8, "--prompt-tokens", strconv.Itoa(realityPrompt), "--max-tokens", strconv.Itoa(realityOutput),
+		"--temperature", "0.8", "--rate", strconv.FormatFloat(rate, 'f', -1, 64), "--duration", realityLoadFor.String(),
+		"--seed", strconv.Itoa(realitySeed))
+	if code != 0 {
+		t.Fatalf("plan benchmark --rate: exit %d; stderr:\n%s", code, stderr)
+	}
+	var got struct {
+		Result bench.LoadSummary `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("stdout is not the JSON document: %v\n%s", err, stdout)
+	}
+	for _, w := range got.Result.Warnings {
+		t.Logf("live load warning: %s", w)
+	}
+	return got.Result
+}
+
+// realitySimulate runs plan simulate on the same workload and the curve.
+func realitySimulate(t *testing.T, curve string, rate float64, prompt int) simulateReport {
+	t.Helper()
+	return simulateJSON(t, "--rate", strconv.FormatFloat(rate, 'f', -1, 64), "--duration", realityLoadFor.String(),
+		"--seed", strconv.Itoa(realitySeed), "--prompt-tokens", strconv.Itoa(prompt), "--output-tokens", strconv.Itoa(realityOutput),
+		"--bench", curve, "--slots", strconv.Itoa(realitySlots))
+}
+
+// realityServerTime describes the server's own time (prompt + decode
+// durations) for the requests of a load sent while every slot was busy,
+// which therefore ran with all slots busy.
+func realityServerTime(t *testing.T, path string) string {
+	t.Helper()
+	var secs []float64
+	for _, lr := range readLoadRuns(t, path) {
+		if lr.InFlightAtSend > realitySlots && lr.Complete && lr.PrefillTokensPerSecond > 0 {
+			secs = append(secs, float64(lr.PromptTokens)/lr.PrefillTokensPerSecond+float64(lr.OutputTokens)/lr.DecodeTokensPerSecond)
+		}
+	}
+	return fmt.Sprintf("median %.0f ms over %d requests sent with all slots busy", bench.Median(secs)*1000, len(secs))
+}
