@@ -120,13 +120,15 @@ func archOf(ctx context.Context, t *testing.T, c *api.Client, name string) (tens
 	return tensors, file
 }
 
-// loadedSize loads the model at num_ctx n with an empty prompt and returns
-// the size /api/ps reports.
+// loadedSize loads the model at num_ctx n (0: the server's default) with an
+// empty prompt and returns the size /api/ps reports.
 func loadedSize(ctx context.Context, t *testing.T, c *api.Client, name string, n int) int64 {
 	t.Helper()
 	stream := false
-	req := &api.GenerateRequest{Model: name, Stream: &stream, KeepAlive: &api.Duration{Duration: -1},
-		Options: map[string]any{"num_ctx": n}}
+	req := &api.GenerateRequest{Model: name, Stream: &stream, KeepAlive: &api.Duration{Duration: -1}}
+	if n > 0 {
+		req.Options = map[string]any{"num_ctx": n}
+	}
 	if err := c.Generate(ctx, req, func(api.GenerateResponse) error { return nil }); err != nil {
 		t.Fatalf("loading %s at num_ctx %d: %v", name, n, err)
 	}
@@ -141,4 +143,46 @@ func loadedSize(ctx context.Context, t *testing.T, c *api.Client, name string, n
 	}
 	t.Fatalf("%s is not in /api/ps after loading it", name)
 	return 0
+}
+
+// TestEstimateMatchesOllamaSettings checks the server-wide settings: the
+// default context (OLLAMA_CONTEXT_LENGTH) and a q8_0 cache with flash
+// attention asked for, which Ollama v0.6.5 ignores on the CPU (no flash
+// attention there, so the cache stays f16): the estimate with
+// FlashAttention false must match, and the one with a q8_0 cache must not.
+func TestEstimateMatchesOllamaSettings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads models on a real Ollama server")
+	}
+	s := ollamatest.New(t, ollamatest.Options{
+		NumParallel: 2, MaxLoadedModels: 1, KeepAlive: "-1", ContextLength: 32768,
+		FlashAttention: true, Env: []string{"OLLAMA_KV_CACHE_TYPE=q8_0"},
+	})
+	c := s.Client()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	// Many layers and few heads: the cache, not the graph, is most of it.
+	m := generatedModel{"memfit-deep:f16", ollamatest.Spec{
+		EmbeddingLength: 256, BlockCount: 16, HeadCount: 2, HeadCountKV: 2,
+		FeedForwardLength: 768, ContextLength: 32768, Seed: 3,
+	}, ""}
+	if err := ollamatest.CreateModel(ctx, c, m.name, m.spec, m.quantize); err != nil {
+		t.Fatalf("creating %s: %v", m.name, err)
+	}
+	a, _ := archOf(ctx, t, c, m.name)
+	got := loadedSize(ctx, t, c, m.name, 0)
+	o := MemoryOptions{ContextTokens: 32768, Parallel: 2, KVCacheType: "q8_0"}
+	est, rel := compareSize(t, a, o, got)
+	t.Logf("%s, OLLAMA_CONTEXT_LENGTH=32768, parallel 2, q8_0 cache asked on the CPU: Ollama %d, estimate %d (%+.1f%%)",
+		m.name, got, est, 100*rel)
+	o.FlashAttention = true
+	q8, err := EstimateMemory(a, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := float64(q8.Total-got) / float64(got)
+	t.Logf("the same with the q8_0 cache counted (flash attention on): %d (%+.1f%%)", q8.Total, 100*wrong)
+	if math.Abs(wrong) < 0.10 {
+		t.Errorf("a q8_0 cache estimate is %+.1f%% off Ollama's f16 one; want the test to tell them apart (over 10%%)", 100*wrong)
+	}
 }
