@@ -172,3 +172,37 @@ func TestPenaltyWords(t *testing.T) {
 		}
 	}
 }
+
+// TestAdequateReadmeExamples checks the examples the README gives.
+func TestAdequateReadmeExamples(t *testing.T) {
+	rule := DefaultQualityRule()
+	clouds := []string{"gpt-4o", "gpt-4o-mini", "claude-3.5-sonnet"}
+	for tag, want := range map[string][3]bool{
+		"gemma3:27b":                  {true, true, true},
+		"qwen3:32b":                   {true, true, true},
+		"qwen3:30b-a3b-instruct-2507": {true, true, true},
+		"llama3.3:70b":                {true, true, false},
+		"gpt-oss:20b":                 {true, true, false},
+		"gemma3:4b":                   {false, true, false},
+		"llama3.1:8b":                 {false, false, false},
+	} {
+		for i, cloud := range clouds {
+			if v := Adequate(cloud, Candidate{Tag: tag}, TaskSummarize, rule); v.Adequate != want[i] || !v.Known {
+				t.Errorf("%s <- %s: %s; want adequate %v", cloud, tag, v.Reason, want[i])
+			}
+		}
+	}
+	for _, c := range []struct {
+		cloud, tag, quant, want string
+	}{
+		{"gpt-4o-mini", "llama3.1:8b", "Q4_K_M", "quality: llama3.1:8b Q4_K_M scores 1193 after an 18-point quantization penalty, 124 below gpt-4o-mini's 1317 (preferred 33% of the time); tolerance 50"},
+		{"gpt-4o", "qwen3:8b", "Q4_K_M", "unknown quality: qwen3:8b has no LMArena score in the quality catalog (Artificial Analysis Intelligence Index 8.3, 2026-07-31, is on another scale); stays in the cloud"},
+	} {
+		if v := Adequate(c.cloud, Candidate{Tag: c.tag, Quant: c.quant}, TaskSummarize, rule); v.Reason != c.want {
+			t.Errorf("reason\n got %q\nwant %q", v.Reason, c.want)
+		}
+	}
+	if v := Adequate("gpt-4o", Candidate{Tag: "gemma3:27b"}, TaskComplexReasoning, rule); v.Reason != "task class: complex-reasoning is a frontier class and stays in the cloud" {
+		t.Errorf("frontier reason %q", v.Reason)
+	}
+}

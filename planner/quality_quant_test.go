@@ -208,3 +208,19 @@ func TestParseQuantsErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestPenaltyReadmeTable checks rows of the penalty table in the README.
+func TestPenaltyReadmeTable(t *testing.T) {
+	sizes := []float64{0.5, 1.24, 3.21, 8, 14.77, 32.76, 70.55}
+	for quant, want := range map[string][]float64{
+		"Q8_0":   {2, 1, 1, 1, 1, 1, 0},
+		"Q4_K_M": {36, 29, 23, 18, 15, 13, 10},
+		"Q2_K":   {400, 400, 324, 258, 221, 181, 150},
+	} {
+		for i, size := range sizes {
+			if got := math.Round(penalty(t, quant, size).Elo); got != want[i] {
+				t.Errorf("%s at %gB: %v points, the README says %v", quant, size, got, want[i])
+			}
+		}
+	}
+}
