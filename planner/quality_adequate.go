@@ -24,8 +24,9 @@ func PreferenceRate(d float64) float64 { return 1 / (1 + math.Pow(10, d/400)) }
 
 // Candidate is a local model that might take cloud traffic: an Ollama tag
 // and its quantization type. Quant may be empty when the tag names it
-// (qwen2.5:7b-instruct-q8_0); with neither, the type the plain tag pulls in
-// the open-model catalog is assumed and the reason says so.
+// (qwen2.5:7b-instruct-q8_0), and wins when both name one; with neither,
+// the type the plain tag pulls in the open-model catalog is assumed and the
+// reason says so.
 type Candidate struct {
 	Tag   string
 	Quant string
@@ -36,8 +37,8 @@ type QualityRule struct {
 	// Tolerance is how many LMArena points the local model may score below
 	// the cloud model (negative: how many it must score above it).
 	Tolerance float64
-	// Frontier lists the classes that stay in the cloud; nil means
-	// DefaultFrontier.
+	// Frontier lists the classes that stay in the cloud (TaskMap.Frontier);
+	// nil means DefaultFrontier, an empty list none.
 	Frontier []TaskClass
 	// UnknownLocal moves traffic local when a score is unknown; by default
 	// it stays in the cloud.
