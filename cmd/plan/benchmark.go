@@ -26,6 +26,7 @@ type benchmarkOptions struct {
 
 func newBenchmarkCmd(e *env) *cobra.Command {
 	opts := &benchmarkOptions{config: bench.DefaultConfig()}
+	cal := &calibrateOptions{}
 	cmd := &cobra.Command{
 		Use:   "benchmark",
 		Short: "Measure how fast locally served models run",
@@ -41,6 +42,9 @@ func newBenchmarkCmd(e *env) *cobra.Command {
 			if err := opts.complete(e); err != nil {
 				return err
 			}
+			if cal.enabled {
+				return runCalibrate(cmd.Context(), e, opts, cal)
+			}
 			if isLoad(cmd) {
 				if err := checkLoad(cmd, opts); err != nil {
 					return err
@@ -52,6 +56,7 @@ func newBenchmarkCmd(e *env) *cobra.Command {
 	}
 	addBenchmarkFlags(cmd, opts)
 	addLoadFlags(cmd, &opts.load)
+	addCalibrateFlags(cmd, cal)
 	_ = cmd.RegisterFlagCompletionFunc("model", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
 		return completeModels(cmd.Context(), e, opts), cobra.ShellCompDirectiveNoFileComp
 	})

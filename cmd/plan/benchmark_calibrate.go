@@ -24,13 +24,15 @@ type calibrateOptions struct {
 	file    string
 }
 
-func addCalibrateFlags(cmd *cobra.Command) *calibrateOptions {
-	c := &calibrateOptions{}
+// addCalibrateFlags registers --calibrate and --calibration on the benchmark command.
+func addCalibrateFlags(cmd *cobra.Command, c *calibrateOptions) {
 	f := cmd.Flags()
 	f.BoolVar(&c.enabled, "calibrate", false, "measure generated models of each quantization type on the Ollama server and fit this machine's cost per token (see Calibration below)")
 	f.StringVar(&c.file, "calibration", "", "calibration file --calibrate writes (default: calibration.json next to the results file)")
+	if f.Lookup("rate") != nil {
+		cmd.MarkFlagsMutuallyExclusive("calibrate", "rate")
+	}
 	cmd.Long += calibrateLong
-	return c
 }
 
 const calibrateLong = `
