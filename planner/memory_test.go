@@ -135,7 +135,8 @@ func TestContextFromRealRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("9B at 262144 tokens: %s (%s); at 6000: %s (%s)", gb(full.Memory.Total), full.Placement, gb(p95.Memory.Total), p95.Placement)
+	t.Logf("9B at 262144 tokens: %s (%s): %s; at 6000: %s (%s)", gb(full.Memory.Total), full.Placement,
+		memoryReason(full.Memory), gb(p95.Memory.Total), p95.Placement)
 	if full.Memory.KVCache < 5*full.Memory.Weights {
 		t.Errorf("KV cache at 262k = %s; want more than 5 x the weights (%s)", gb(full.Memory.KVCache), gb(full.Memory.Weights))
 	}
