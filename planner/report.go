@@ -63,7 +63,8 @@ type UsageSummary struct {
 // Recommendation is one model at one quantization that fits the hardware.
 type Recommendation struct {
 	Rank         int    `json:"rank"`
-	Model        string `json:"model"` // Ollama tag
+	Chosen       bool   `json:"chosen"` // the model the routing and break-even use
+	Model        string `json:"model"`  // Ollama tag
 	Quantization string `json:"quantization"`
 	// Tier is the quality tier on the common scale; TaskClasses the task
 	// classes it is adequate for.
@@ -132,7 +133,8 @@ type BusiestHour struct {
 	LatencyP95   float64   `json:"latency_p95_seconds"`
 	TTFTP95      float64   `json:"ttft_p95_seconds"`
 	Utilization  float64   `json:"utilization"`
-	TargetP95    float64   `json:"target_p95_seconds"`
+	TargetP95    float64   `json:"target_p95_seconds"`  // the end-to-end target (--slo-e2e); 0 when none
+	TargetTTFT   float64   `json:"target_ttft_seconds"` // the time-to-first-token target (--slo-ttft); 0 when none
 	LatencyByMin []float64 `json:"-"`
 }
 
