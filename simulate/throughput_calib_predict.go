@@ -21,9 +21,9 @@ import (
 //
 // A type that was not calibrated takes a cost per weight interpolated
 // linearly in bits per weight between the calibrated types on either side;
-// its band also holds the predictions with either neighbour's cost. Outside
-// the calibrated range it takes the nearest type's cost and a band
-// extrapolationFactor wider. The calibration holds for models that run where
+// its band holds the predictions with either neighbour's cost and is
+// uncalibratedFactor wider still. Outside the calibrated range it takes the
+// nearest type's cost and a band uncalibratedFactor wider. The calibration holds for models that run where
 // its models ran (all on the GPU or all on the CPU).
 func (c Calibration) Predict(model ModelShape, contextTokens, concurrency int) (Prediction, error) {
 	quant := normQuant(model.Quant)
@@ -96,7 +96,7 @@ func (c Calibration) line(quant string, bits float64, pick func(QuantCost) (Line
 			near = hi
 		}
 		l, _ := pick(*near)
-		return l, Band{b.Low / extrapolationFactor, b.High * extrapolationFactor}, nil
+		return l, Band{b.Low / uncalibratedFactor, b.High * uncalibratedFactor}, nil
 	}
 	l, _ := pick(*lo)
 	h, _ := pick(*hi)
@@ -112,5 +112,6 @@ func (c Calibration) line(quant string, bits float64, pick func(QuantCost) (Line
 	// of the costs per weight bounds the ratio of the speeds, as the shared
 	// overhead only brings the speeds closer.
 	rl, rh := mid.PerWeightSeconds/l.PerWeightSeconds, mid.PerWeightSeconds/h.PerWeightSeconds
-	return mid, Band{b.Low * math.Min(1, math.Min(rl, rh)), b.High * math.Max(1, math.Max(rl, rh))}, nil
+	down, up := math.Min(1, math.Min(rl, rh)), math.Max(1, math.Max(rl, rh))
+	return mid, Band{b.Low * down / uncalibratedFactor, b.High * up * uncalibratedFactor}, nil
 }

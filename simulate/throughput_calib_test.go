@@ -136,8 +136,8 @@ func TestCalibrationPredict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !near(q2.DecodeTPS, p.DecodeTPS, 1e-9) || !near(q2.DecodeHigh/q2.DecodeTPS, MinCalibrationBand.High*extrapolationFactor, 1e-9) {
-		t.Errorf("Q2_K %g (up to %g); want Q4_K_M's %g with a band %g wider", q2.DecodeTPS, q2.DecodeHigh, p.DecodeTPS, extrapolationFactor)
+	if !near(q2.DecodeTPS, p.DecodeTPS, 1e-9) || !near(q2.DecodeHigh/q2.DecodeTPS, MinCalibrationBand.High*uncalibratedFactor, 1e-9) {
+		t.Errorf("Q2_K %g (up to %g); want Q4_K_M's %g with a band %g wider", q2.DecodeTPS, q2.DecodeHigh, p.DecodeTPS, uncalibratedFactor)
 	}
 	if _, err := c.Predict(ModelShape{Params: 1e9, Quant: "X9"}, 0, 1); err == nil {
 		t.Error("an unknown quant type predicted")
