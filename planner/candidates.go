@@ -22,6 +22,7 @@ type Target struct {
 	ActiveWatts    float64
 	IdleWatts      float64
 	PriceUSD       float64 // 0 for hardware already owned
+	RAMBytes       int64   // system memory in all
 }
 
 // Speeds predicts a model's speeds on the target: the throughput model

@@ -306,7 +306,7 @@ func hardwareSummary(t Target) HardwareSummary {
 		Description: t.Description, ThisMachine: t.ThisMachine, RAMFreeBytes: t.Memory.FreeRAMBytes,
 		BandwidthGBs: t.Hardware.BandwidthGBs, TFLOPS: t.Hardware.TFLOPS,
 		ActiveWatts: t.ActiveWatts, IdleWatts: t.IdleWatts, PriceUSD: t.PriceUSD,
-		VRAMBytes: t.Hardware.VRAMBytes,
+		VRAMBytes: t.Hardware.VRAMBytes, RAMBytes: t.RAMBytes,
 	}
 	for _, g := range t.Memory.GPUs {
 		h.VRAMFreeBytes += g.FreeBytes
@@ -355,4 +355,17 @@ func joinNote(a, b string) string {
 		return b
 	}
 	return a + "; " + b
+}
+
+// Recommend ranks the catalog's models and quantizations on the target
+// for requests of contextTokens, with up to maxParallel at once, and
+// returns the top ones.
+func Recommend(t Target, contextTokens, maxParallel int, minTPS float64, speeds Speeds, top int) ([]Recommendation, error) {
+	in := Inputs{Speeds: speeds, MaxParallel: maxParallel, MinDecodeTPS: minTPS, Top: top}
+	in.defaults()
+	opts, err := Options(t, contextTokens, in.MaxParallel, in.MinDecodeTPS, in.Speeds)
+	if err != nil {
+		return nil, err
+	}
+	return recommendations(Rank(opts, in.MinDecodeTPS), in.Top, in.MinDecodeTPS), nil
 }

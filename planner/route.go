@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/plan-cli/plan/simulate"
 )
@@ -194,7 +195,7 @@ func addGroup(r *Route, gr groupRoute, o Option, rr replayResult, rule RouteRule
 		r.TaskClass = "mixed"
 	}
 	if !gr.verdict.Adequate {
-		r.Stays = appendStay(r.Stays, Stay{Reason: gr.verdict.Stay, Requests: g.Requests, SpendUSD: monthly, Detail: gr.verdict.Reason})
+		r.Stays = appendStay(r.Stays, Stay{Reason: gr.verdict.Stay, Requests: g.Requests, SpendUSD: monthly, Detail: shortReason(gr.verdict.Reason)})
 		return
 	}
 	r.LocalModel = o.Tag + " " + o.Quant
@@ -239,4 +240,16 @@ func appendStay(list []Stay, s Stay) []Stay {
 		}
 	}
 	return append(list, s)
+}
+
+// shortReason drops the list of rated models from an unknown-model reason.
+func shortReason(s string) string {
+	if i := strings.Index(s, ", which rates "); i > 0 {
+		rest := s[i:]
+		if j := strings.Index(rest, ";"); j > 0 {
+			return s[:i] + rest[j:]
+		}
+		return s[:i]
+	}
+	return s
 }
