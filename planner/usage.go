@@ -194,3 +194,13 @@ func (t *Traffic) sortGroups(groups map[string]*Group) {
 		return a.Key < b.Key
 	})
 }
+
+// RequestPercentile is the p-th percentile (0 to 1) of the tokens per
+// request over all the traffic (see Group.ContextPercentile).
+func RequestPercentile(t *Traffic, p float64) int {
+	all := &Group{}
+	for _, g := range t.Groups {
+		all.sizes = append(all.sizes, g.sizes...)
+	}
+	return all.ContextPercentile(p)
+}
