@@ -39,8 +39,10 @@ type simulateOptions struct {
 	prefillTPS float64
 	quant      string
 	context    int
-	hw         hardwareOptions
-	listGPUs   bool
+	// calibration is this machine's calibration file, for predicted speeds.
+	calibration string
+	hw          hardwareOptions
+	listGPUs    bool
 
 	// Policy.
 	policy   string
@@ -107,7 +109,10 @@ Server: --slots N requests run at once (OLLAMA_NUM_PARALLEL); at most --queue-li
                  curve for k = 1..--slots feeds the replay as with --bench. The prediction
                  carries its basis and a band (decode x 0.6 to x 1.4 from the catalog,
                  the range seen against llama.cpp's measured speeds); the replay is run
-                 again at both ends and reported as "if slower" / "if faster".
+                 again at both ends and reported as "if slower" / "if faster". On this
+                 machine with a calibration file (plan benchmark --calibrate, or
+                 --calibration FILE), the per-quantization costs measured here replace the
+                 roofline (basis "calibrated here", band from the calibration's fit).
 ` + hardwareHelp + `
 Approximation: a request's speed is fixed when it starts, from the number of requests in
 service then; later arrivals and departures do not change it.
@@ -185,6 +190,7 @@ func newSimulateCmd(e *env) *cobra.Command {
 	f.StringVar(&o.quant, "quant", "", "predicted speeds: the quantization of --model, e.g. q4_K_M, q8_0, fp16 (default: the tag's, else the catalog's default)")
 	f.IntVar(&o.context, "context", 0, "predicted speeds: tokens in context while decoding (default: prompt + output / 2 of the mean request)")
 	addHardwareFlags(f, &o.hw)
+	f.StringVar(&o.calibration, "calibration", "", "predicted speeds on this machine: its calibration `file` from plan benchmark --calibrate (default: calibration.json next to the benchmark results, when present)")
 	f.BoolVar(&o.listGPUs, "list-gpus", false, "list the GPU catalog and exit")
 	f.StringVar(&o.policy, "policy", "local", "routing: local (never spill) or spill (to the cloud past --slo-ttft)")
 	f.Float64Var(&o.sloTTFT, "slo-ttft", 2, "--policy spill: most expected time to first token, in `seconds`, before a request spills (0 = no limit)")

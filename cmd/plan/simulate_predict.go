@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/plan-cli/plan/hwprofile/calibrate"
 	"github.com/plan-cli/plan/pricing"
 	"github.com/plan-cli/plan/simulate"
 )
@@ -70,13 +71,13 @@ func (o *simulateOptions) predict(ctx context.Context, e *env, sizes requestSize
 	if ctxTokens == 0 {
 		ctxTokens = int(math.Round(sizes.prompt + sizes.output/2))
 	}
-	eff := simulate.DefaultEfficiency()
-	one := simulate.Predict(shape, m.Hardware, ctxTokens, 1, eff)
+	predict := o.predictor(e, &m)
+	one := predict(shape, m.Hardware, ctxTokens, 1)
 	if one.GPUShare < 1 {
 		if err := m.needCPU(ctx); err != nil {
 			return nil, err
 		}
-		one = simulate.Predict(shape, m.Hardware, ctxTokens, 1, eff)
+		one = predict(shape, m.Hardware, ctxTokens, 1)
 	}
 	m.export()
 	p := &prediction{
@@ -89,7 +90,7 @@ func (o *simulateOptions) predict(ctx context.Context, e *env, sizes requestSize
 		return nil, fmt.Errorf("cannot predict %s on %s: its bandwidth or compute is unknown; give --bandwidth and --tflops", om.Tag, m.Description)
 	}
 	for k := 1; k <= o.slots; k++ {
-		pk := simulate.Predict(shape, m.Hardware, ctxTokens, k, eff)
+		pk := predict(shape, m.Hardware, ctxTokens, k)
 		p.Curve = append(p.Curve, simulate.CurvePoint{Active: k, DecodeTokensPerSecond: pk.DecodeTPS, PrefillTokensPerSecond: pk.PrefillTPS})
 	}
 	if one.GPUShare < 1 && m.Hardware.VRAMBytes > 0 {
@@ -99,6 +100,37 @@ func (o *simulateOptions) predict(ctx context.Context, e *env, sizes requestSize
 		p.Notes = append(p.Notes, fmt.Sprintf("the catalog's architecture of %s is %s confidence", om.Tag, om.Confidence))
 	}
 	return p, nil
+}
+
+// predictor is this machine's calibration (plan benchmark --calibrate)
+// when the hardware is this machine and a calibration file is there, else
+// the throughput model with the catalog efficiency.
+func (o *simulateOptions) predictor(e *env, m *machine) func(simulate.ModelShape, simulate.Hardware, int, int) simulate.Prediction {
+	catalog := func(s simulate.ModelShape, hw simulate.Hardware, ctx, k int) simulate.Prediction {
+		return simulate.Predict(s, hw, ctx, k, simulate.DefaultEfficiency())
+	}
+	path := o.calibration
+	if path == "" && m.ThisMachine {
+		path = defaultCalibrationFile(e)
+	}
+	if path == "" || o.hw.whatIf() {
+		if m.ThisMachine && m.Hardware.VRAMBytes == 0 {
+			m.Notes = append(m.Notes, "CPU speeds from the catalog formula are rough: run plan benchmark --calibrate to measure this machine")
+		}
+		return catalog
+	}
+	cal, err := calibrate.ReadFile(path)
+	if err != nil {
+		m.Notes = append(m.Notes, fmt.Sprintf("calibration %s not used: %v", path, err))
+		return catalog
+	}
+	m.Notes = append(m.Notes, "speeds calibrated on this machine by "+path)
+	return func(s simulate.ModelShape, hw simulate.Hardware, ctx, k int) simulate.Prediction {
+		if p, err := cal.Predict(s, ctx, k); err == nil {
+			return p
+		}
+		return catalog(s, hw, ctx, k)
+	}
 }
 
 // service returns the predicted curve with its speeds scaled by factor
