@@ -103,7 +103,7 @@ func addBenchmarkFlags(cmd *cobra.Command, o *benchmarkOptions) {
 	f.IntVar(&c.MaxRuns, "max-runs", c.MaxRuns, "measured runs at most")
 	f.Float64Var(&o.targetCIPct, "target-ci", 3, "stop when the 95% confidence interval of the median decode rate is within ± this many percent")
 	f.Float64Var(&c.Temperature, "temperature", c.Temperature, "sampling temperature")
-	f.IntVar(&c.Seed, "seed", c.Seed, "sampling seed, and the seed of the generated prompts")
+	f.IntVar(&c.Seed, "seed", c.Seed, "sampling seed, and the seed of the generated prompts and of the --rate arrivals")
 	f.BoolVar(&c.Cold, "cold", false, "unload each model first so the load time is measured from a cold start")
 	f.DurationVar(&c.Timeout, "timeout", c.Timeout, "time limit for one request (0 for none)")
 	f.DurationVar(&o.connectTimeout, "connect-timeout", 5*time.Second, "time limit for connecting to the server")
