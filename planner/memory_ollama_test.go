@@ -2,8 +2,11 @@ package planner
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
+	"io"
 	"math"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,19 +16,76 @@ import (
 	"github.com/plan-cli/plan/internal/ollamatest"
 )
 
-// generatedModel is a model the test creates on the server.
+// generatedModel is a model the test creates on the server: a generated
+// GGUF file, quantized by the server to quantize (empty: as it is).
 type generatedModel struct {
 	name     string
-	spec     ollamatest.Spec
+	file     *modelFile
 	quantize string
 }
 
-func generatedModels() []generatedModel {
-	small := ollamatest.DefaultSpec()
-	wide := ollamatest.Spec{
-		EmbeddingLength: 1024, BlockCount: 8, HeadCount: 16, HeadCountKV: 4,
-		FeedForwardLength: 2816, ContextLength: 32768, Seed: 7,
+// modelFile is a GGUF file written once and uploaded to every server.
+type modelFile struct {
+	spec   ollamatest.Spec
+	path   string
+	digest string
+}
+
+// write writes the file of the spec into dir (generating a model's random
+// weights takes most of a minute under the race detector, so each spec is
+// written once) and hashes it.
+func (f *modelFile) write(t *testing.T, dir string) {
+	t.Helper()
+	out, err := os.CreateTemp(dir, "*.gguf")
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer out.Close()
+	h := sha256.New()
+	if err := f.spec.WriteGGUF(out); err != nil {
+		t.Fatalf("writing %s: %v", out.Name(), err)
+	}
+	if _, err := out.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(h, out); err != nil {
+		t.Fatalf("hashing %s: %v", out.Name(), err)
+	}
+	f.path, f.digest = out.Name(), fmt.Sprintf("sha256:%x", h.Sum(nil))
+}
+
+// create uploads the file of m to the server behind c and creates m from it.
+func (m generatedModel) create(ctx context.Context, t *testing.T, c *api.Client) {
+	t.Helper()
+	in, err := os.Open(m.file.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	if err := c.CreateBlob(ctx, m.file.digest, in); err != nil {
+		t.Fatalf("uploading %s: %v", m.file.path, err)
+	}
+	req := &api.CreateRequest{
+		Model: m.name, Files: map[string]string{"model.gguf": m.file.digest},
+		Template: ollamatest.Template, Quantize: m.quantize, Parameters: ollamatest.Parameters(),
+	}
+	if err := c.Create(ctx, req, func(api.ProgressResponse) error { return nil }); err != nil {
+		t.Fatalf("creating %s: %v", m.name, err)
+	}
+}
+
+// generatedModels writes the files of the models of TestEstimateMatchesOllama:
+// the standard 256-wide, 4-layer model, and a 1024-wide, 8-layer one whose
+// weights are not negligible, as F16 and Q4_K_M.
+func generatedModels(t *testing.T) []generatedModel {
+	small := &modelFile{spec: ollamatest.DefaultSpec()}
+	wide := &modelFile{spec: ollamatest.Spec{
+		EmbeddingLength: 1024, BlockCount: 8, HeadCount: 16, HeadCountKV: 4,
+		FeedForwardLength: 1536, ContextLength: 32768, Seed: 7,
+	}}
+	dir := t.TempDir()
+	small.write(t, dir)
+	wide.write(t, dir)
 	return []generatedModel{
 		{"memfit-small:f16", small, ""},
 		{"memfit-wide:f16", wide, ""},
@@ -40,24 +100,25 @@ func TestEstimateMatchesOllama(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads models on a real Ollama server")
 	}
-	var rows []string
+	models := generatedModels(t)
 	for _, parallel := range []int{1, 4} {
-		rows = append(rows, checkParallel(t, parallel)...)
+		t.Run(fmt.Sprintf("parallel=%d", parallel), func(t *testing.T) {
+			t.Parallel() // two servers load at once: most of a load is waiting
+			rows := checkParallel(t, models, parallel)
+			t.Logf("estimate vs Ollama /api/ps size (from tensor sizes, and from the file size alone):\n%-20s %8s %8s %14s %14s %7s %14s %7s\n%s",
+				"model", "num_ctx", "parallel", "ollama", "estimate", "error", "from file", "error", strings.Join(rows, "\n"))
+		})
 	}
-	t.Logf("estimate vs Ollama /api/ps size (from tensor sizes, and from the file size alone):\n%-20s %8s %8s %14s %14s %7s %14s %7s\n%s",
-		"model", "num_ctx", "parallel", "ollama", "estimate", "error", "from file", "error", strings.Join(rows, "\n"))
 }
 
-func checkParallel(t *testing.T, parallel int) []string {
+func checkParallel(t *testing.T, models []generatedModel, parallel int) []string {
 	s := ollamatest.New(t, ollamatest.Options{NumParallel: parallel, MaxLoadedModels: 1, KeepAlive: "-1"})
 	c := s.Client()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var rows []string
-	for _, m := range generatedModels() {
-		if err := ollamatest.CreateModel(ctx, c, m.name, m.spec, m.quantize); err != nil {
-			t.Fatalf("creating %s: %v", m.name, err)
-		}
+	for _, m := range models {
+		m.create(ctx, t, c)
 		tensors, file := archOf(ctx, t, c, m.name)
 		if tensors.WeightSource != WeightsFromTensors || file.WeightSource != WeightsFromFile {
 			t.Fatalf("%s: weights from %q and %q; want tensor sizes and file size", m.name, tensors.WeightSource, file.WeightSource)
@@ -162,13 +223,12 @@ func TestEstimateMatchesOllamaSettings(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	// Many layers and few heads: the cache, not the graph, is most of it.
-	m := generatedModel{"memfit-deep:f16", ollamatest.Spec{
+	m := generatedModel{"memfit-deep:f16", &modelFile{spec: ollamatest.Spec{
 		EmbeddingLength: 256, BlockCount: 16, HeadCount: 2, HeadCountKV: 2,
 		FeedForwardLength: 768, ContextLength: 32768, Seed: 3,
-	}, ""}
-	if err := ollamatest.CreateModel(ctx, c, m.name, m.spec, m.quantize); err != nil {
-		t.Fatalf("creating %s: %v", m.name, err)
-	}
+	}}, ""}
+	m.file.write(t, t.TempDir())
+	m.create(ctx, t, c)
 	a, _ := archOf(ctx, t, c, m.name)
 	got := loadedSize(ctx, t, c, m.name, 0)
 	o := MemoryOptions{ContextTokens: 32768, Parallel: 2, KVCacheType: "q8_0"}
