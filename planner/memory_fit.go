@@ -82,8 +82,7 @@ func FitMemory(a Arch, o MemoryOptions, mc Machine) (Fit, error) {
 	case f.GPULayers > 0:
 		f.Placement = PlacePartial
 		f.RAMBytes = m.HostWeights + f.overflow(a)
-		f.Reasons = append(f.Reasons, fmt.Sprintf("%d of %d layers fit in %s of free VRAM; %d run on the CPU from system memory (%s), at CPU speed",
-			f.GPULayers, a.Layers, gb(totalFree(mc)), f.CPULayers, gb(f.RAMBytes)))
+		f.Reasons = append(f.Reasons, partialReason(a, &f, mc))
 	default:
 		f.Placement, f.VRAMBytes, f.RAMBytes = PlaceCPU, 0, m.Total+m.HostWeights
 		f.LayersPerGPU = make([]int, len(mc.GPUs))
@@ -176,6 +175,16 @@ func (f *Fit) overflow(a Arch) int64 {
 		rest += a.OutputBytes
 	}
 	return rest
+}
+
+// partialReason says how a model is split between GPU and CPU.
+func partialReason(a Arch, f *Fit, mc Machine) string {
+	onCPU := fmt.Sprintf("%d run on the CPU", f.CPULayers)
+	if f.CPULayers == 0 {
+		onCPU = "the output layer runs on the CPU"
+	}
+	return fmt.Sprintf("%d of %d layers fit in %s of free VRAM; %s from system memory (%s), at CPU speed",
+		f.GPULayers, a.Layers, gb(totalFree(mc)), onCPU, gb(f.RAMBytes))
 }
 
 func totalFree(mc Machine) int64 {
