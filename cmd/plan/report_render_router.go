@@ -1,0 +1,334 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/plan-cli/plan/planner"
+)
+
+// The router configuration and server environment that implement a plan:
+// a LiteLLM proxy config and the Ollama settings. Both are written by hand
+// (no YAML dependency) and quote every string.
+
+// ollamaBase is where the LiteLLM config expects Ollama: its default
+// address.
+const ollamaBase = "http://127.0.0.1:11434"
+
+// cloudGroup is the routes of one cloud model, in the order of the report.
+type cloudGroup struct {
+	name   string
+	routes []planner.Route
+}
+
+// groupRoutes groups the routes by cloud model, in order of first
+// appearance.
+func groupRoutes(routes []planner.Route) []cloudGroup {
+	var groups []cloudGroup
+	for _, rt := range routes {
+		i := slices.IndexFunc(groups, func(g cloudGroup) bool { return g.name == rt.CloudModel })
+		if i < 0 {
+			groups = append(groups, cloudGroup{name: rt.CloudModel})
+			i = len(groups) - 1
+		}
+		groups[i].routes = append(groups[i].routes, rt)
+	}
+	return groups
+}
+
+// moving returns the route of the group that moves the most requests
+// local, and false when none moves any.
+func (g cloudGroup) moving() (planner.Route, bool) {
+	var best planner.Route
+	for _, rt := range g.routes {
+		if rt.LocalModel != "" && rt.RequestsLocal > best.RequestsLocal {
+			best = rt
+		}
+	}
+	return best, best.RequestsLocal > 0
+}
+
+// writeLiteLLMConfig writes a LiteLLM proxy config that implements the
+// routing of r. Clients keep the cloud model names they use: each cloud
+// model with traffic that moves is served under its own name by the local
+// model through Ollama (ollama_chat/<tag>, the chat endpoint LiteLLM
+// recommends), with at most OLLAMA_NUM_PARALLEL requests at a time and
+// max_input_tokens set to the planned context, and falls back to the cloud
+// model, named "cloud/<name>", when the local call fails
+// (router_settings.fallbacks) or the prompt is longer than the local
+// context (enable_pre_call_checks with context_window_fallbacks). Cloud
+// models with nothing to move are passed through. Traffic that stays for
+// its task class or quality cannot be told apart by the proxy: clients send
+// it to "cloud/<name>".
+func writeLiteLLMConfig(w io.Writer, r *planner.Report) error {
+	ew := &errWriter{w: w}
+	writeLiteLLMHeader(ew, r)
+	groups := groupRoutes(r.Routes)
+	ew.printf("model_list:\n")
+	var moved []string
+	for _, g := range groups {
+		if rt, ok := g.moving(); ok {
+			writeLocalDeployment(ew, r, g, rt)
+			moved = append(moved, g.name)
+			continue
+		}
+		ew.printf("  # %s stays in the cloud: %s.\n", g.name, groupStaysText(g))
+		writeCloudDeployment(ew, g.name, g.name)
+	}
+	if len(groups) == 0 {
+		ew.printf("  []\n")
+	}
+	ew.printf("router_settings:\n  enable_pre_call_checks: true\n")
+	writeFallbacks(ew, "fallbacks", moved)
+	writeFallbacks(ew, "context_window_fallbacks", moved)
+	return ew.err
+}
+
+func writeLiteLLMHeader(ew *errWriter, r *planner.Report) {
+	ew.printf("# LiteLLM proxy config from plan report (plan %s, %s).\n", r.PlanVersion, day(r.Generated))
+	if r.ExampleData {
+		ew.printf("# %s\n", exampleDataWarning)
+	}
+	ew.printf("%s", strings.Join([]string{
+		"# Start it with: litellm --config litellm.yaml",
+		"# Clients keep the model names they use. A model plan moves is served by",
+		"# Ollama under its own name and falls back to \"cloud/<name>\" when the local",
+		"# call fails or the prompt is longer than the local context. Send traffic",
+		"# that must stay in the cloud (its task class or quality) to \"cloud/<name>\".",
+		"# At most OLLAMA_NUM_PARALLEL requests go to Ollama at a time",
+		"# (max_parallel_requests); the proxy holds the others until a slot is free.",
+		"# Cloud model names are as your usage exports give them: check them against",
+		"# your provider's model ids, and set the API keys in the environment.",
+	}, "\n")+"\n")
+}
+
+// writeLocalDeployment writes the local deployment of a cloud model and
+// its cloud fallback.
+func writeLocalDeployment(ew *errWriter, r *planner.Report, g cloudGroup, rt planner.Route) {
+	var req, local int64
+	var spend, spendLocal float64
+	for _, x := range g.routes {
+		req, local, spend, spendLocal = req+x.Requests, local+x.RequestsLocal, spend+x.SpendUSD, spendLocal+x.SpendLocalUSD
+	}
+	ew.printf("  # %s -> %s: %s of the requests, %s of %s a month.\n", g.name, rt.LocalModel, share(local, req), usd(spendLocal), usd(spend))
+	if stays := groupStaysText(g); stays != "nothing" {
+		ew.printf("  # Stays in the cloud: %s.\n", stays)
+	}
+	ew.printf("  - model_name: %s\n    litellm_params:\n", yamlString(g.name))
+	ew.printf("      model: %s\n      api_base: %s\n", yamlString("ollama_chat/"+rt.LocalModel), yamlString(ollamaBase))
+	rec, ok := recommendationFor(r, rt.LocalModel)
+	if ok && otherQuant(rec) {
+		ew.printf("      # %s: use the model's %s tag here\n", rec.Quantization, strings.ToLower(rec.Quantization))
+	}
+	if ok && rec.Ollama.NumParallel > 0 {
+		ew.printf("      max_parallel_requests: %d\n", rec.Ollama.NumParallel)
+	}
+	if ok && rec.ContextTokens > 0 {
+		ew.printf("    model_info:\n      max_input_tokens: %d\n", rec.ContextTokens)
+	}
+	writeCloudDeployment(ew, "cloud/"+g.name, g.name)
+}
+
+// writeCloudDeployment writes a deployment of cloud model under name.
+func writeCloudDeployment(ew *errWriter, name, model string) {
+	provider, key := cloudProvider(model)
+	ew.printf("  - model_name: %s\n    litellm_params:\n", yamlString(name))
+	if provider == "" {
+		ew.printf("      # unknown provider: prefix the model with its LiteLLM provider and set api_key\n")
+		ew.printf("      model: %s\n", yamlString(model))
+		return
+	}
+	ew.printf("      model: %s\n      api_key: %s\n", yamlString(provider+"/"+model), yamlString("os.environ/"+key))
+}
+
+// writeFallbacks writes a fallback list of router_settings: each moved
+// model falls back to its cloud deployment.
+func writeFallbacks(ew *errWriter, key string, moved []string) {
+	if len(moved) == 0 {
+		ew.printf("  %s: []\n", key)
+		return
+	}
+	ew.printf("  %s:\n", key)
+	for _, m := range moved {
+		ew.printf("    - %s: [%s]\n", yamlString(m), yamlString("cloud/"+m))
+	}
+}
+
+// groupStaysText sums up why a cloud model's traffic stays: "context 3,100
+// requests, capacity 2,100 requests", or "nothing".
+func groupStaysText(g cloudGroup) string {
+	var parts []string
+	for _, s := range stayTotals(g.routes) {
+		parts = append(parts, fmt.Sprintf("%s %s requests", s.Reason, count(s.Requests)))
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// recommendationFor returns the recommendation of a local model: the
+// chosen one when the model is listed at several quantizations.
+func recommendationFor(r *planner.Report, model string) (planner.Recommendation, bool) {
+	i := slices.IndexFunc(r.Recommendations, func(rec planner.Recommendation) bool { return rec.Model == model && rec.Chosen })
+	if i < 0 {
+		i = slices.IndexFunc(r.Recommendations, func(rec planner.Recommendation) bool { return rec.Model == model })
+	}
+	if i < 0 {
+		return planner.Recommendation{}, false
+	}
+	return r.Recommendations[i], true
+}
+
+// openAIModel matches OpenAI's model names: gpt-*, chatgpt-*, o1, o3-mini...
+var openAIModel = regexp.MustCompile(`^(gpt-|chatgpt-|ft:gpt-|o\d(-|$))`)
+
+// cloudProvider returns the LiteLLM provider prefix of a cloud model and
+// the environment variable of its API key, or "" when the name does not
+// say.
+func cloudProvider(model string) (provider, keyVar string) {
+	switch {
+	case openAIModel.MatchString(model):
+		return "openai", "OPENAI_API_KEY"
+	case strings.HasPrefix(model, "claude"):
+		return "anthropic", "ANTHROPIC_API_KEY"
+	case strings.HasPrefix(model, "gemini"):
+		return "gemini", "GEMINI_API_KEY"
+	case strings.HasPrefix(model, "deepseek"):
+		return "deepseek", "DEEPSEEK_API_KEY"
+	case strings.HasPrefix(model, "grok"):
+		return "xai", "XAI_API_KEY"
+	}
+	for _, p := range []string{"mistral", "codestral", "magistral", "ministral", "pixtral", "open-mistral"} {
+		if strings.HasPrefix(model, p) {
+			return "mistral", "MISTRAL_API_KEY"
+		}
+	}
+	return "", ""
+}
+
+// yamlString quotes s as a YAML double-quoted scalar. JSON strings are
+// valid YAML double-quoted scalars.
+func yamlString(s string) string {
+	b, _ := json.Marshal(s) // a string always marshals
+	return string(b)
+}
+
+// writeOllamaEnv writes the shell environment of the Ollama server that
+// implements the plan: the settings of the recommendations whose models
+// take traffic (or of the chosen one, or the top one, when none does). The server
+// settings are shared by its models, so the largest context and parallel
+// slots are used, the KV cache type of the best-ranked model, flash
+// attention when any model wants it, and at least as many loaded models as
+// models take traffic.
+func writeOllamaEnv(w io.Writer, r *planner.Report) error {
+	ew := &errWriter{w: w}
+	ew.printf("# Ollama server settings from plan report (plan %s, %s).\n", r.PlanVersion, day(r.Generated))
+	if r.ExampleData {
+		ew.printf("# %s\n", exampleDataWarning)
+	}
+	for _, l := range ollamaEnvLines(r) {
+		ew.printf("%s\n", l)
+	}
+	return ew.err
+}
+
+// ollamaEnvLines are the lines of writeOllamaEnv after its header: which
+// models, the exports and the models to pull.
+func ollamaEnvLines(r *planner.Report) []string {
+	recs := planRecommendations(r)
+	if len(recs) == 0 {
+		return []string{"# No model fits this hardware: there is nothing to set."}
+	}
+	names := make([]string, len(recs))
+	for i, rec := range recs {
+		names[i] = rec.Model + " (" + rec.Quantization + ")"
+	}
+	s := serverSettings(recs)
+	lines := []string{
+		fmt.Sprintf("# For %s. Set them where `ollama serve` runs (for systemd:", joinAnd(names)),
+		"# systemctl edit ollama, one Environment=NAME=value line each) and restart it.",
+		fmt.Sprintf("export OLLAMA_CONTEXT_LENGTH=%d", s.ContextLength),
+		fmt.Sprintf("export OLLAMA_NUM_PARALLEL=%d", s.NumParallel),
+	}
+	if s.KVCacheType != "" {
+		lines = append(lines, "export OLLAMA_KV_CACHE_TYPE="+shellWord(s.KVCacheType))
+	}
+	lines = append(lines,
+		fmt.Sprintf("export OLLAMA_FLASH_ATTENTION=%d", boolInt(s.FlashAttention)),
+		fmt.Sprintf("export OLLAMA_MAX_LOADED_MODELS=%d", s.MaxLoadedModels))
+	for _, rec := range recs {
+		pull := "# ollama pull " + rec.Model
+		if otherQuant(rec) {
+			pull += fmt.Sprintf("   (%s: pull the model's %s tag instead)", rec.Quantization, strings.ToLower(rec.Quantization))
+		}
+		lines = append(lines, pull)
+	}
+	return lines
+}
+
+// planRecommendations returns the recommendations whose models take
+// traffic, best rank first; when none does, the chosen one, or else the
+// first.
+func planRecommendations(r *planner.Report) []planner.Recommendation {
+	var recs []planner.Recommendation
+	for _, rt := range r.Routes {
+		if rt.LocalModel == "" || rt.RequestsLocal == 0 || slices.ContainsFunc(recs, func(x planner.Recommendation) bool { return x.Model == rt.LocalModel }) {
+			continue
+		}
+		if rec, ok := recommendationFor(r, rt.LocalModel); ok {
+			recs = append(recs, rec)
+		}
+	}
+	if i := slices.IndexFunc(r.Recommendations, func(x planner.Recommendation) bool { return x.Chosen }); len(recs) == 0 && i >= 0 {
+		recs = r.Recommendations[i : i+1]
+	}
+	if len(recs) == 0 && len(r.Recommendations) > 0 {
+		recs = r.Recommendations[:1]
+	}
+	slices.SortStableFunc(recs, func(a, b planner.Recommendation) int { return a.Rank - b.Rank })
+	return recs
+}
+
+// serverSettings combines the settings of recs, best rank first, into one
+// server's.
+func serverSettings(recs []planner.Recommendation) planner.OllamaSettings {
+	s := recs[0].Ollama
+	for _, rec := range recs[1:] {
+		o := rec.Ollama
+		s.ContextLength = max(s.ContextLength, o.ContextLength)
+		s.NumParallel = max(s.NumParallel, o.NumParallel)
+		s.FlashAttention = s.FlashAttention || o.FlashAttention
+		s.MaxLoadedModels = max(s.MaxLoadedModels, o.MaxLoadedModels)
+	}
+	s.MaxLoadedModels = max(s.MaxLoadedModels, len(recs))
+	return s
+}
+
+// otherQuant reports whether a recommendation's quantization is not
+// Ollama's usual default build (Q4_K_M), so it has a tag of its own.
+func otherQuant(rec planner.Recommendation) bool {
+	return rec.Quantization != "" && !strings.EqualFold(rec.Quantization, "Q4_K_M")
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// safeWord matches values a POSIX shell reads as one word without quotes.
+var safeWord = regexp.MustCompile(`^[A-Za-z0-9_.:/+-]+$`)
+
+// shellWord quotes s for a POSIX shell when it needs quotes.
+func shellWord(s string) string {
+	if safeWord.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,270 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/plan-cli/plan/planner"
+)
+
+// The tables of the text and Markdown reports. The HTML report shows the
+// same rows.
+
+func summaryTable(r *planner.Report) reportTable {
+	h, u := r.Hardware, r.Usage
+	t := reportTable{titledTable: titledTable{title: "Summary", header: []string{"item", "value"}}}
+	add := func(k, v string) { t.rows = append(t.rows, []string{k, v}) }
+	add("hardware", hardwareText(h))
+	add("memory", hardwareMemoryText(h))
+	add("usage", usageSpanText(u))
+	add("cloud spend", fmt.Sprintf("%s a month (%s over the %.1f months of usage)", usd(r.MonthlyCloudCostUSD), usd(u.SpendUSD), u.Months))
+	add("moved local", fmt.Sprintf("%s of the spend, %s of the requests, %s of the tokens",
+		pct(r.ShareSpendLocal), pct(r.ShareRequestsLocal), pct(r.ShareTokensLocal)))
+	add("local cost", usd(r.MonthlyLocalCostUSD)+" a month")
+	add("break-even", monthsText(r.BreakEvenMonths))
+	return t
+}
+
+// hardwareText names the hardware and whether it is this machine.
+func hardwareText(h planner.HardwareSummary) string {
+	s := h.Description
+	if h.ThisMachine {
+		s += " (this machine)"
+	} else {
+		s += " (what-if)"
+	}
+	if h.PriceUSD > 0 {
+		s += ", " + usd(h.PriceUSD)
+	} else {
+		s += ", already owned"
+	}
+	return strings.TrimSpace(s)
+}
+
+// hardwareMemoryText is the free and total VRAM and RAM.
+func hardwareMemoryText(h planner.HardwareSummary) string {
+	s := fmt.Sprintf("RAM %s free of %s", byteSize(h.RAMFreeBytes), byteSize(h.RAMBytes))
+	if h.VRAMBytes > 0 {
+		s = fmt.Sprintf("VRAM %s free of %s, ", byteSize(h.VRAMFreeBytes), byteSize(h.VRAMBytes)) + s
+	}
+	return s
+}
+
+// usageSpanText is the span, requests and tokens of the usage.
+func usageSpanText(u planner.UsageSummary) string {
+	return fmt.Sprintf("%s to %s (%.1f months): %s requests, %s input and %s output tokens, from %s",
+		day(u.From), day(u.To), u.Months, count(u.Requests), tokens(u.InputTokens), tokens(u.OutputTokens), filesText(u.Files))
+}
+
+func filesText(files []string) string {
+	switch len(files) {
+	case 0:
+		return "no files"
+	case 1:
+		return files[0]
+	}
+	return fmt.Sprintf("%d files", len(files))
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "?"
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
+func recommendationsTable(r *planner.Report) reportTable {
+	t := reportTable{titledTable: titledTable{title: "Recommendations", header: []string{"rank", "model", "quant", "tier", "quality",
+		"memory", "fit", "context", "decode tok/s", "prefill tok/s", "basis", "users", "plan"}}}
+	for _, rec := range r.Recommendations {
+		chosen := ""
+		if rec.Chosen {
+			chosen = "chosen"
+		}
+		t.rows = append(t.rows, []string{fmt.Sprint(rec.Rank), rec.Model, rec.Quantization, rec.Tier, fmt.Sprintf("%.0f", rec.Quality),
+			byteSize(rec.MemoryBytes), fitText(rec), count(int64(rec.ContextTokens)), decodeText(rec), speed(rec.PrefillTPS),
+			rec.Basis, fmt.Sprint(rec.ConcurrentUse), chosen})
+		if note := recommendationNote(rec); note != "" {
+			t.notes = append(t.notes, note)
+		}
+	}
+	return t
+}
+
+// fitText is where a model runs: gpu, cpu, or partial with the layers on
+// the GPU.
+func fitText(rec planner.Recommendation) string {
+	if rec.Fit == "partial" {
+		return fmt.Sprintf("partial (%d/%d layers on GPU)", rec.GPULayers, rec.Layers)
+	}
+	return rec.Fit
+}
+
+// decodeText is the decode rate with its band: "41.0 (36.5-45.2)".
+func decodeText(rec planner.Recommendation) string {
+	if rec.DecodeLow == 0 && rec.DecodeHigh == 0 {
+		return speed(rec.DecodeTPS)
+	}
+	return fmt.Sprintf("%s (%s-%s)", speed(rec.DecodeTPS), speed(rec.DecodeLow), speed(rec.DecodeHigh))
+}
+
+// recommendationNote is the task classes and quality note of a
+// recommendation, "" when it has neither.
+func recommendationNote(rec planner.Recommendation) string {
+	var parts []string
+	if len(rec.TaskClasses) > 0 {
+		parts = append(parts, "for "+strings.Join(rec.TaskClasses, ", "))
+	}
+	if rec.QualityNote != "" {
+		parts = append(parts, rec.QualityNote)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s %s (rank %d): %s", rec.Model, rec.Quantization, rec.Rank, strings.Join(parts, "; "))
+}
+
+func routesTable(r *planner.Report) reportTable {
+	t := reportTable{titledTable: titledTable{title: "Routing by cloud model (money per month)", header: []string{"cloud model", "task class",
+		"local model", "requests", "req local", "tokens local", "spend", "spend local", "why the rest stays"}}}
+	for _, rt := range r.Routes {
+		local := rt.LocalModel
+		if local == "" {
+			local = "-"
+		}
+		t.rows = append(t.rows, []string{rt.CloudModel, rt.TaskClass, local, count(rt.Requests),
+			share(rt.RequestsLocal, rt.Requests), share(rt.TokensLocal, rt.Tokens), usd(rt.SpendUSD), usd(rt.SpendLocalUSD),
+			staysText(rt.Stays)})
+		for _, s := range rt.Stays {
+			if s.Detail != "" {
+				t.notes = append(t.notes, fmt.Sprintf("%s, %s: %s", rt.CloudModel, s.Reason, s.Detail))
+			}
+		}
+	}
+	return t
+}
+
+// share is part/whole as a whole percentage, "-" when whole is 0.
+func share(part, whole int64) string {
+	if whole == 0 {
+		return "-"
+	}
+	return pct(float64(part) / float64(whole))
+}
+
+// staysText sums up the stays of a route: "context 3,100 req $6.90; ...".
+func staysText(stays []planner.Stay) string {
+	if len(stays) == 0 {
+		return "-"
+	}
+	parts := make([]string, len(stays))
+	for i, s := range stays {
+		parts[i] = fmt.Sprintf("%s %s req %s", s.Reason, count(s.Requests), usd(s.SpendUSD))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func breakEvenTable(r *planner.Report) reportTable {
+	b := r.BreakEven
+	in := b.Inputs
+	t := reportTable{titledTable: titledTable{title: "Break-even", header: []string{"item", "value"}}}
+	add := func(k, v string) { t.rows = append(t.rows, []string{k, v}) }
+	add("cloud spend moved local", usd(in.CloudDisplacedMonthlyUSD)+" a month")
+	add("cloud spend that stays", usd(in.CloudRemainingMonthlyUSD)+" a month (paid either way)")
+	add("hardware", hardwareCostText(in))
+	add("electricity", fmt.Sprintf("%s a month: %.0f W busy for %.0f h, %.0f W idle, at $%.3f/kWh",
+		usd(b.ElectricityUSDPerMonth), in.ActiveWatts, in.BusyHoursPerMonth, in.IdleWatts, in.ElectricityUSDPerKWh))
+	if in.MaintenanceUSDPerMonth > 0 {
+		add("maintenance", usd(in.MaintenanceUSDPerMonth)+" a month")
+	}
+	add("local cost", usd(b.LocalMonthlyUSD)+" a month")
+	add("trends", fmt.Sprintf("cloud prices %s a year, usage %s a year", signedPct(in.CloudPriceChangePerYear), signedPct(in.UsageGrowthPerYear)))
+	add("break-even", monthsText(b.BreakEvenMonths)+fmt.Sprintf(" (horizon %d months)", in.HorizonMonths))
+	add("3-year cost", fmt.Sprintf("local %s, cloud %s, and %s that stays in the cloud either way",
+		usd(b.TCO36LocalUSD), usd(b.TCO36CloudUSD), usd(b.TCO36CloudRemainingUSD)))
+	t.notes = b.Notes
+	return t
+}
+
+// hardwareCostText is the price, resale and life of the hardware.
+func hardwareCostText(in planner.CostInputs) string {
+	if in.HardwareUSD == 0 {
+		return "already owned: nothing to pay back"
+	}
+	s := fmt.Sprintf("%s over %d months", usd(in.HardwareUSD), in.LifeMonths)
+	if in.ResaleUSD > 0 {
+		s += ", resold for " + usd(in.ResaleUSD)
+	}
+	return s
+}
+
+// signedPct formats a yearly rate: +10%, -30%, 0%.
+func signedPct(x float64) string {
+	if x == 0 {
+		return "0%"
+	}
+	return fmt.Sprintf("%+.0f%%", 100*x)
+}
+
+func sensitivityTable(r *planner.Report) reportTable {
+	t := reportTable{titledTable: titledTable{title: "Break-even sensitivity", header: []string{"input", "value", "break-even", "3-year local cost"}}}
+	for _, s := range r.BreakEven.Sensitivity {
+		t.rows = append(t.rows, []string{s.Input, s.Value, monthsText(s.BreakEvenMonths), usd(s.TCO36LocalUSD)})
+	}
+	return t
+}
+
+func busiestHourTable(h *planner.BusiestHour) reportTable {
+	t := reportTable{titledTable: titledTable{title: "Busiest hour", header: []string{"item", "value"}}}
+	add := func(k, v string) { t.rows = append(t.rows, []string{k, v}) }
+	add("start", h.Start.UTC().Format("2006-01-02 15:04 MST"))
+	add("requests", fmt.Sprintf("%d: %d served locally, %d spilled to the cloud", h.Requests, h.ServedLocal, h.Spilled))
+	add("latency p50", seconds(h.LatencyP50))
+	add("latency p95", targetText(h.LatencyP95, h.TargetP95))
+	add("TTFT p95", targetText(h.TTFTP95, h.TargetTTFT))
+	add("utilization", pct(h.Utilization))
+	t.notes = append(t.notes, latencyVerdict(h))
+	return t
+}
+
+// targetText is a latency with its target, when there is one.
+func targetText(v, target float64) string {
+	if target <= 0 {
+		return seconds(v)
+	}
+	return fmt.Sprintf("%s (target %s)", seconds(v), seconds(target))
+}
+
+// latencyVerdict says whether the p95 latencies meet their targets.
+func latencyVerdict(h *planner.BusiestHour) string {
+	var parts []string
+	check := func(what string, v, target float64) {
+		if target <= 0 {
+			return
+		}
+		within := "within"
+		if v > target {
+			within = "over"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s is %s the %s target", what, seconds(v), within, seconds(target)))
+	}
+	check("p95 latency", h.LatencyP95, h.TargetP95)
+	check("p95 time to first token", h.TTFTP95, h.TargetTTFT)
+	if len(parts) == 0 {
+		return "no latency target was set"
+	}
+	return joinAnd(parts)
+}
+
+func sourcesTable(r *planner.Report) reportTable {
+	t := reportTable{titledTable: titledTable{title: "Sources", header: []string{"what", "from", "date"}}}
+	for _, s := range r.Sources {
+		date := s.Date
+		if date == "" {
+			date = "-"
+		}
+		t.rows = append(t.rows, []string{s.What, s.From, date})
+	}
+	return t
+}
