@@ -49,15 +49,17 @@ type QuantCost struct {
 // speed of the fit to all points, HeldOut the speed of the fit to all other
 // points of the same phase (leave-one-out), both in tokens/s.
 type Residual struct {
-	Model          string  `json:"model"`
-	Quant          string  `json:"quant"`
-	Phase          string  `json:"phase"` // "decode" or "prefill"
-	Measured       float64 `json:"measured"`
-	Fitted         float64 `json:"fitted"`
-	HeldOut        float64 `json:"held_out"`
-	FittedRatio    float64 `json:"fitted_ratio"`   // Measured / Fitted
-	HeldOutRatio   float64 `json:"held_out_ratio"` // Measured / HeldOut
-	HeldOutMissing bool    `json:"held_out_missing,omitempty"`
+	Model        string  `json:"model"`
+	Quant        string  `json:"quant"`
+	Phase        string  `json:"phase"` // "decode" or "prefill"
+	Measured     float64 `json:"measured"`
+	Fitted       float64 `json:"fitted"`
+	HeldOut      float64 `json:"held_out"`
+	FittedRatio  float64 `json:"fitted_ratio"`   // Measured / Fitted
+	HeldOutRatio float64 `json:"held_out_ratio"` // Measured / HeldOut
+	// HeldOutMissing is set when the other points cannot predict this one
+	// (too few left, or a degenerate fit; see maxHeldOutRatio).
+	HeldOutMissing bool `json:"held_out_missing,omitempty"`
 }
 
 // Calibration is the measured cost of decoding and prefilling on one
@@ -85,6 +87,12 @@ type Calibration struct {
 // tokens/s in three runs of the test. A fit to a few such points is not
 // trusted closer than this.
 var MinCalibrationBand = Band{Low: 0.75, High: 1.33}
+
+// maxHeldOutRatio marks a degenerate held-out fit: when the point left out
+// was its type's only other size, the remaining point and the overhead of
+// the other types may leave that type a cost per weight near 0. Such a ratio
+// says nothing about the fit's error and is not counted in the bands.
+const maxHeldOutRatio = 5.0
 
 // uncalibratedFactor widens the band of a quant type that was not
 // calibrated. Bits per weight are a weak guide to a CPU's cost per weight:
@@ -137,7 +145,9 @@ func FitCalibration(points []CalibrationPoint) (Calibration, error) {
 }
 
 // widen stretches the bands of the residual's phase, of its type and of
-// all types, to hold its held-out ratio (its fitted ratio if it has none).
+// all types, to hold its held-out ratio r (its fitted ratio if it has none)
+// and, symmetrically, 1 / r: with a few points, an error seen in one
+// direction is as likely in the other.
 func (c *Calibration) widen(r Residual) {
 	ratio := r.HeldOutRatio
 	if r.HeldOutMissing {
@@ -149,15 +159,15 @@ func (c *Calibration) widen(r Residual) {
 			continue
 		}
 		if r.Phase == "decode" {
-			q.DecodeBand = q.DecodeBand.widen(ratio)
+			q.DecodeBand = q.DecodeBand.widen(ratio).widen(1 / ratio)
 		} else {
-			q.PrefillBand = q.PrefillBand.widen(ratio)
+			q.PrefillBand = q.PrefillBand.widen(ratio).widen(1 / ratio)
 		}
 	}
 	if r.Phase == "decode" {
-		c.DecodeBand = c.DecodeBand.widen(ratio)
+		c.DecodeBand = c.DecodeBand.widen(ratio).widen(1 / ratio)
 	} else {
-		c.PrefillBand = c.PrefillBand.widen(ratio)
+		c.PrefillBand = c.PrefillBand.widen(ratio).widen(1 / ratio)
 	}
 }
 
@@ -321,11 +331,11 @@ func residuals(points []CalibrationPoint, quants []string, fit map[string]Line, 
 		r := Residual{Model: p.Model, Quant: q, Phase: phase, Measured: 1 / t, Fitted: 1 / fit[q].At(float64(p.Params))}
 		r.FittedRatio = r.Measured / r.Fitted
 		others := append(append([]CalibrationPoint(nil), points[:i]...), points[i+1:]...)
+		r.HeldOutMissing = true
 		if loo, err := fitPhase(others, quantsOf(others), cost); err == nil && loo[q].PerWeightSeconds > 0 {
 			r.HeldOut = 1 / loo[q].At(float64(p.Params))
 			r.HeldOutRatio = r.Measured / r.HeldOut
-		} else {
-			r.HeldOutMissing = true
+			r.HeldOutMissing = r.HeldOutRatio < 1/maxHeldOutRatio || r.HeldOutRatio > maxHeldOutRatio
 		}
 		out = append(out, r)
 	}
