@@ -50,7 +50,12 @@ func writeReportText(w io.Writer, r *planner.Report) error {
 	ew.printf("%s\n", wrapText(reportHeadline(r), 100))
 	for _, t := range reportTables(r) {
 		ew.printf("\n%s\n", t.title)
-		if ew.err == nil {
+		switch {
+		case t.list != nil:
+			for _, row := range t.rows {
+				ew.printf("  %s\n", wrapIndented(t.list(row), 98, "    "))
+			}
+		case ew.err == nil:
 			ew.err = writeTable(w, t.header, t.rows)
 		}
 		for _, n := range t.notes {
@@ -130,10 +135,12 @@ func (e *errWriter) printf(format string, args ...any) {
 }
 
 // reportTable is one table of the text and Markdown reports, with lines
-// to show under it.
+// to show under it. A table with list set is written in the text report
+// as a list of wrapped lines, one a row: for long cells.
 type reportTable struct {
 	titledTable
 	notes []string
+	list  func(row []string) string
 }
 
 // reportTables returns the tables of the text and Markdown reports, in
@@ -151,6 +158,15 @@ func reportTables(r *planner.Report) []reportTable {
 		}
 	}
 	return out
+}
+
+// planLabel names the program that wrote the report: "plan v0.4.0", or
+// "plan" when the version is not known.
+func planLabel(r *planner.Report) string {
+	if r.PlanVersion == "" {
+		return "plan"
+	}
+	return "plan " + r.PlanVersion
 }
 
 // usd formats money for the headline and summaries: whole dollars with

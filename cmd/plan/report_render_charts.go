@@ -176,8 +176,8 @@ func latencyChart(h *planner.BusiestHour) chart.Bars {
 }
 
 func latencyCaption(h *planner.BusiestHour) string {
-	return fmt.Sprintf("The busiest hour of the usage (%s, %d requests) replayed on the local server: %d served locally, %d spilled to the cloud; %s.",
-		h.Start.UTC().Format("2006-01-02 15:04 MST"), h.Requests, h.ServedLocal, h.Spilled, latencyVerdict(h))
+	return fmt.Sprintf("The busiest hour of the usage (%s, %s requests) replayed on the local server: %s served locally, %s spilled to the cloud; %s.",
+		h.Start.UTC().Format("2006-01-02 15:04 MST"), count(int64(h.Requests)), count(int64(h.ServedLocal)), count(int64(h.Spilled)), latencyVerdict(h))
 }
 
 // latencyMinutesChart is the latency of each minute of the busiest hour

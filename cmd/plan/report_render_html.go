@@ -57,7 +57,7 @@ func writeReportHTML(w io.Writer, r *planner.Report) error {
 	data := htmlReport{
 		Title:     "plan report: " + r.Hardware.Description,
 		Generated: r.Generated.UTC().Format("2006-01-02 15:04 MST"),
-		Version:   r.PlanVersion,
+		Version:   planLabel(r),
 		Headline:  reportHeadline(r),
 		Figures:   keyFigures(r),
 		Charts:    charts,
@@ -127,7 +127,7 @@ footer { color: #666; font-size: .85rem; margin-top: 2rem; }
 <body>
 <main>
 <h1>plan report</h1>
-<p class="meta">Generated {{.Generated}} by plan {{.Version}}. Everything on this page is computed on this computer; the page loads nothing.</p>
+<p class="meta">Generated {{.Generated}} by {{.Version}}. Everything on this page is computed on this computer; the page loads nothing.</p>
 {{if .Example}}<p class="example" id="example-data">{{.Example}}</p>
 {{end}}<p class="headline" id="headline">{{.Headline}}</p>
 <div class="figures">
@@ -155,7 +155,7 @@ footer { color: #666; font-size: .85rem; margin-top: 2rem; }
 {{end}}</ul>
 {{end}}<footer>
 {{if .Example}}<p class="example">{{.Example}}</p>
-{{end}}<p>plan report {{.Version}}, {{.Generated}}.</p>
+{{end}}<p>{{.Version}} report, {{.Generated}}.</p>
 </footer>
 </main>
 </body>

@@ -89,7 +89,7 @@ func writeLiteLLMConfig(w io.Writer, r *planner.Report) error {
 }
 
 func writeLiteLLMHeader(ew *errWriter, r *planner.Report) {
-	ew.printf("# LiteLLM proxy config from plan report (plan %s, %s).\n", r.PlanVersion, day(r.Generated))
+	ew.printf("# LiteLLM proxy config from plan report (%s, %s).\n", planLabel(r), day(r.Generated))
 	if r.ExampleData {
 		ew.printf("# %s\n", exampleDataWarning)
 	}
@@ -119,8 +119,8 @@ func writeLocalDeployment(ew *errWriter, r *planner.Report, g cloudGroup, rt pla
 		ew.printf("  # Stays in the cloud: %s.\n", stays)
 	}
 	ew.printf("  - model_name: %s\n    litellm_params:\n", yamlString(g.name))
-	ew.printf("      model: %s\n      api_base: %s\n", yamlString("ollama_chat/"+rt.LocalModel), yamlString(ollamaBase))
 	rec, ok := recommendationFor(r, rt.LocalModel)
+	ew.printf("      model: %s\n      api_base: %s\n", yamlString("ollama_chat/"+ollamaTag(rt.LocalModel, rec, ok)), yamlString(ollamaBase))
 	if ok && otherQuant(rec) {
 		ew.printf("      # %s: use the model's %s tag here\n", rec.Quantization, strings.ToLower(rec.Quantization))
 	}
@@ -171,17 +171,31 @@ func groupStaysText(g cloudGroup) string {
 	return strings.Join(parts, ", ")
 }
 
-// recommendationFor returns the recommendation of a local model: the
-// chosen one when the model is listed at several quantizations.
-func recommendationFor(r *planner.Report, model string) (planner.Recommendation, bool) {
-	i := slices.IndexFunc(r.Recommendations, func(rec planner.Recommendation) bool { return rec.Model == model && rec.Chosen })
+// recommendationFor returns the recommendation of a route's local model,
+// named by its tag ("gemma3:12b") or its tag and quantization ("gemma3:12b
+// Q8_0"): the chosen one when the tag is listed at several quantizations.
+func recommendationFor(r *planner.Report, local string) (planner.Recommendation, bool) {
+	names := func(rec planner.Recommendation) bool {
+		return rec.Model == local || rec.Model+" "+rec.Quantization == local
+	}
+	i := slices.IndexFunc(r.Recommendations, func(rec planner.Recommendation) bool { return names(rec) && rec.Chosen })
 	if i < 0 {
-		i = slices.IndexFunc(r.Recommendations, func(rec planner.Recommendation) bool { return rec.Model == model })
+		i = slices.IndexFunc(r.Recommendations, names)
 	}
 	if i < 0 {
 		return planner.Recommendation{}, false
 	}
 	return r.Recommendations[i], true
+}
+
+// ollamaTag is the Ollama tag of a route's local model: its
+// recommendation's, or the local model's name up to a space.
+func ollamaTag(local string, rec planner.Recommendation, ok bool) string {
+	if ok {
+		return rec.Model
+	}
+	tag, _, _ := strings.Cut(local, " ")
+	return tag
 }
 
 // openAIModel matches OpenAI's model names: gpt-*, chatgpt-*, o1, o3-mini...
@@ -227,7 +241,7 @@ func yamlString(s string) string {
 // models take traffic.
 func writeOllamaEnv(w io.Writer, r *planner.Report) error {
 	ew := &errWriter{w: w}
-	ew.printf("# Ollama server settings from plan report (plan %s, %s).\n", r.PlanVersion, day(r.Generated))
+	ew.printf("# Ollama server settings from plan report (%s, %s).\n", planLabel(r), day(r.Generated))
 	if r.ExampleData {
 		ew.printf("# %s\n", exampleDataWarning)
 	}
@@ -277,10 +291,11 @@ func ollamaEnvLines(r *planner.Report) []string {
 func planRecommendations(r *planner.Report) []planner.Recommendation {
 	var recs []planner.Recommendation
 	for _, rt := range r.Routes {
-		if rt.LocalModel == "" || rt.RequestsLocal == 0 || slices.ContainsFunc(recs, func(x planner.Recommendation) bool { return x.Model == rt.LocalModel }) {
+		if rt.LocalModel == "" || rt.RequestsLocal == 0 {
 			continue
 		}
-		if rec, ok := recommendationFor(r, rt.LocalModel); ok {
+		rec, ok := recommendationFor(r, rt.LocalModel)
+		if ok && !slices.ContainsFunc(recs, func(x planner.Recommendation) bool { return x.Rank == rec.Rank }) {
 			recs = append(recs, rec)
 		}
 	}

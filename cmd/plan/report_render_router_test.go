@@ -181,3 +181,28 @@ func TestServerSettings(t *testing.T) {
 		t.Errorf("serverSettings() = %+v; want the largest context and slots, the best-ranked KV type, no flash attention, 2 models", s)
 	}
 }
+
+// TestRecommendationFor checks that a route's local model is found by its
+// tag or by its tag and quantization, the chosen quantization first.
+func TestRecommendationFor(t *testing.T) {
+	r := sampleReport()
+	extra := r.Recommendations[0]
+	extra.Rank, extra.Quantization, extra.Chosen = 4, "Q8_0", false
+	r.Recommendations = append(r.Recommendations, extra)
+	tests := []struct {
+		local, wantTag, wantQuant string
+		found                     bool
+	}{
+		{"qwen2.5:14b", "qwen2.5:14b", "Q4_K_M", true},
+		{"qwen2.5:14b Q8_0", "qwen2.5:14b", "Q8_0", true},
+		{"llama3.1:8b Q8_0", "llama3.1:8b", "Q8_0", true},
+		{"mistral:7b Q4_0", "mistral:7b", "", false},
+	}
+	for _, tt := range tests {
+		rec, ok := recommendationFor(r, tt.local)
+		if ok != tt.found || rec.Quantization != tt.wantQuant || ollamaTag(tt.local, rec, ok) != tt.wantTag {
+			t.Errorf("recommendationFor(%q) = %s %s, %v (tag %s); want %s %s, %v", tt.local, rec.Model, rec.Quantization, ok,
+				ollamaTag(tt.local, rec, ok), tt.wantTag, tt.wantQuant, tt.found)
+		}
+	}
+}

@@ -219,7 +219,7 @@ func busiestHourTable(h *planner.BusiestHour) reportTable {
 	t := reportTable{titledTable: titledTable{title: "Busiest hour", header: []string{"item", "value"}}}
 	add := func(k, v string) { t.rows = append(t.rows, []string{k, v}) }
 	add("start", h.Start.UTC().Format("2006-01-02 15:04 MST"))
-	add("requests", fmt.Sprintf("%d: %d served locally, %d spilled to the cloud", h.Requests, h.ServedLocal, h.Spilled))
+	add("requests", fmt.Sprintf("%s: %s served locally, %s spilled to the cloud", count(int64(h.Requests)), count(int64(h.ServedLocal)), count(int64(h.Spilled))))
 	add("latency p50", seconds(h.LatencyP50))
 	add("latency p95", targetText(h.LatencyP95, h.TargetP95))
 	add("TTFT p95", targetText(h.TTFTP95, h.TargetTTFT))
@@ -264,7 +264,13 @@ func sourcesTable(r *planner.Report) reportTable {
 		if date == "" {
 			date = "-"
 		}
-		t.rows = append(t.rows, []string{s.What, s.From, date})
+		t.rows = append(t.rows, []string{s.What, s.From, strings.TrimSuffix(date, "T00:00:00Z")})
+	}
+	t.list = func(row []string) string {
+		if row[2] == "-" {
+			return row[0] + ": " + row[1]
+		}
+		return fmt.Sprintf("%s (%s): %s", row[0], row[2], row[1])
 	}
 	return t
 }
