@@ -238,29 +238,37 @@ func TestBrowserConsoleCheck(t *testing.T) {
 	}
 }
 
-// TestReportHTMLInBrowser renders the report in headless chromium: it must
-// load without console messages and show the headline and the charts.
+// TestReportHTMLInBrowser renders reports in headless chromium: they must
+// load without console messages and show the headline, the charts and, on
+// example data, the warning.
 func TestReportHTMLInBrowser(t *testing.T) {
-	r := sampleReport()
-	var buf bytes.Buffer
-	if err := writeReport(&buf, "html", r); err != nil {
-		t.Fatal(err)
-	}
-	dom, console := browse(t, buf.Bytes())
-	if len(console) > 0 {
-		t.Errorf("the browser console shows:\n%s", strings.Join(console, "\n"))
-	}
-	headline := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(reportHeadline(r))
-	if !strings.Contains(dom, headline) {
-		t.Errorf("the rendered page does not show the headline %q", headline)
-	}
-	charts, _ := reportCharts(r)
-	if n := strings.Count(dom, "<svg"); n != len(charts) || n < 4 {
-		t.Errorf("the rendered page holds %d <svg> charts; want %d", n, len(charts))
-	}
-	for _, title := range []string{"Cumulative cost of the moved traffic", "Monthly spend by cloud model", "Share routed local", "Latency at the busiest hour"} {
-		if !strings.Contains(dom, "<title>"+title+"</title>") {
-			t.Errorf("the rendered page has no chart titled %q", title)
-		}
+	for _, fx := range reportFixtures[:2] {
+		t.Run(fx.name, func(t *testing.T) {
+			r := fx.report()
+			var buf bytes.Buffer
+			if err := writeReport(&buf, "html", r); err != nil {
+				t.Fatal(err)
+			}
+			dom, console := browse(t, buf.Bytes())
+			if len(console) > 0 {
+				t.Errorf("the browser console shows:\n%s", strings.Join(console, "\n"))
+			}
+			escape := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
+			if headline := escape(reportHeadline(r)); !strings.Contains(dom, headline) {
+				t.Errorf("the rendered page does not show the headline %q", headline)
+			}
+			if got := strings.Contains(dom, escape(exampleDataWarning)); got != r.ExampleData {
+				t.Errorf("the rendered page shows the example-data warning: %v; want %v", got, r.ExampleData)
+			}
+			charts, _ := reportCharts(r)
+			if n := strings.Count(dom, "<svg"); n != len(charts) || n < 4 {
+				t.Errorf("the rendered page holds %d <svg> charts; want %d", n, len(charts))
+			}
+			for _, title := range []string{"Cumulative cost of the moved traffic", "Monthly spend by cloud model", "Share routed local", "Latency at the busiest hour"} {
+				if !strings.Contains(dom, "<title>"+title+"</title>") {
+					t.Errorf("the rendered page has no chart titled %q", title)
+				}
+			}
+		})
 	}
 }
