@@ -49,6 +49,8 @@ plan sends nothing anywhere except to the model server you point it at.`,
 	root.AddCommand(newUsageCmd(e))
 	root.AddCommand(newPricesCmd(e))
 	root.AddCommand(newSimulateCmd(e))
+	root.AddCommand(newRecommendCmd(e))
+	root.AddCommand(newReportCmd(e))
 	return root
 }
 
