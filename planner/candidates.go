@@ -23,6 +23,10 @@ type Target struct {
 	IdleWatts      float64
 	PriceUSD       float64 // 0 for hardware already owned
 	RAMBytes       int64   // system memory in all
+	// Installed are the models installed on the user's server, read from
+	// /api/show (ArchFromShow): their real shape and size replace the
+	// catalog's, and models the catalog lacks are considered too.
+	Installed []Arch
 }
 
 // Speeds predicts a model's speeds on the target: the throughput model
@@ -62,20 +66,57 @@ func Options(t Target, contextTokens, maxParallel int, minTPS float64, speeds Sp
 	if err != nil {
 		return nil, err
 	}
+	installed := installedByTag(t.Installed)
 	var out []Option
+	add := func(tag, quant string, a Arch) error {
+		o, ok, err := place(t, tag, quant, a, contextTokens, maxParallel, minTPS, speeds)
+		if err == nil && ok {
+			o.rate(qc)
+			out = append(out, o)
+		}
+		return err
+	}
 	for _, m := range models {
 		for _, q := range quantsOf(m) {
-			o, ok, err := place(t, m.Tag, q, contextTokens, maxParallel, minTPS, speeds)
-			if err != nil {
+			a, ok := installed[m.Tag+" "+q]
+			if ok {
+				delete(installed, m.Tag+" "+q)
+			} else if a, err = ArchFromCatalog(m.Tag, q); err != nil {
 				return nil, err
 			}
-			if ok {
-				o.rate(qc)
-				out = append(out, o)
+			if err := add(m.Tag, q, a); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, a := range t.Installed {
+		if _, left := installed[installedKey(a)]; left {
+			if err := add(a.Name, a.Quant, a); err != nil {
+				return nil, err
 			}
 		}
 	}
 	return out, nil
+}
+
+// installedByTag indexes installed models by catalog tag and quantization
+// ("qwen2.5:7b Q4_K_M"); a model the catalog does not know keeps its name.
+func installedByTag(as []Arch) map[string]Arch {
+	out := map[string]Arch{}
+	for _, a := range as {
+		out[installedKey(a)] = a
+	}
+	return out
+}
+
+func installedKey(a Arch) string {
+	if m, q, ok := simulate.LookupModel(a.Name); ok {
+		if q == "" {
+			q = a.Quant
+		}
+		return m.Tag + " " + simulate.NormalizeQuant(q)
+	}
+	return a.Name + " " + simulate.NormalizeQuant(a.Quant)
 }
 
 func quantsOf(m simulate.OpenModel) []string {
@@ -96,11 +137,7 @@ func quantsOf(m simulate.OpenModel) []string {
 // place fits a model with the most parallel requests (down to 1) that
 // keep it where it fits best, trying an f16 cache and then, with flash
 // attention, a q8_0 one.
-func place(t Target, tag, quant string, ctx, maxParallel int, minTPS float64, speeds Speeds) (Option, bool, error) {
-	a, err := ArchFromCatalog(tag, quant)
-	if err != nil {
-		return Option{}, false, err
-	}
+func place(t Target, tag, quant string, a Arch, ctx, maxParallel int, minTPS float64, speeds Speeds) (Option, bool, error) {
 	c := min(ctx, max(a.ContextLength, 2048))
 	var best Option
 	found := false

@@ -68,6 +68,7 @@ func newRecommendCmd(e *env) *cobra.Command {
 	f.StringVar(&o.calibrationFile, "calibration", "", "this machine's calibration `file` (default: calibration.json next to the benchmark results, when present)")
 	addHardwareFlags(f, &o.hw)
 	f.Float64Var(&o.ramGB, "ram", 0, "what-if system memory free for models, in `GB` (GiB)")
+	f.StringVar(&o.ollamaHost, "ollama", "", "read the models installed on this Ollama `server` (e.g. 127.0.0.1:11434): their real architecture and size replace the catalog's")
 	f.Float64Var(&o.minTPS, "min-tps", planner.DefaultMinDecodeTPS, "decode `tokens/s` each request needs")
 	f.IntVar(&o.context, "context", 0, "context per request in `tokens` (default: p95 of --usage, else 8192)")
 	f.IntVar(&o.parallel, "parallel", 4, "most parallel requests per model (OLLAMA_NUM_PARALLEL)")

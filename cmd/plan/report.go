@@ -27,6 +27,8 @@ type reportOptions struct {
 	// calibrationFile is this machine's calibration (plan benchmark
 	// --calibrate), used when the hardware is this machine.
 	calibrationFile string
+	// ollamaHost is the Ollama server whose installed models are read.
+	ollamaHost string
 	ramGB           float64
 
 	hardwareCost float64
@@ -66,6 +68,7 @@ func addReportFlags(cmd *cobra.Command, o *reportOptions) {
 	addHardwareFlags(f, &o.hw)
 	f.StringVar(&o.calibrationFile, "calibration", "", "this machine's calibration `file` from plan benchmark --calibrate (default: calibration.json next to the benchmark results, when present)")
 	f.Float64Var(&o.ramGB, "ram", 0, "what-if system memory free for models, in `GB` (GiB) (default: this machine's available memory)")
+	f.StringVar(&o.ollamaHost, "ollama", "", "read the models installed on this Ollama `server` (e.g. 127.0.0.1:11434): their real architecture and size replace the catalog's")
 	f.Float64Var(&o.hardwareCost, "hardware-cost", -1, "what the hardware costs, in `USD` (default: the catalog price of --gpu cards plus $1,200 for the rest of the machine; 0 for hardware you own)")
 	f.Float64Var(&o.electricity, "electricity", 0.15, "electricity price in `USD/kWh`")
 	f.IntVar(&o.months, "months", planner.DefaultHorizonMonths, "months the cost curves cover")

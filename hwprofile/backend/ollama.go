@@ -239,3 +239,13 @@ func (o *Ollama) Pull(ctx context.Context, model string, progress func(status st
 	}
 	return nil
 }
+
+// Show returns /api/show for a model (its model_info and tensor list, for
+// sizing its memory).
+func (o *Ollama) Show(ctx context.Context, model string) (*api.ShowResponse, error) {
+	resp, err := o.client.Show(ctx, &api.ShowRequest{Model: model, Verbose: true})
+	if err != nil {
+		return nil, o.wrap(model, err)
+	}
+	return resp, nil
+}

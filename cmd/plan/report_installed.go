@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/plan-cli/plan/hwprofile/backend"
+	"github.com/plan-cli/plan/planner"
+)
+
+// installed reads the models installed on the --ollama server: their
+// real architecture and size from /api/show and /api/tags. A model it
+// cannot read is skipped with a warning.
+func (o *reportOptions) installed(ctx context.Context, e *env) ([]planner.Arch, error) {
+	if o.ollamaHost == "" {
+		return nil, nil
+	}
+	u, err := backend.ParseHost(o.ollamaHost, "11434")
+	if err != nil {
+		return nil, usagef("invalid --ollama %q: %v", o.ollamaHost, err)
+	}
+	b := backend.NewOllama(u, &http.Client{Timeout: 30 * time.Second})
+	models, err := b.ListModels(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("--ollama: %w", err)
+	}
+	var out []planner.Arch
+	for _, m := range models {
+		show, err := b.Show(ctx, m.Name)
+		if err != nil {
+			return nil, fmt.Errorf("--ollama: %w", err)
+		}
+		a, err := planner.ArchFromShow(m.Name, show, m.SizeBytes)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "plan: warning: %v; left out\n", err)
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/plan-cli/plan/internal/ollamatest"
+)
+
+// With --ollama, the models installed on the server are sized from their
+// own /api/show: the generated test models, which no catalog knows, are
+// recommended with their real layer count, unrated.
+func TestRecommendInstalled(t *testing.T) {
+	s := ollamatest.Shared(t)
+	code, stdout, stderr := runPlan(t, context.Background(), nil, "recommend", "--ollama", s.URL, "--bandwidth", "50",
+		"--top", "500", "--min-tps", "0.001", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep recommendReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, r := range rep.Recommendations {
+		if !strings.HasPrefix(r.Model, "plan-tiny:") {
+			continue
+		}
+		found++
+		if r.Layers != 4 || r.Fit != "cpu" || r.MemoryBytes <= 0 || r.Tier != "unrated" {
+			t.Errorf("%s %s: %d layers, fit %s, %d bytes, tier %s; want the generated model's 4 layers on the CPU, unrated",
+				r.Model, r.Quantization, r.Layers, r.Fit, r.MemoryBytes, r.Tier)
+		}
+	}
+	if found != 3 {
+		t.Errorf("%d installed test models recommended, want plan-tiny f16, q8_0 and q4_K_M", found)
+	}
+	code, _, stderr = runPlan(t, context.Background(), nil, "recommend", "--ollama", "127.0.0.1:1", "--bandwidth", "50")
+	if code != 1 || !strings.Contains(stderr, "127.0.0.1:1") {
+		t.Errorf("unreachable server: exit %d, stderr %q", code, stderr)
+	}
+}
