@@ -29,7 +29,7 @@ type reportOptions struct {
 	calibrationFile string
 	// ollamaHost is the Ollama server whose installed models are read.
 	ollamaHost string
-	ramGB           float64
+	ramGB      float64
 
 	hardwareCost float64
 	electricity  float64
