@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ollama/ollama/api"
@@ -165,8 +166,20 @@ func writeCalibrationTable(w io.Writer, c simulate.Calibration, path string) err
 	}
 	fmt.Fprintf(w, "\nbands (measured / predicted): decode %.2f to %.2f, prefill %.2f to %.2f\n",
 		c.DecodeBand.Low, c.DecodeBand.High, c.PrefillBand.Low, c.PrefillBand.High)
-	fmt.Fprintf(w, "memory bandwidth %.1f GB/s; %s; Ollama %s\ncalibration written to %s\n",
-		c.BandwidthGBs, c.Hardware, c.ServerVersion, path)
+	var about []string
+	if c.BandwidthGBs > 0 {
+		about = append(about, fmt.Sprintf("memory bandwidth %.1f GB/s", c.BandwidthGBs))
+	}
+	if c.Hardware != "" {
+		about = append(about, c.Hardware)
+	}
+	if c.ServerVersion != "" {
+		about = append(about, "Ollama "+c.ServerVersion)
+	}
+	if len(about) > 0 {
+		fmt.Fprintln(w, strings.Join(about, "; "))
+	}
+	fmt.Fprintf(w, "calibration written to %s\n", path)
 	return nil
 }
 
