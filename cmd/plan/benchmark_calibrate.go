@@ -50,7 +50,9 @@ Calibration (--calibrate, Ollama only)
   (a and a' shared by all types; least squares on relative error) and writes the
   costs, the measured points, each point's error when predicted from the
   others, the uncertainty band, hardware, memory bandwidth and server version
-  to --calibration. plan simulate predicts models on this machine from it.`
+  to --calibration, for predicting other models on this machine (basis
+  "calibrated here"). The models run with the server's own thread count, as
+  yours do; on a machine busy with other work that can be slow.`
 
 // calibrationSizes and calibrationQuants are what --calibrate measures; tests
 // set smaller ones.
