@@ -86,7 +86,7 @@ type Calibration struct {
 // same generated 10M-weight Q8_0 model measured 242, 371 and 402 decode
 // tokens/s in three runs of the test. A fit to a few such points is not
 // trusted closer than this.
-var MinCalibrationBand = Band{Low: 0.75, High: 1.33}
+var MinCalibrationBand = Band{Low: 0.75, High: 1 / 0.75}
 
 // maxHeldOutRatio marks a degenerate held-out fit: when the point left out
 // was its type's only other size, the remaining point and the overhead of

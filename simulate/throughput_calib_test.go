@@ -55,8 +55,8 @@ func TestFitCalibrationNoise(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.DecodeBand.High < 1.3 && c.DecodeBand.Low > 1/1.3 {
-		t.Errorf("decode band %+v does not hold the 30%% outlier", c.DecodeBand)
+	if c.DecodeBand.High < 1.3 || math.Abs(c.DecodeBand.Low*c.DecodeBand.High-1) > 1e-9 {
+		t.Errorf("decode band %+v does not hold the 30%% outlier symmetrically", c.DecodeBand)
 	}
 	if c.PrefillBand != MinCalibrationBand {
 		t.Errorf("prefill band %+v; want the minimum", c.PrefillBand)
