@@ -23,16 +23,32 @@
 // A Service says how long a request holds its slot, split into prefill (up to
 // the first token) and decode. FixedService and ExponentialService are for
 // checks against queueing theory; CurveService uses a concurrency curve
-// measured by a benchmark. A request's speed is fixed when it starts, from the
-// number of requests in service then; later arrivals and departures do not
-// change it.
+// measured by a benchmark.
 //
-// The engine keeps only the finishing times of requests in service in a heap
-// and the waiting requests in a ring buffer, so its memory grows with the
-// queue, not with the length of the run; percentiles come from logarithmic
-// histograms accurate to 0.5%, and means are exact. Runs are deterministic for
-// given seeds. The tests check mean waits against Erlang C (M/M/1, M/M/4) and
-// Pollaczek–Khinchine (M/D/1) at 50% and 90% load to within 2%.
+// A Service that gives only times (FixedService, ExponentialService) has a
+// request's time fixed when it starts, from the number of requests in
+// service then. A RateService (CurveService) gives per-request speeds
+// instead, and the requests in service on a replica share it: processor
+// sharing. At every event on a replica (an arrival that starts service, a
+// prefill giving way to decode, a completion) each request there goes on
+// through its remaining prompt tokens at the prefill speed with the number
+// now in service, then through its output tokens at the decode speed. A
+// request that starts alone and is joined later is slowed down from then
+// on, and sped up again when the others leave; on a real server one request
+// alone decodes about twice as fast as with a second beside it, so fixing
+// its speed at the start made latencies far too short under load.
+//
+// With times, the engine keeps the finishing times of requests in service in
+// a heap; with rates, each replica's requests in service, with the time the
+// current phase of each would end at the current speed, and a heap over the
+// replicas of their next events. Waiting requests are in ring buffers, so
+// memory grows with the slots and queues, not with the length of the run;
+// percentiles come from logarithmic histograms accurate to 0.5%, and means
+// are exact. Runs are deterministic for given seeds. The tests check mean
+// waits against Erlang C (M/M/1, M/M/4) and Pollaczek–Khinchine (M/D/1) at
+// 50% and 90% load to within 2%, and processor sharing against M/M/1-PS,
+// whose mean time in the system is 1/(μ − λ), at 50% and 90% load to within
+// 2%.
 //
 // # Throughput model
 //

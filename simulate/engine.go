@@ -10,8 +10,8 @@ import (
 //
 // Replicas servers, all alike, stand behind a balancer. Each has Slots
 // slots, its own first-in, first-out queue of at most QueueLimit requests,
-// and its own count of requests in service, which sets the speed the Service
-// gives a request starting there. The balancer sends each arriving request to the
+// and its own count of requests in service, which sets the speed of the
+// requests there (see Service and RateService). The balancer sends each arriving request to the
 // replica with the fewest outstanding requests (in service plus queued),
 // the lowest-numbered one on a tie: join the shortest queue, like nginx's
 // least_conn. The Policy then decides about the request seeing that
@@ -20,7 +20,7 @@ type Config struct {
 	Replicas   int     // servers behind the balancer; 0 means 1
 	Slots      int     // requests served at once by each replica, like OLLAMA_NUM_PARALLEL
 	QueueLimit int     // most requests that may wait at each replica; 0 means no limit
-	Service    Service // how long a request holds a slot
+	Service    Service // how long a request holds a slot; see RateService
 	Policy     Policy  // which requests go to the cloud; nil means AllLocal
 	// WarmUp is the seconds at the start of the run whose arrivals are
 	// simulated but left out of the Result, so that a run starting empty
@@ -80,17 +80,22 @@ func Run(cfg Config, src Source) (Result, error) {
 	return e.result(), nil
 }
 
-// engine holds the state of one run. The only events are arrivals, taken in
-// order from the source, and completions, kept in a heap with at most
-// Replicas × Slots entries, so events need no allocation.
+// engine holds the state of one run. With a Service giving times, the only
+// events are arrivals, taken in order from the source, and completions, kept
+// in a heap with at most Replicas × Slots entries. With a RateService the
+// requests share their replica's speed (see engine_shared.go), and a heap
+// over the replicas holds the time of each one's next event. Either way,
+// events need no allocation.
 type engine struct {
 	cfg    Config
 	policy Policy
-	done   completionHeap // requests in service, by finishing time
+	rates  RateService    // set when the requests in service share their replica's speed
+	done   completionHeap // requests in service, by finishing time, with times
+	events eventHeap      // each replica's next event, with rates
 	reps   []replica
 
-	started      int64
-	serviceTotal float64 // seconds in service of all started requests
+	timed        int64   // requests counted in serviceTotal
+	serviceTotal float64 // seconds in service: of started requests with times, of completed ones with rates
 
 	res           Result
 	latency, ttft histogram
@@ -106,6 +111,13 @@ type replica struct {
 	queue     ring    // requests waiting for a slot
 	busy      int     // requests in service
 	busySince float64 // when busy last rose from 0
+
+	// With rates only: the requests in service and the per-request
+	// speeds, in tokens per second, with active of them in service.
+	jobs        []job
+	active      int
+	prefillRate float64
+	decodeRate  float64
 }
 
 func newEngine(cfg Config) *engine {
@@ -114,19 +126,27 @@ func newEngine(cfg Config) *engine {
 		p = AllLocal{}
 	}
 	n := cfg.replicas()
-	return &engine{
-		cfg:    cfg,
-		policy: p,
-		done:   make(completionHeap, 0, min(n*cfg.Slots, 1<<16)),
-		reps:   make([]replica, n),
+	e := &engine{cfg: cfg, policy: p, reps: make([]replica, n)}
+	if rs, ok := cfg.Service.(RateService); ok {
+		e.rates = rs
+		e.events = newEventHeap(n)
+	} else {
+		e.done = make(completionHeap, 0, min(n*cfg.Slots, 1<<16))
 	}
+	return e
 }
 
+// run takes the events in order of time, an arrival after anything else
+// due at the same moment.
 func (e *engine) run(src Source) error {
 	last := math.Inf(-1)
 	next, more := src.Next()
-	for more || len(e.done) > 0 {
-		if more && (len(e.done) == 0 || next.Arrival < e.done[0].t) {
+	for {
+		due := e.nextEvent()
+		if !more && math.IsInf(due, 1) {
+			return nil
+		}
+		if more && next.Arrival < due {
 			if err := checkRequest(next, last); err != nil {
 				return err
 			}
@@ -137,11 +157,32 @@ func (e *engine) run(src Source) error {
 			next, more = src.Next()
 			continue
 		}
-		if err := e.finish(e.done.pop()); err != nil {
+		if err := e.handleEvent(); err != nil {
 			return err
 		}
 	}
-	return nil
+}
+
+// nextEvent returns the time of the next event other than an arrival, or
+// +Inf when there is none.
+func (e *engine) nextEvent() float64 {
+	if e.rates != nil {
+		_, t := e.events.top()
+		return t
+	}
+	if len(e.done) == 0 {
+		return math.Inf(1)
+	}
+	return e.done[0].t
+}
+
+// handleEvent handles the next event other than an arrival.
+func (e *engine) handleEvent() error {
+	if e.rates != nil {
+		i, t := e.events.top()
+		return e.advance(i, t)
+	}
+	return e.finish(e.done.pop())
 }
 
 func checkRequest(r Request, last float64) error {
@@ -180,8 +221,8 @@ func (e *engine) state(i int) State {
 		Queued: rep.queue.len(), Busy: rep.busy, Slots: e.cfg.Slots, QueueLimit: e.cfg.QueueLimit,
 		Replica: i, Replicas: len(e.reps),
 	}
-	if e.started > 0 {
-		s.MeanService = e.serviceTotal / float64(e.started)
+	if e.timed > 0 {
+		s.MeanService = e.serviceTotal / float64(e.timed)
 	}
 	return s
 }
@@ -202,6 +243,8 @@ func (e *engine) arrive(r Request) error {
 			e.res.Spilled++
 			e.res.SpilledTokens += tokens(r)
 		}
+	case s.Busy < s.Slots && e.rates != nil:
+		return e.join(r, r.Arrival, i)
 	case s.Busy < s.Slots:
 		return e.start(r, r.Arrival, i)
 	case s.QueueFull():
@@ -218,49 +261,69 @@ func (e *engine) arrive(r Request) error {
 // finish ends a request's service and starts the next one waiting on the
 // same replica.
 func (e *engine) finish(c completion) error {
+	e.release(c.replica, c.t)
 	rep := &e.reps[c.replica]
-	rep.busy--
-	if rep.busy == 0 && c.t > e.cfg.WarmUp {
-		e.busySeconds += c.t - max(rep.busySince, e.cfg.WarmUp)
-	}
 	if rep.queue.len() == 0 {
 		return nil
 	}
 	return e.start(rep.queue.pop(), c.t, c.replica)
 }
 
-// start puts a request into service on replica i at time t.
+// start puts a request into service on replica i at time t, its times
+// given by the Service.
 func (e *engine) start(r Request, t float64, i int) error {
-	rep := &e.reps[i]
-	rep.busy++
-	if rep.busy == 1 {
-		rep.busySince = t
-	}
-	prefill, decode := e.cfg.Service.Times(r, rep.busy)
+	e.occupy(i, t)
+	prefill, decode := e.cfg.Service.Times(r, e.reps[i].busy)
 	if !validSeconds(prefill) || !validSeconds(decode) {
 		return fmt.Errorf("request arriving at %v s: service gave %v+%v s; times must be non-negative and finite", r.Arrival, prefill, decode)
 	}
 	finish := t + prefill + decode
 	e.done.push(completion{t: finish, replica: i})
-	e.started++
+	e.timed++
 	e.serviceTotal += prefill + decode
 	e.lastDone = max(e.lastDone, finish)
 	if finish > e.cfg.WarmUp {
 		e.slotSeconds += finish - max(t, e.cfg.WarmUp)
 	}
+	if e.admit(r, t) {
+		e.ttft.add(t - r.Arrival + prefill)
+		e.latency.add(finish - r.Arrival)
+	}
+	return nil
+}
+
+// occupy counts a request starting service on replica i at time t.
+func (e *engine) occupy(i int, t float64) {
+	rep := &e.reps[i]
+	rep.busy++
+	if rep.busy == 1 {
+		rep.busySince = t
+	}
+}
+
+// release counts a request leaving service on replica i at time t.
+func (e *engine) release(i int, t float64) {
+	rep := &e.reps[i]
+	rep.busy--
+	if rep.busy == 0 && t > e.cfg.WarmUp {
+		e.busySeconds += t - max(rep.busySince, e.cfg.WarmUp)
+	}
+}
+
+// admit counts a request starting service at time t, its wait and its
+// tokens, and reports whether it arrived after the warm-up.
+func (e *engine) admit(r Request, t float64) bool {
 	if r.Arrival < e.cfg.WarmUp {
-		return nil
+		return false
 	}
 	wait := t - r.Arrival
 	e.wait.add(wait)
-	e.ttft.add(wait + prefill)
-	e.latency.add(finish - r.Arrival)
 	e.res.ServedLocal++
 	e.res.LocalTokens += tokens(r)
 	h := e.hour(r)
 	h.served++
 	h.wait += wait
-	return nil
+	return true
 }
 
 // hour returns the sums for the hour of r's arrival, or nil during the

@@ -47,10 +47,18 @@ func oneServerCases(t *testing.T) map[string]func() (Config, Source) {
 				gen(Arrivals{Rate: 1, Duration: 10_000, Seed: 3, PromptTokens: 10, OutputTokens: 10})
 		},
 		"curve-queue-limit": func() (Config, Source) {
-			return Config{Slots: 4, QueueLimit: 3, Service: curve},
+			return Config{Slots: 4, QueueLimit: 3, Service: timesOnly{curve}},
 				gen(Arrivals{Rate: 0.5, Duration: 8_000, Shape: 2, Seed: 8, PromptTokens: 300, OutputTokens: 60})
 		},
 	}
+}
+
+// timesOnly hides the Rates of a RateService, so that Run fixes each
+// request's speed when it starts, as it did before processor sharing.
+type timesOnly struct{ svc Service }
+
+func (s timesOnly) Times(r Request, active int) (prefill, decode float64) {
+	return s.svc.Times(r, active)
 }
 
 // legacyJSON is res as JSON without the fields added with replicas.

@@ -1,5 +1,7 @@
 package simulate
 
+import "math"
+
 // completion is the moment a request in service on a replica finishes.
 type completion struct {
 	t       float64 // seconds
@@ -89,4 +91,79 @@ func (q *ring) grow() {
 		buf[i] = q.buf[(q.head+i)%len(q.buf)]
 	}
 	q.buf, q.head = buf, 0
+}
+
+// eventHeap holds the time of each replica's next event, +Inf when it has
+// none, in a binary min-heap of replicas ordered by that time, then by
+// replica, so that runs are deterministic when two replicas have events at
+// the same moment. It allocates only when it is made.
+type eventHeap struct {
+	at    []float64 // by replica
+	order []int     // the heap of replicas
+	pos   []int     // by replica, its index in order
+}
+
+func newEventHeap(n int) eventHeap {
+	h := eventHeap{at: make([]float64, n), order: make([]int, n), pos: make([]int, n)}
+	for i := range n {
+		h.at[i] = math.Inf(1)
+		h.order[i], h.pos[i] = i, i
+	}
+	return h
+}
+
+// top returns the replica with the earliest next event, and its time.
+func (h *eventHeap) top() (replica int, t float64) {
+	i := h.order[0]
+	return i, h.at[i]
+}
+
+// set makes t the time of replica i's next event.
+func (h *eventHeap) set(i int, t float64) {
+	old := h.at[i]
+	h.at[i] = t
+	if t < old {
+		h.up(h.pos[i])
+	} else if t > old {
+		h.down(h.pos[i])
+	}
+}
+
+func (h *eventHeap) less(a, b int) bool {
+	ra, rb := h.order[a], h.order[b]
+	return h.at[ra] < h.at[rb] || (h.at[ra] == h.at[rb] && ra < rb)
+}
+
+func (h *eventHeap) swap(a, b int) {
+	h.order[a], h.order[b] = h.order[b], h.order[a]
+	h.pos[h.order[a]], h.pos[h.order[b]] = a, b
+}
+
+func (h *eventHeap) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h.less(i, p) {
+			return
+		}
+		h.swap(i, p)
+		i = p
+	}
+}
+
+func (h *eventHeap) down(i int) {
+	n := len(h.order)
+	for {
+		c := 2*i + 1
+		if c >= n {
+			return
+		}
+		if c+1 < n && h.less(c+1, c) {
+			c++
+		}
+		if !h.less(c, i) {
+			return
+		}
+		h.swap(i, c)
+		i = c
+	}
 }

@@ -5,13 +5,17 @@ import "fmt"
 // State is what a Policy sees when a request arrives: the replica the
 // balancer chose for it (see Config) and the run so far.
 type State struct {
-	Queued      int     // requests waiting for a slot on the replica
-	Busy        int     // slots in service on the replica
-	Slots       int     // slots of the replica
-	QueueLimit  int     // most requests that may wait on the replica; 0 means no limit
-	MeanService float64 // mean seconds in service of the requests started so far, on any replica
-	Replica     int     // the chosen replica, from 0
-	Replicas    int     // replicas behind the balancer
+	Queued     int // requests waiting for a slot on the replica
+	Busy       int // slots in service on the replica
+	Slots      int // slots of the replica
+	QueueLimit int // most requests that may wait on the replica; 0 means no limit
+	Replica    int // the chosen replica, from 0
+	Replicas   int // replicas behind the balancer
+	// MeanService is the mean seconds in service, on any replica, of the
+	// requests started so far when the Service gives times, or of those
+	// completed so far when it is a RateService (their time in service is
+	// known only when they finish); 0 before there is one.
+	MeanService float64
 }
 
 // QueueFull reports whether no more requests may wait on the replica.
@@ -47,7 +51,7 @@ func (AllLocal) SendToCloud(State) bool { return false }
 type Spill struct {
 	MaxWait float64 // seconds
 	// MeanService is the mean seconds a request holds a slot, for the wait
-	// estimate; 0 means the mean of the requests started so far.
+	// estimate; 0 means State.MeanService, the mean so far.
 	MeanService float64
 }
 

@@ -13,13 +13,28 @@ import (
 // (writing the output). active is the number of requests in service when this
 // one starts, itself included, so active is at least 1.
 //
-// The simulator fixes a request's speed when it starts, from the number
-// active then; it does not slow a request down when others start later or
-// speed it up when they finish. This overstates speed while load is rising
-// and understates it while load is falling; over a steady run the errors
-// largely cancel.
+// A Service that gives only times has a request's speed fixed when it
+// starts, from the number active then: it is not slowed down when others
+// start later nor sped up when they finish. A Service that is also a
+// RateService is simulated by processor sharing instead, and its Times is
+// not used by Run.
 type Service interface {
 	Times(r Request, active int) (prefill, decode float64)
+}
+
+// RateService is a Service whose requests share their server's speed. Rates
+// gives the per-request prefill and decode speeds, in tokens per second,
+// with active requests in service on the server (at least 1). Both must be
+// positive; +Inf means a phase takes no time.
+//
+// Run then re-times every request in service on a replica whenever the
+// number in service there changes: each works through its remaining prompt
+// tokens at the prefill speed, then through its output tokens at the decode
+// speed, with the number active at each moment (processor sharing). Its time
+// to first token is its wait plus the time to finish its prefill.
+type RateService interface {
+	Service
+	Rates(active int) (prefillTPS, decodeTPS float64)
 }
 
 // FixedService takes the same time for every request.
@@ -75,7 +90,8 @@ type CurvePoint struct {
 // requests active, each one prefills at aggregate prefill(k)/k tokens per
 // second and decodes at aggregate decode(k)/k, where the aggregates are
 // interpolated linearly between measured points and held flat beyond the
-// first and last.
+// first and last. It is a RateService, so Run shares the speed among the
+// requests in service as their number changes.
 type CurveService struct {
 	points []CurvePoint
 }
@@ -116,6 +132,14 @@ func (s *CurveService) Times(r Request, active int) (prefill, decode float64) {
 	pre, dec := s.Aggregate(active)
 	k := float64(max(active, 1))
 	return float64(r.PromptTokens) * k / pre, float64(r.OutputTokens) * k / dec
+}
+
+// Rates returns the per-request prefill and decode speeds with active
+// requests in service: the aggregate speeds divided by active (at least 1).
+func (s *CurveService) Rates(active int) (prefillTPS, decodeTPS float64) {
+	pre, dec := s.Aggregate(active)
+	k := float64(max(active, 1))
+	return pre / k, dec / k
 }
 
 // Aggregate returns the interpolated aggregate prefill and decode tokens per

@@ -114,8 +114,14 @@ Server: --slots N requests run at once (OLLAMA_NUM_PARALLEL); at most --queue-li
                  --calibration FILE), the per-quantization costs measured here replace the
                  roofline (basis "calibrated here", band from the calibration's fit).
 ` + hardwareHelp + `
-Approximation: a request's speed is fixed when it starts, from the number of requests in
-service then; later arrivals and departures do not change it.
+Sharing: a request's speed is not fixed when it starts: the requests in service on a
+server share its speed (processor sharing). With k in service, each works through its
+remaining prompt tokens at prefill(k)/k tokens/s, then through its output tokens at
+decode(k)/k (with --decode-tps and --prefill-tps, at those speeds whatever k is); whenever
+a request starts or finishes, k changes and every request there goes on at the new speed.
+Time to first token = wait + the time to finish the prefill; latency = wait + the time to
+finish the decode. The mean service used by --policy spill is that of the requests
+completed so far.
 
 Replicas: --replicas N servers alike, each with --slots slots and its own queue, behind a
 balancer that sends each request to the server with the fewest requests in service plus
@@ -551,6 +557,15 @@ func (s tokenRateService) Times(r simulate.Request, _ int) (prefill, decode floa
 		prefill = float64(r.PromptTokens) / s.prefill
 	}
 	return prefill, float64(r.OutputTokens) / s.decode
+}
+
+// Rates returns the single-stream speeds, whatever the number active; no
+// prefill speed means prefill takes no time.
+func (s tokenRateService) Rates(int) (prefillTPS, decodeTPS float64) {
+	if s.prefill > 0 {
+		return s.prefill, s.decode
+	}
+	return math.Inf(1), s.decode
 }
 
 // recordingSource remembers the request it gave last: the engine routes a
