@@ -31,11 +31,13 @@ func TestBenchmarkCalibrateUsage(t *testing.T) {
 
 func TestBenchmarkCalibrate(t *testing.T) {
 	s := ollamatest.Shared(t)
-	small := gguf.DefaultSpec()
-	small.BlockCount = 2
+	// Sizes 3.4M and 19M weights apart, so the cost per weight stands out
+	// of the fixed cost per token even on a busy machine.
+	larger := gguf.Spec{EmbeddingLength: 512, BlockCount: 6, HeadCount: 8, HeadCountKV: 4,
+		FeedForwardLength: 1536, ContextLength: 4096, Seed: 1}
 	oldSizes, oldQuants := calibrationSizes, calibrationQuants
 	calibrationSizes = func() []calibrate.Size {
-		return []calibrate.Size{{Name: "tiny2", Spec: small}, {Name: "tiny4", Spec: gguf.DefaultSpec()}}
+		return []calibrate.Size{{Name: "tiny4", Spec: gguf.DefaultSpec()}, {Name: "small6", Spec: larger}}
 	}
 	calibrationQuants = func() []string { return []string{"f16", "q8_0"} }
 	t.Cleanup(func() { calibrationSizes, calibrationQuants = oldSizes, oldQuants })
@@ -62,7 +64,7 @@ func TestBenchmarkCalibrate(t *testing.T) {
 		t.Errorf("printed %+v; want the calibration", printed)
 	}
 	_, sums := readRuns(t, results)
-	if len(sums) != 4 || !strings.HasPrefix(sums[0].Model, "plan-calibrate-tiny2:") {
+	if len(sums) != 4 || !strings.HasPrefix(sums[0].Model, "plan-calibrate-tiny4:") {
 		t.Errorf("results hold %d summaries (first %q); want the 4 calibration models", len(sums), sums[0].Model)
 	}
 	list, err := s.Client().List(context.Background())
