@@ -92,8 +92,8 @@ Server: --slots N requests run at once (OLLAMA_NUM_PARALLEL); at most --queue-li
                  k x prefill_tokens_per_second (the server's own per-request rates, so
                  prefill is not counted twice as it would be in aggregate_tokens_per_second,
                  which divides by wall time), averaged over the summaries at that k; between
-                 levels linear, beyond them flat. A request started with k in service (itself
-                 included) takes prompt x k / prefill(k) + output x k / decode(k) seconds.
+                 levels linear, beyond them flat. With k in service (see Sharing), each
+                 request reads its prompt at prefill(k)/k and writes at decode(k)/k tokens/s.
                  Use --model when the file holds several models.
   --decode-tps, --prefill-tps
                  single-stream speeds, the same whatever runs beside it: a request takes
@@ -114,8 +114,8 @@ Server: --slots N requests run at once (OLLAMA_NUM_PARALLEL); at most --queue-li
                  --calibration FILE), the per-quantization costs measured here replace the
                  roofline (basis "calibrated here", band from the calibration's fit).
 ` + hardwareHelp + `
-Sharing: a request's speed is not fixed when it starts: the requests in service on a
-server share its speed (processor sharing). With k in service, each works through its
+Sharing: the requests in service on a server share its speed (processor sharing), so a
+request's speed changes while it runs. With k in service, each works through its
 remaining prompt tokens at prefill(k)/k tokens/s, then through its output tokens at
 decode(k)/k (with --decode-tps and --prefill-tps, at those speeds whatever k is); whenever
 a request starts or finishes, k changes and every request there goes on at the new speed.
@@ -132,9 +132,11 @@ rejected. --policy spill sends a request to the cloud when its server's queue is
 its expected time to first token, expected wait + its own prefill time, exceeds --slo-ttft
 seconds, or its expected end-to-end time, + its decode time, exceeds --slo-e2e (0 = no
 limit). Expected wait = (queued + 1) x mean service / slots when every slot is busy and 0
-otherwise, the mean service being that of the requests started so far; its prefill and
-decode times are the service's with the slots that would then be active. Spilled requests are priced at the list price of --cloud-model (for --usage
-replays, default: each row's own model), with their prompt and output tokens, standard tier.
+otherwise, the mean service being that of the requests completed so far; its own prefill
+and decode times are taken at the speeds with the slots that would then be active (prompt x
+k / prefill(k) + output x k / decode(k)). Spilled requests are priced at the list price of
+--cloud-model (for --usage replays, default: each row's own model), with their prompt and
+output tokens, standard tier.
 
 Energy: each server draws --active-watts while it serves any request and --idle-watts
 otherwise (default 10% of active); energy kWh = (active x busy seconds + idle x idle

@@ -219,7 +219,7 @@ func TestSimulateHelpDocumentsFlags(t *testing.T) {
 		}
 	}
 	for _, formula := range []string{"prompt / prefill-tps + output / decode-tps", "(queued + 1) x mean service / slots",
-		"busy slot-seconds", "fixed when it starts"} {
+		"busy slot-seconds", "prefill(k)/k", "processor sharing"} {
 		if !strings.Contains(cmd.Long, formula) {
 			t.Errorf("--help text lacks %q", formula)
 		}
