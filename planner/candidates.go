@@ -180,10 +180,25 @@ func kvChoices(t Target) []string {
 // better prefers all-on-GPU placements, then more layers on the GPU, then
 // more parallel requests.
 func better(a, b Option) bool {
+	if ra, rb := placementRank(a.Fit.Placement), placementRank(b.Fit.Placement); ra != rb {
+		return ra > rb
+	}
 	if a.Fit.GPULayers != b.Fit.GPULayers {
 		return a.Fit.GPULayers > b.Fit.GPULayers
 	}
 	return a.Settings.Parallel > b.Settings.Parallel
+}
+
+func placementRank(p Placement) int {
+	switch p {
+	case PlaceGPU:
+		return 3
+	case PlacePartial:
+		return 2
+	case PlaceCPU:
+		return 1
+	}
+	return 0
 }
 
 // predict sets the option's speeds: the hardware's VRAM is set so that the

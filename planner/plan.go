@@ -115,7 +115,9 @@ func (in *Inputs) tryContext(ctx int, qc *QualityCatalog) (*pick, error) {
 		if err != nil {
 			return nil, err
 		}
-		if s := replayedSpend(in.Traffic, c.routes, rr, in.Route); s > p.localSpend+1e-9 {
+		computed := in.Route
+		computed.ShareLocal = -1
+		if s := replayedSpend(in.Traffic, c.routes, rr, computed); s > p.localSpend+1e-9 {
 			o := c.opt
 			p.best, p.routes, p.replay, p.localSpend = &o, c.routes, rr, s
 		}
@@ -253,8 +255,9 @@ func (in *Inputs) finish(rep *Report, best *Option, rr replayResult) error {
 	c.ActiveWatts, c.IdleWatts = in.Target.ActiveWatts, in.Target.IdleWatts
 	if best != nil {
 		c.BusyHoursPerMonth = rr.res.BusySeconds / 3600 / months
-		if in.Route.ShareLocal >= 0 && toks > 0 {
-			c.BusyHoursPerMonth = busyHoursAtShare(*best, rep, months)
+		if in.Route.ShareLocal >= 0 {
+			c.BusyHoursPerMonth = busyHoursAtShare(*best, rep, rr, months)
+			rep.Notes = append(rep.Notes, fmt.Sprintf("--share-local %.2f sets the split; the busiest hour shows the computed split", in.Route.ShareLocal))
 		}
 	}
 	be, err := ComputeBreakEven(c)
@@ -269,17 +272,25 @@ func (in *Inputs) finish(rep *Report, best *Option, rr replayResult) error {
 }
 
 // busyHoursAtShare estimates the busy hours per month of an overridden
-// split: the local tokens at the option's single-request speeds.
-func busyHoursAtShare(o Option, rep *Report, months float64) float64 {
-	var local int64
+// split: the replay's busy time scaled by the tokens moved, or, when the
+// replay moved none, the tokens at the option's speeds with every slot busy.
+func busyHoursAtShare(o Option, rep *Report, rr replayResult, months float64) float64 {
+	var local, replayed int64
 	for _, r := range rep.Routes {
 		local += r.TokensLocal
 	}
-	tps := o.One.DecodeTPS
-	if tps <= 0 {
+	for _, n := range rr.localTokens {
+		replayed += n
+	}
+	if replayed > 0 {
+		return rr.res.BusySeconds / 3600 / months * float64(local) / float64(replayed)
+	}
+	last := o.Curve[len(o.Curve)-1]
+	if last.DecodeTokensPerSecond <= 0 {
 		return 0
 	}
-	return BusyHoursPerMonth(float64(local)/months, tps)
+	// Without a replay, count every token at the aggregate decode speed.
+	return BusyHoursPerMonth(float64(local)/months, last.DecodeTokensPerSecond)
 }
 
 func ratio(a, b float64) float64 {

@@ -29,8 +29,9 @@ type groupRoute struct {
 	g       *Group
 	class   TaskClass
 	verdict Verdict
-	// tooLong is the share of requests longer than the local context.
-	tooLong float64
+	// tooLong is the share of requests longer than the local context, and
+	// tooLongTokens the share of tokens they hold.
+	tooLong, tooLongTokens float64
 }
 
 // decide judges every group against the local option.
@@ -46,6 +47,7 @@ func decide(t *Traffic, o Option, rule RouteRule, qc *QualityCatalog) []groupRou
 		gr := groupRoute{g: g, class: m.Class, verdict: v}
 		if v.Adequate {
 			gr.tooLong = g.ShareAbove(o.Settings.ContextTokens)
+			gr.tooLongTokens = g.TokenShareAbove(o.Settings.ContextTokens)
 		}
 		out = append(out, gr)
 	}
@@ -57,7 +59,7 @@ func adequateSpend(routes []groupRoute) float64 {
 	var s float64
 	for _, r := range routes {
 		if r.verdict.Adequate {
-			s += r.g.SpendUSD * (1 - r.tooLong)
+			s += r.g.SpendUSD * (1 - r.tooLongTokens)
 		}
 	}
 	return s
@@ -218,11 +220,11 @@ func addGroup(r *Route, gr groupRoute, o Option, rr replayResult, rule RouteRule
 	}
 	long := int64(math.Round(gr.tooLong * float64(g.Requests)))
 	if long > 0 {
-		r.Stays = appendStay(r.Stays, Stay{Reason: "context", Requests: long, SpendUSD: monthly * gr.tooLong,
+		r.Stays = appendStay(r.Stays, Stay{Reason: "context", Requests: long, SpendUSD: monthly * gr.tooLongTokens,
 			Detail: fmt.Sprintf("requests longer than the local context of %d tokens", o.Settings.ContextTokens)})
 	}
 	if sp := rr.spilled[g.Key]; sp > 0 {
-		r.Stays = appendStay(r.Stays, Stay{Reason: "capacity", Requests: sp, SpendUSD: math.Max(0, monthly*(1-share)-monthly*gr.tooLong),
+		r.Stays = appendStay(r.Stays, Stay{Reason: "capacity", Requests: sp, SpendUSD: math.Max(0, monthly*(1-share)-monthly*gr.tooLongTokens),
 			Detail: "the local server would miss the latency target; spilled at busy times"})
 	}
 }
@@ -242,8 +244,14 @@ func appendStay(list []Stay, s Stay) []Stay {
 	return append(list, s)
 }
 
-// shortReason drops the list of rated models from an unknown-model reason.
+// shortReason drops the list of rated models from an unknown-model reason,
+// and the reason's own name from its front (the report prints it beside).
 func shortReason(s string) string {
+	for _, p := range []string{StayUnknownQuality + ": ", StayQuality + ": ", StayTaskClass + ": "} {
+		for strings.HasPrefix(s, p) {
+			s = strings.TrimPrefix(s, p)
+		}
+	}
 	if i := strings.Index(s, ", which rates "); i > 0 {
 		rest := s[i:]
 		if j := strings.Index(rest, ";"); j > 0 {

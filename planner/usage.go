@@ -98,6 +98,23 @@ func (g *Group) ShareAbove(tokens int) float64 {
 	return float64(above) / float64(total)
 }
 
+// TokenShareAbove is the share of tokens (0 to 1) in requests whose row
+// mean exceeds tokens: the share of the spend such requests roughly make.
+func (g *Group) TokenShareAbove(tokens int) float64 {
+	var above, total float64
+	for _, c := range g.sizes {
+		t := float64(c.tokens) * float64(c.n)
+		total += t
+		if c.tokens > tokens {
+			above += t
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return above / total
+}
+
 // ReadTraffic reads usage exports into Traffic, pricing each row with
 // pricer. Rows without a request count count as one request; cost
 // exports are skipped (their amounts have no tokens).

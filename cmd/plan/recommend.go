@@ -126,7 +126,7 @@ func (o *reportOptions) recommendContext(ctx context.Context, e *env) (int, stri
 	}
 	warn.summary(tr.Stats)
 	c := planner.RequestPercentile(tr, 0.95)
-	return max(2048, (c+1023)/1024*1024), fmt.Sprintf("p95 of the requests in --usage (%d tokens)", c), nil
+	return min(131072, max(2048, (c+1023)/1024*1024)), fmt.Sprintf("p95 of the requests in --usage (%d tokens), at most 131072", c), nil
 }
 
 var recommendHeader = []string{"rank", "model", "quant", "tier", "quality", "memory", "fit", "decode tok/s", "prefill tok/s", "basis", "users", "ollama settings"}

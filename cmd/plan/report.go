@@ -57,6 +57,9 @@ type reportOptions struct {
 	output   string
 	litellm  string
 	ollamaEn string
+
+	// notes are said about the hardware while resolving it.
+	notes []string
 }
 
 func addReportFlags(cmd *cobra.Command, o *reportOptions) {
@@ -113,6 +116,8 @@ func (o *reportOptions) validate() error {
 		{!(o.minTPS > 0), "--min-tps", "positive"},
 		{o.context < 0 || o.parallel < 1 || o.top < 1, "--context/--parallel/--top", "positive"},
 		{o.ramGB < 0 || o.activeWatts < 0, "--ram/--active-watts", "non-negative"},
+		{o.hardwareCost < 0 && o.hardwareCost != -1, "--hardware-cost", "a non-negative amount (0 for hardware you own)"},
+		{o.idleWatts < 0 && o.idleWatts != -1, "--idle-watts", "non-negative"},
 	}
 	for _, c := range checks {
 		if c.bad {
@@ -158,6 +163,7 @@ func (o *reportOptions) plan(ctx context.Context, e *env) (*planner.Report, erro
 		rep.Usage.Files = []string{"example: " + data.ExampleUsageName}
 	}
 	rep.Sources = reportSources(table, example)
+	rep.Notes = append(o.notes, rep.Notes...)
 	if tr.Unpriced > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d requests of models with no price are left out of the spend", tr.Unpriced))
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -24,7 +25,7 @@ func (o *reportOptions) installed(ctx context.Context, e *env) ([]planner.Arch, 
 	b := backend.NewOllama(u, &http.Client{Timeout: 30 * time.Second})
 	models, err := b.ListModels(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("--ollama: %w", err)
+		return nil, fmt.Errorf("--ollama: cannot list the models at %s: %v: is ollama serve running there?", u, rootCause(err))
 	}
 	var out []planner.Arch
 	for _, m := range models {
@@ -40,4 +41,15 @@ func (o *reportOptions) installed(ctx context.Context, e *env) ([]planner.Arch, 
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// rootCause is the innermost error, without the wrappers' hints.
+func rootCause(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
 }

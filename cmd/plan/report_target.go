@@ -37,6 +37,7 @@ func (o *reportOptions) target(ctx context.Context, e *env) (planner.Target, err
 	if err != nil {
 		return planner.Target{}, err
 	}
+	o.notes = append(o.notes, m.Notes...)
 	t := planner.Target{
 		Description: m.Description, ThisMachine: m.ThisMachine, Hardware: m.Hardware, RAMBytes: int64(host.Memory.TotalBytes),
 		Memory: planner.Machine{FreeRAMBytes: int64(host.Memory.AvailableBytes), UnifiedMemory: m.Hardware.UnifiedMemory},
@@ -75,6 +76,9 @@ func (o *reportOptions) gpus(t *planner.Target, m machine, host hwprofile.Profil
 	count := max(o.hw.count, 1)
 	if o.hw.gpu == "" && o.hw.vramGB == 0 && len(host.GPUs) > 0 {
 		for _, g := range host.GPUs {
+			if g.Name != host.GPUs[0].Name {
+				continue // a model is split over GPUs of one kind only (one CUDA or ROCm runtime)
+			}
 			free := g.VRAMFreeBytes
 			if free == 0 {
 				free = g.VRAMTotalBytes
@@ -83,9 +87,25 @@ func (o *reportOptions) gpus(t *planner.Target, m machine, host hwprofile.Profil
 		}
 		return
 	}
-	for range count {
-		t.Memory.GPUs = append(t.Memory.GPUs, planner.GPU{FreeBytes: m.Hardware.VRAMBytes / int64(count), ReserveBytes: reserve})
+	free := m.Hardware.VRAMBytes / int64(count)
+	if m.Hardware.UnifiedMemory {
+		free = appleWiredLimit(free)
+		o.notes = append(o.notes, fmt.Sprintf("unified memory: the GPU may use %.0f GiB of the %.0f GiB (macOS's default wired limit)",
+			float64(free)/(1<<30), float64(m.Hardware.VRAMBytes)/(1<<30)))
 	}
+	for range count {
+		t.Memory.GPUs = append(t.Memory.GPUs, planner.GPU{FreeBytes: free, ReserveBytes: reserve})
+	}
+}
+
+// appleWiredLimit is the memory macOS lets the GPU wire by default: about
+// two thirds of RAM up to 36 GiB, three quarters above (the same rule plan
+// profile applies to a detected Mac).
+func appleWiredLimit(ram int64) int64 {
+	if ram <= 36<<30 {
+		return ram * 2 / 3
+	}
+	return ram * 3 / 4
 }
 
 // power sets the watts and the price of the hardware.
