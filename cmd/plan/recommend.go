@@ -169,10 +169,7 @@ func writeRecommend(w io.Writer, format string, rep recommendReport) error {
 	case "json":
 		return writeJSON(w, rep)
 	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write(recommendHeader)
-		cw.WriteAll(recommendRows(rep.Recommendations))
-		return cw.Error()
+		return writeRecommendCSV(w, rep.Recommendations)
 	case "md":
 		fmt.Fprintf(w, "Recommendations for %s, context %d tokens (%s)\n\n", rep.Hardware, rep.ContextTokens, rep.ContextFrom)
 		return writeMarkdownTable(w, recommendHeader, recommendRows(rep.Recommendations))
@@ -185,4 +182,24 @@ func writeRecommend(w io.Writer, format string, rep recommendReport) error {
 		return err
 	}
 	return writeTable(w, recommendHeader, recommendRows(rep.Recommendations))
+}
+
+// writeRecommendCSV writes one row per recommendation with plain numbers,
+// one figure per column.
+func writeRecommendCSV(w io.Writer, recs []planner.Recommendation) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"rank", "model", "quantization", "tier", "quality", "memory_bytes", "fit", "gpu_layers", "layers",
+		"context_tokens", "decode_tokens_per_second", "decode_low", "decode_high", "prefill_tokens_per_second", "basis",
+		"concurrent_users", "OLLAMA_CONTEXT_LENGTH", "OLLAMA_NUM_PARALLEL", "OLLAMA_KV_CACHE_TYPE", "OLLAMA_FLASH_ATTENTION"})
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
+	for _, r := range recs {
+		cw.Write([]string{
+			strconv.Itoa(r.Rank), r.Model, r.Quantization, r.Tier, f(r.Quality), strconv.FormatInt(r.MemoryBytes, 10), r.Fit,
+			strconv.Itoa(r.GPULayers), strconv.Itoa(r.Layers), strconv.Itoa(r.ContextTokens), f(r.DecodeTPS), f(r.DecodeLow),
+			f(r.DecodeHigh), f(r.PrefillTPS), r.Basis, strconv.Itoa(r.ConcurrentUse), strconv.Itoa(r.Ollama.ContextLength),
+			strconv.Itoa(r.Ollama.NumParallel), r.Ollama.KVCacheType, strconv.FormatBool(r.Ollama.FlashAttention),
+		})
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -82,7 +82,7 @@ func recommendationsTable(r *planner.Report) reportTable {
 		if rec.Chosen {
 			chosen = "chosen"
 		}
-		t.rows = append(t.rows, []string{fmt.Sprint(rec.Rank), rec.Model, rec.Quantization, rec.Tier, fmt.Sprintf("%.0f", rec.Quality),
+		t.rows = append(t.rows, []string{fmt.Sprint(rec.Rank), rec.Model, rec.Quantization, rec.Tier, qualityText(rec.Quality),
 			byteSize(rec.MemoryBytes), fitText(rec), count(int64(rec.ContextTokens)), decodeText(rec), speed(rec.PrefillTPS),
 			rec.Basis, fmt.Sprint(rec.ConcurrentUse), chosen})
 		if note := recommendationNote(rec); note != "" {
@@ -273,4 +273,12 @@ func sourcesTable(r *planner.Report) reportTable {
 		return fmt.Sprintf("%s (%s): %s", row[0], row[2], row[1])
 	}
 	return t
+}
+
+// qualityText is a score, or "-" for a model with none.
+func qualityText(q float64) string {
+	if q <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", q)
 }
