@@ -18,3 +18,15 @@ var exampleUsage []byte
 // (see internal/genexamples) and must always be labelled as example data.
 // Each call returns a new copy.
 func ExampleUsage() []byte { return append([]byte(nil), exampleUsage...) }
+
+//go:embed examples/tasks.json
+var exampleTasks []byte
+
+// ExampleTasksName is the file name of the example task-class mapping.
+const ExampleTasksName = "tasks.json"
+
+// ExampleTasks returns the task-class mapping of the example usage: the
+// support bot summarizes, extraction extracts, the code assistant
+// refactors, and research is complex reasoning (which stays in the cloud).
+// Each call returns a new copy.
+func ExampleTasks() []byte { return append([]byte(nil), exampleTasks...) }

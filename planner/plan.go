@@ -81,6 +81,7 @@ func Build(in Inputs) (*Report, error) {
 		return rep, in.finish(rep, nil, replayResult{})
 	}
 	best := *pick.best
+	annotate(rep.Recommendations, pick.ranked, in.Traffic, in.Route, qc)
 	rep.Routes = routes(in.Traffic, best, pick.routes, pick.replay, in.Route)
 	if bh, err := busiestHour(in.Traffic, best, pick.routes, in.Route); err == nil {
 		rep.BusiestHour = bh
@@ -379,4 +380,33 @@ func Recommend(t Target, contextTokens, maxParallel int, minTPS float64, speeds 
 		return nil, err
 	}
 	return recommendations(Rank(opts, in.MinDecodeTPS), in.Top, in.MinDecodeTPS), nil
+}
+
+// annotate lists, for each recommendation, the task classes and cloud
+// models of the traffic it may take.
+func annotate(recs []Recommendation, ranked []Option, t *Traffic, rule RouteRule, qc *QualityCatalog) {
+	byKey := map[string]Option{}
+	for _, o := range ranked {
+		byKey[o.Tag+" "+o.Quant] = o
+	}
+	for i := range recs {
+		o, ok := byKey[recs[i].Model+" "+recs[i].Quantization]
+		if !ok {
+			continue
+		}
+		classes, models := map[string]bool{}, map[string]bool{}
+		for _, gr := range decide(t, o, rule, qc) {
+			if !gr.verdict.Adequate {
+				continue
+			}
+			if !classes[string(gr.class)] {
+				classes[string(gr.class)] = true
+				recs[i].TaskClasses = append(recs[i].TaskClasses, string(gr.class))
+			}
+			if !models[gr.g.Model] {
+				models[gr.g.Model] = true
+				recs[i].Replaces = append(recs[i].Replaces, gr.g.Model)
+			}
+		}
+	}
 }

@@ -203,12 +203,20 @@ func (o *reportOptions) inputs(tr *planner.Traffic, target planner.Target) (plan
 			CloudPriceChangePerYear: o.priceChange, UsageGrowthPerYear: o.growth, HorizonMonths: o.months,
 		},
 	}
-	if o.tasks != "" {
+	switch {
+	case o.tasks != "":
 		raw, err := os.ReadFile(o.tasks)
 		if err != nil {
 			return in, fmt.Errorf("--tasks: %w", err)
 		}
 		m, err := planner.ParseTaskMap(raw, o.tasks)
+		if err != nil {
+			return in, err
+		}
+		in.Route.Tasks = m
+	case len(o.usage) == 0:
+		// The example data comes with its own task classes.
+		m, err := planner.ParseTaskMap(data.ExampleTasks(), "example "+data.ExampleTasksName)
 		if err != nil {
 			return in, err
 		}
@@ -240,7 +248,7 @@ func reportSources(table *pricing.Table, example bool) []planner.Source {
 		}
 	}
 	if example {
-		out = append(out, planner.Source{What: "usage", From: "EXAMPLE DATA shipped with plan: a made-up team's October 2026, not your usage", Date: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)})
+		out = append(out, planner.Source{What: "usage", From: "EXAMPLE DATA shipped with plan: a made-up team's October 2026 with its task classes by project, not your usage", Date: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)})
 	}
 	return out
 }
