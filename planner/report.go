@@ -72,7 +72,7 @@ type Recommendation struct {
 	TaskClasses []string `json:"task_classes,omitempty"`
 	// Replaces lists the cloud models of the usage whose traffic it may
 	// take (task class and quality allowing; plan report only).
-	Replaces []string `json:"replaces,omitempty"`
+	Replaces    []string `json:"replaces,omitempty"`
 	Quality     float64  `json:"quality"` // LMArena-scale score after the quantization penalty
 	QualityNote string   `json:"quality_note,omitempty"`
 
