@@ -56,28 +56,58 @@ func TestSharedTwoRequests(t *testing.T) {
 	}
 	e := runEngine(t, Config{Slots: 2, Service: svc, Policy: pol}, NewSliceSource(reqs))
 	// A prefills alone from 0 to 1 (TTFT 1) and decodes 5 tokens by 1.5.
-	// B joins: both run at 80 and 8 tokens/s. B prefills 40 tokens by 2
-	// (TTFT 0.5) and decodes 8 by 3 (latency 1.5), when A has decoded 12
-	// more and has 3 left. A alone again decodes them by 3.3 (latency 3.3).
-	// C has no tokens: TTFT and latency 0.
-	checkExact(t, "mean TTFT", e.ttft.mean(), 1.5/3)
-	checkExact(t, "mean latency", e.latency.mean(), 4.8/3)
+	// B joins and prefills 40 tokens alone at 100 tokens/s by 1.9 (TTFT
+	// 0.4) while A, stalled, keeps 15 tokens left. Both then decode at 8
+	// tokens/s: B its 8 tokens by 2.9 (latency 1.4), when A has 7 left. A
+	// alone again decodes them by 3.6 (latency 3.6). C has no tokens: TTFT
+	// and latency 0.
+	checkExact(t, "mean TTFT", e.ttft.mean(), 1.4/3)
+	checkExact(t, "mean latency", e.latency.mean(), 5.0/3)
 	res := e.result()
 	checkNear(t, "TTFT p99", res.TTFT.P99, 1)
-	checkNear(t, "TTFT p50", res.TTFT.P50, 0.5)
-	checkNear(t, "latency p99", res.Latency.P99, 3.3)
-	checkNear(t, "latency p50", res.Latency.P50, 1.5)
+	checkNear(t, "TTFT p50", res.TTFT.P50, 0.4)
+	checkNear(t, "latency p99", res.Latency.P99, 3.6)
+	checkNear(t, "latency p50", res.Latency.P50, 1.4)
 	checkExact(t, "makespan", res.Makespan, 5)
-	checkExact(t, "busy seconds", res.BusySeconds, 3.3)
-	checkExact(t, "utilization", res.Utilization, 4.8/(2*5))
+	checkExact(t, "busy seconds", res.BusySeconds, 3.6)
+	checkExact(t, "utilization", res.Utilization, 5.0/(2*5))
 	// C sees the mean time in service of A and B, both completed.
-	if got := pol.seen[2]; got.Busy != 0 || math.Abs(got.MeanService-2.4) > 1e-12 {
-		t.Errorf("state at 5 s = %+v; want Busy 0, MeanService 2.4", got)
+	if got := pol.seen[2]; got.Busy != 0 || math.Abs(got.MeanService-2.5) > 1e-12 {
+		t.Errorf("state at 5 s = %+v; want Busy 0, MeanService 2.5", got)
 	}
 	// B sees A in service and no request completed yet.
 	if got := pol.seen[1]; got.Busy != 1 || got.MeanService != 0 {
 		t.Errorf("state at 1.5 s = %+v; want Busy 1, MeanService 0", got)
 	}
+}
+
+// TestSharedPrefillStall checks by hand the two rules of a prefill: the
+// requests reading their prompt share the prefill speed of their number,
+// and the decoding requests wait until no prompt is left to read.
+func TestSharedPrefillStall(t *testing.T) {
+	// Per request: 100 and 10 tokens/s alone, 80 and 8 each with two.
+	svc := curve(t, [3]float64{1, 100, 10}, [3]float64{2, 160, 16})
+	reqs := []Request{
+		{Arrival: 0, PromptTokens: 100, OutputTokens: 10},
+		{Arrival: 0.5, PromptTokens: 60, OutputTokens: 4},
+		{Arrival: 2, PromptTokens: 30},
+	}
+	e := runEngine(t, Config{Slots: 2, QueueLimit: 1, Service: svc}, NewSliceSource(reqs))
+	// A reads 50 tokens alone by 0.5. With B both read at 80 tokens/s: A
+	// its other 50 by 1.125 (TTFT 1.125), when B has 10 left; B alone reads
+	// them at 100 tokens/s by 1.225 (TTFT 0.725) while A, decoding, waits.
+	// Both decode at 8 tokens/s: B its 4 by 1.725 (latency 1.225), A 4 of
+	// its 10. A alone decodes 2.75 more by 2, when C arrives and reads 30
+	// tokens alone by 2.3 (TTFT and latency 0.3, no output) while A waits
+	// with 3.25 left, which it decodes alone by 2.625 (latency 2.625).
+	checkExact(t, "mean TTFT", e.ttft.mean(), (1.125+0.725+0.3)/3)
+	checkExact(t, "mean latency", e.latency.mean(), (2.625+1.225+0.3)/3)
+	res := e.result()
+	checkNear(t, "latency p99", res.Latency.P99, 2.625)
+	checkNear(t, "latency p50", res.Latency.P50, 1.225)
+	checkExact(t, "makespan", res.Makespan, 2.625)
+	checkExact(t, "busy seconds", res.BusySeconds, 2.625)
+	checkExact(t, "utilization", res.Utilization, (2.625+1.225+0.3)/(2*2.625))
 }
 
 // rateFunc is a RateService with given per-request speeds by active count.
@@ -173,12 +203,14 @@ func (s *drawSource) Next() (Request, bool) {
 
 // TestSharedLinearIsFixed checks that when the aggregate speed grows in
 // proportion to the requests in service, so that sharing slows no one,
-// processor sharing gives what fixing the speed at the start gives.
+// processor sharing gives what fixing the speed at the start gives, for
+// requests with no prompt: with prompts the two differ, as a prompt being
+// read stalls the requests decoding beside it.
 func TestSharedLinearIsFixed(t *testing.T) {
 	svc := curve(t, [3]float64{1, 300, 20}, [3]float64{8, 2400, 160})
 	for _, replicas := range []int{1, 3} {
 		run := func(s Service) Result {
-			src := newDrawSource(21, 0.8*float64(replicas), 400, 60, 20_000)
+			src := newDrawSource(21, 0.8*float64(replicas), 0, 85, 20_000)
 			cfg := Config{
 				Replicas: replicas, Slots: 4, QueueLimit: 6, Service: s, WarmUp: 100,
 				Policy: Spill{MaxWait: 6, MeanService: 4},

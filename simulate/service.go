@@ -27,11 +27,14 @@ type Service interface {
 // with active requests in service on the server (at least 1). Both must be
 // positive; +Inf means a phase takes no time.
 //
-// Run then re-times every request in service on a replica whenever the
-// number in service there changes: each works through its remaining prompt
-// tokens at the prefill speed, then through its output tokens at the decode
-// speed, with the number active at each moment (processor sharing). Its time
-// to first token is its wait plus the time to finish its prefill.
+// Run then re-times every request in service on a replica whenever a request
+// starts, ends its prefill or leaves there, as a continuous-batching server
+// shares its steps: while m of the requests there are reading their prompt,
+// each of those works through its remaining prompt tokens at the prefill
+// speed with m active, and the requests decoding beside them make no
+// progress; while none is, each works through its remaining output tokens at
+// the decode speed with the number in service active (processor sharing).
+// Its time to first token is its wait plus the time to finish its prefill.
 type RateService interface {
 	Service
 	Rates(active int) (prefillTPS, decodeTPS float64)
