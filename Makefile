@@ -9,6 +9,12 @@ PKGS = ./...
 
 test: deps check ollama
 	PLAN_REQUIRE_OLLAMA=1 PLAN_OLLAMA_BIN="$$(./scripts/ensure-ollama.sh)" $(GO) test -race -count=1 -timeout 30m $(PKGS)
+	# The simulator against a real server: timed live loads, so it runs alone,
+	# after the step above, with no other package's tests on the cores. Without
+	# -race, which would slow the client that keeps the arrival times and the
+	# simulation it is compared with; the step above already ran this package
+	# with -race (where this test skips).
+	PLAN_REALITY=1 PLAN_REQUIRE_OLLAMA=1 PLAN_OLLAMA_BIN="$$(./scripts/ensure-ollama.sh)" $(GO) test -count=1 -timeout 10m -run '^TestSimulateAgainstReality$$' -v ./cmd/plan
 
 check:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
