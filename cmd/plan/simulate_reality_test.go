@@ -39,7 +39,7 @@ const (
 // other slot is decoding, and its prompt is read while that one stalls; the
 // lock-step sweep, whose two requests start together, never shows it, and
 // its closed-loop capacity 2 / (prompt / prefill(2) + output / decode(2))
-// is 10-15% higher.
+// is 7-15% higher on the development machine.
 //
 // On two shared cores the server's speed drifts with what else runs, by half
 // within minutes, and a simulation from a sweep taken at another speed has
