@@ -29,14 +29,13 @@
 // request's time fixed when it starts, from the number of requests in
 // service then. A RateService (CurveService) gives per-request speeds
 // instead, and the requests in service on a replica share it: processor
-// sharing. At every event on a replica (an arrival that starts service, a
-// prefill giving way to decode, a completion) each request there goes on
-// through its remaining prompt tokens at the prefill speed with the number
-// now in service, then through its output tokens at the decode speed. A
-// request that starts alone and is joined later is slowed down from then
-// on, and sped up again when the others leave; on a real server one request
-// alone decodes about twice as fast as with a second beside it, so fixing
-// its speed at the start made latencies far too short under load.
+// sharing, as a continuous-batching server does. While any request on a
+// replica reads its prompt, the m reading share the prefill speed of m and
+// the decoding ones wait (a prompt step gives them one token, left out);
+// otherwise all k in service decode at the decode speed of k. Speeds are
+// re-timed at every event on the replica (a start, a prefill giving way to
+// decode, a completion): a request that starts alone and is joined later is
+// slowed down from then on, and sped up again when the others leave.
 //
 // With times, the engine keeps the finishing times of requests in service in
 // a heap; with rates, each replica's requests in service, with the time the

@@ -114,11 +114,12 @@ Server: --slots N requests run at once (OLLAMA_NUM_PARALLEL); at most --queue-li
                  --calibration FILE), the per-quantization costs measured here replace the
                  roofline (basis "calibrated here", band from the calibration's fit).
 ` + hardwareHelp + `
-Sharing: the requests in service on a server share its speed (processor sharing), so a
-request's speed changes while it runs. With k in service, each works through its
-remaining prompt tokens at prefill(k)/k tokens/s, then through its output tokens at
-decode(k)/k (with --decode-tps and --prefill-tps, at those speeds whatever k is); whenever
-a request starts or finishes, k changes and every request there goes on at the new speed.
+Sharing: the requests in service on a server share its speed as a continuous-batching
+server does (processor sharing). With k in service, m of them still reading their prompt:
+while m > 0, each of the m reads its remaining prompt at prefill(m)/m tokens/s and the k - m
+decoding requests wait (a step that reads a prompt gives them one token; left out); while
+m = 0, each decodes at decode(k)/k. Speeds change whenever a request starts, ends its
+prompt or finishes. (With --decode-tps and --prefill-tps, at those speeds whatever k is.)
 Time to first token = wait + the time to finish the prefill; latency = wait + the time to
 finish the decode. The mean service used by --policy spill is that of the requests
 completed so far.
