@@ -26,11 +26,15 @@ func newRootCmd(e *env) *cobra.Command {
 		Use:   "plan",
 		Short: "Decide how much of your LLM work to run on your own hardware",
 		Long: `plan measures this machine and the models it serves, reads the usage exports of your
-cloud LLM providers and prices them exactly, so you can see how much of that traffic could
-run locally.
+cloud LLM providers and prices them exactly, and tells you which open models to run
+locally, how much of that traffic they can take, and when the hardware pays for itself.
+Start with plan report (on example data until you give it your exports with --usage).
 
 plan sends nothing anywhere except to the model server you point it at.`,
-		Example: `  $ plan profile
+		Example: `  $ plan report
+  $ plan report --usage completions_usage_2026-10.csv --gpu "RTX 4090" --format html -o report.html
+  $ plan recommend --gpu "RTX 4060 Ti 16GB"
+  $ plan profile
   $ plan profile --bandwidth -o profile.json
   $ plan benchmark --model llama3.2:1b
   $ plan benchmark --model qwen2.5:7b --prompt-tokens 128,1024,4096 --concurrency 1,2,4 --format json
