@@ -34,10 +34,11 @@ build:
 	$(GO) build -o bin/plan ./cmd/plan
 
 # Speed figures: the per-token stream cost, profile detection time, pricing
-# and usage-export throughput, and two back-to-back benchmarks of a generated
-# model on a real server.
+# and usage-export throughput, simulated requests per second, and two
+# back-to-back benchmarks of a generated model on a real server.
 bench: ollama
 	$(GO) test -run '^$$' -bench . -benchtime 200x ./hwprofile/backend ./hwprofile
 	$(GO) test -run '^$$' -bench . ./pricing
+	$(GO) test -run '^$$' -bench Simulate -cpu 1 ./simulate
 	$(GO) run ./scripts/usage-throughput
 	PLAN_OLLAMA_BIN="$$(./scripts/ensure-ollama.sh)" ./scripts/bench-agreement.sh
