@@ -2,8 +2,6 @@ package data
 
 import (
 	_ "embed"
-	"encoding/json"
-	"fmt"
 )
 
 // GPUs: gpus/gpus.csv is a compiled table of GPUs and Apple chips (memory,
@@ -26,10 +24,4 @@ var gpusProvenance string
 func GPUsCSV() []byte { return []byte(gpusCSV) }
 
 // GPUsProvenance returns the source and date of the embedded GPU catalog.
-func GPUsProvenance() (Provenance, error) {
-	var p Provenance
-	if err := json.Unmarshal([]byte(gpusProvenance), &p); err != nil {
-		return Provenance{}, fmt.Errorf("reading the embedded GPU provenance: %w", err)
-	}
-	return p, nil
-}
+func GPUsProvenance() (Provenance, error) { return provenance(gpusProvenance, "GPU") }

@@ -2,8 +2,6 @@ package data
 
 import (
 	_ "embed"
-	"encoding/json"
-	"fmt"
 )
 
 // Models: models/models.csv lists open models as Ollama library tags with
@@ -25,10 +23,4 @@ var modelsProvenance string
 func ModelsCSV() []byte { return []byte(modelsCSV) }
 
 // ModelsProvenance returns the source and date of the embedded model catalog.
-func ModelsProvenance() (Provenance, error) {
-	var p Provenance
-	if err := json.Unmarshal([]byte(modelsProvenance), &p); err != nil {
-		return Provenance{}, fmt.Errorf("reading the embedded model provenance: %w", err)
-	}
-	return p, nil
-}
+func ModelsProvenance() (Provenance, error) { return provenance(modelsProvenance, "model") }

@@ -2,8 +2,6 @@ package data
 
 import (
 	_ "embed"
-	"encoding/json"
-	"fmt"
 )
 
 //go:generate go run ./internal/genprices -in ../pricing/testdata/litellm_model_prices_2026-07-24.json -updated 2026-07-24T18:23:43Z -out prices
@@ -31,10 +29,4 @@ type Provenance struct {
 func PricesJSON() []byte { return []byte(pricesJSON) }
 
 // PricesProvenance returns the source and date of the embedded price table.
-func PricesProvenance() (Provenance, error) {
-	var p Provenance
-	if err := json.Unmarshal([]byte(pricesProvenance), &p); err != nil {
-		return Provenance{}, fmt.Errorf("reading the embedded price provenance: %w", err)
-	}
-	return p, nil
-}
+func PricesProvenance() (Provenance, error) { return provenance(pricesProvenance, "price") }

@@ -135,11 +135,21 @@ func appleGPULimit(memsize, wiredLimitMB uint64) (uint64, string) {
 		return limit, fmt.Sprintf("GPU may use %s of the %s unified memory (iogpu.wired_limit_mb=%d)",
 			GiB(limit), GiB(memsize), wiredLimitMB)
 	}
-	num, den, share := uint64(2), uint64(3), "2/3"
+	share := "2/3"
 	if memsize > 36<<30 {
-		num, den, share = 3, 4, "3/4"
+		share = "3/4"
 	}
-	limit := memsize / den * num
+	limit := AppleDefaultGPULimit(memsize)
 	return limit, fmt.Sprintf("GPU may use about %s (%s) of the %s unified memory, the macOS default; "+
 		"raise it with sudo sysctl iogpu.wired_limit_mb=N", GiB(limit), share, GiB(memsize))
+}
+
+// AppleDefaultGPULimit is the unified memory macOS lets the GPU wire by
+// default (without iogpu.wired_limit_mb): about 2/3 of RAM up to 36 GiB,
+// 3/4 above.
+func AppleDefaultGPULimit(memsize uint64) uint64 {
+	if memsize > 36<<30 {
+		return memsize / 4 * 3
+	}
+	return memsize / 3 * 2
 }

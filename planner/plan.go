@@ -86,7 +86,7 @@ func Build(in Inputs) (*Report, error) {
 	if bh, err := busiestHour(in.Traffic, best, pick.routes, in.Route); err == nil {
 		rep.BusiestHour = bh
 	}
-	markChosen(rep, best)
+	markChosen(rep, best, in.MinDecodeTPS)
 	return rep, in.finish(rep, &best, pick.replay)
 }
 
@@ -207,7 +207,7 @@ func replayedSpend(t *Traffic, grs []groupRoute, rr replayResult, rule RouteRule
 }
 
 // markChosen flags the recommendation the routing uses.
-func markChosen(rep *Report, best Option) {
+func markChosen(rep *Report, best Option, minTPS float64) {
 	for i := range rep.Recommendations {
 		r := &rep.Recommendations[i]
 		if r.Model == best.Tag && r.Quantization == best.Quant {
@@ -215,7 +215,7 @@ func markChosen(rep *Report, best Option) {
 			return
 		}
 	}
-	rep.Recommendations = append(rep.Recommendations, recommendation(best, len(rep.Recommendations)+1, DefaultMinDecodeTPS))
+	rep.Recommendations = append(rep.Recommendations, recommendation(best, len(rep.Recommendations)+1, minTPS))
 	rep.Recommendations[len(rep.Recommendations)-1].Chosen = true
 }
 

@@ -112,8 +112,9 @@ var DailyProfiles = map[string][]float64{
 	"flat": nil,
 }
 
-// normalized returns the weights scaled to a mean of 1.
-func normalized(w []float64) []float64 {
+// NormalizeHourly returns daily-profile weights scaled to a mean of 1, as
+// the generator uses them; nil stays nil.
+func NormalizeHourly(w []float64) []float64 {
 	if w == nil {
 		return nil
 	}
@@ -148,7 +149,7 @@ func NewGenerator(a Arrivals) (*Generator, error) {
 	if a.Shape == 0 {
 		a.Shape = 1
 	}
-	a.Hourly = normalized(a.Hourly)
+	a.Hourly = NormalizeHourly(a.Hourly)
 	rng := rand.New(rand.NewPCG(a.Seed, a.Seed^0x9e3779b97f4a7c15))
 	return &Generator{a: a, rng: rng}, nil
 }

@@ -84,7 +84,7 @@ func TestGenerateDaily(t *testing.T) {
 		counts[int(r.Arrival/3600)%24]++
 		n++
 	}
-	norm := normalized(w)
+	norm := NormalizeHourly(w)
 	for h, c := range counts {
 		want := 3600 * 200 * norm[h]
 		if math.Abs(c/want-1) > 0.02 {

@@ -94,14 +94,7 @@ func runBenchmarkLoad(ctx context.Context, e *env, o *benchmarkOptions) error {
 	}
 	defer file.Close()
 	prog := newProgressLine(e)
-	r := &bench.Runner{
-		Backend:  b,
-		Config:   o.config,
-		Env:      bench.Environment{PlanVersion: planVersion(), Hardware: hardwareSummary(ctx, e)},
-		Record:   file.Append,
-		Progress: prog.update,
-	}
-	sum, runErr := r.RunOpenLoop(ctx, load)
+	sum, runErr := newRunner(ctx, e, o, b, file, prog).RunOpenLoop(ctx, load)
 	prog.clear()
 	if sum != nil {
 		if err := writeLoad(e, o.format, *sum, file.Path()); err != nil {

@@ -81,20 +81,26 @@ func runBenchmark(ctx context.Context, e *env, o *benchmarkOptions) error {
 	}
 	defer file.Close()
 	prog := newProgressLine(e)
-	r := &bench.Runner{
-		Backend:  b,
-		Config:   o.config,
-		Env:      bench.Environment{PlanVersion: planVersion(), Hardware: hardwareSummary(ctx, e)},
-		Record:   file.Append,
-		Progress: prog.update,
-		History:  history,
-	}
+	r := newRunner(ctx, e, o, b, file, prog)
+	r.History = history
 	sums, runErr := r.Run(ctx)
 	prog.clear()
 	if err := writeBenchmark(e, o, sums, file.Path()); err != nil {
 		return err
 	}
 	return benchmarkError(ctx, runErr, file.Path())
+}
+
+// newRunner is the benchmark runner of the options on backend b, recording
+// every finished request in file and showing progress on prog.
+func newRunner(ctx context.Context, e *env, o *benchmarkOptions, b bench.Backend, file *bench.ResultsFile, prog *progressLine) *bench.Runner {
+	return &bench.Runner{
+		Backend:  b,
+		Config:   o.config,
+		Env:      bench.Environment{PlanVersion: planVersion(), Hardware: hardwareSummary(ctx, e)},
+		Record:   file.Append,
+		Progress: prog.update,
+	}
 }
 
 // benchmarkError adds to a failure where the finished results are.

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 
 	"github.com/plan-cli/plan/hwprofile"
-	"github.com/plan-cli/plan/hwprofile/bench"
 	"github.com/plan-cli/plan/hwprofile/calibrate"
 	"github.com/plan-cli/plan/planner"
 	"github.com/plan-cli/plan/simulate"
@@ -89,23 +88,13 @@ func (o *reportOptions) gpus(t *planner.Target, m machine, host hwprofile.Profil
 	}
 	free := m.Hardware.VRAMBytes / int64(count)
 	if m.Hardware.UnifiedMemory {
-		free = appleWiredLimit(free)
+		free = int64(hwprofile.AppleDefaultGPULimit(uint64(free)))
 		o.notes = append(o.notes, fmt.Sprintf("unified memory: the GPU may use %.0f GiB of the %.0f GiB (macOS's default wired limit)",
 			float64(free)/(1<<30), float64(m.Hardware.VRAMBytes)/(1<<30)))
 	}
 	for range count {
 		t.Memory.GPUs = append(t.Memory.GPUs, planner.GPU{FreeBytes: free, ReserveBytes: reserve})
 	}
-}
-
-// appleWiredLimit is the memory macOS lets the GPU wire by default: about
-// two thirds of RAM up to 36 GiB, three quarters above (the same rule plan
-// profile applies to a detected Mac).
-func appleWiredLimit(ram int64) int64 {
-	if ram <= 36<<30 {
-		return ram * 2 / 3
-	}
-	return ram * 3 / 4
 }
 
 // power sets the watts and the price of the hardware.
@@ -161,12 +150,7 @@ func (o *reportOptions) measured() (map[string]*simulate.CurveService, error) {
 	if o.bench == "" {
 		return out, nil
 	}
-	f, err := os.Open(o.bench)
-	if err != nil {
-		return nil, fmt.Errorf("--bench: %w", err)
-	}
-	defer f.Close()
-	_, sums, err := bench.ReadResults(f, o.bench)
+	sums, err := readSummaries(o.bench)
 	if err != nil {
 		return nil, err
 	}

@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/plan-cli/plan/hwprofile/bench"
 	"github.com/plan-cli/plan/pricing"
 	"github.com/plan-cli/plan/simulate"
 )
@@ -448,7 +446,7 @@ func (o *simulateOptions) workload(ctx context.Context, e *env, set *simulateSet
 		Rate: o.rate, Duration: o.duration.Seconds(), Shape: o.burstiness, Seed: o.seed,
 		PromptTokens: o.promptTokens, OutputTokens: o.outputTokens, Hourly: hourly,
 	}
-	set.Daily = normalizedWeights(hourly)
+	set.Daily = roundedWeights(hourly)
 	if _, err := simulate.NewGenerator(a); err != nil {
 		return nil, requestSizes{}, usagef("%v", err)
 	}
@@ -479,18 +477,11 @@ func dailyProfile(s string) ([]float64, error) {
 	return w, nil
 }
 
-// normalizedWeights scales weights to a mean of 1, as the generator does.
-func normalizedWeights(w []float64) []float64 {
-	if w == nil {
-		return nil
-	}
-	sum := 0.0
-	for _, v := range w {
-		sum += v
-	}
-	out := make([]float64, len(w))
-	for i, v := range w {
-		out[i] = math.Round(v*float64(len(w))/sum*1000) / 1000
+// roundedWeights is the generator's daily profile, rounded for display.
+func roundedWeights(w []float64) []float64 {
+	out := simulate.NormalizeHourly(w)
+	for i, v := range out {
+		out[i] = math.Round(v*1000) / 1000
 	}
 	return out
 }
@@ -531,12 +522,7 @@ func (o *simulateOptions) service(set *simulateSettings) (simulate.Service, erro
 		set.DecodeTPS, set.PrefillTPS = o.decodeTPS, o.prefillTPS
 		return tokenRateService{decode: o.decodeTPS, prefill: o.prefillTPS}, nil
 	}
-	f, err := os.Open(o.benchFile)
-	if err != nil {
-		return nil, fmt.Errorf("--bench: %w", err)
-	}
-	defer f.Close()
-	_, sums, err := bench.ReadResults(f, o.benchFile)
+	sums, err := readSummaries(o.benchFile)
 	if err != nil {
 		return nil, err
 	}

@@ -3,10 +3,22 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/plan-cli/plan/hwprofile/bench"
 	"github.com/plan-cli/plan/simulate"
 )
+
+// readSummaries reads the summaries of a plan benchmark results file.
+func readSummaries(path string) ([]bench.Summary, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--bench: %w", err)
+	}
+	defer f.Close()
+	_, sums, err := bench.ReadResults(f, path)
+	return sums, err
+}
 
 // benchCurve turns benchmark summaries into a concurrency curve for model
 // (or the file's only model when model is empty): at each concurrency k,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -58,7 +59,7 @@ func (o *simulateOptions) predict(ctx context.Context, e *env, sizes requestSize
 	if !ok {
 		return nil, usagef("unknown --model %q: not in the model catalog (give --bench results of it, or --decode-tps)", o.model)
 	}
-	quant := firstNonEmpty(simulate.NormalizeQuant(o.quant), tagQuant, om.DefaultQuant)
+	quant := cmp.Or(simulate.NormalizeQuant(o.quant), tagQuant, om.DefaultQuant)
 	shape, err := om.Shape(quant)
 	if err != nil {
 		return nil, usagef("invalid --quant %q: %v", o.quant, err)
@@ -175,13 +176,4 @@ func (o *simulateOptions) replayBand(rep *simulateReport, p *prediction, src fun
 	}
 	rep.Band = &band
 	return nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
