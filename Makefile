@@ -14,9 +14,9 @@ test: deps check ollama
 	# -race, which would slow the client that keeps the arrival times and the
 	# simulation it is compared with; the step above already ran this package
 	# with -race (where this test skips).
-	# The calibration's held-out check is timed too; -p 1 runs the two one
+	# The calibration's tests fit timed runs too; -p 1 runs the packages one
 	# after the other.
-	PLAN_REALITY=1 PLAN_REQUIRE_OLLAMA=1 PLAN_OLLAMA_BIN="$$(./scripts/ensure-ollama.sh)" $(GO) test -p 1 -count=1 -timeout 20m -run '^(TestSimulateAgainstReality|TestCalibrationPredictsHeldOut)$$' -v ./cmd/plan ./hwprofile/calibrate
+	PLAN_REALITY=1 PLAN_REQUIRE_OLLAMA=1 PLAN_OLLAMA_BIN="$$(./scripts/ensure-ollama.sh)" $(GO) test -p 1 -count=1 -timeout 20m -run '^(TestSimulateAgainstReality|TestBenchmarkCalibrate|TestCalibrationPredictsHeldOut)$$' -v ./cmd/plan ./hwprofile/calibrate
 
 check:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

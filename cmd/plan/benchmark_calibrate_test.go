@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,6 +31,9 @@ func TestBenchmarkCalibrateUsage(t *testing.T) {
 }
 
 func TestBenchmarkCalibrate(t *testing.T) {
+	if os.Getenv("PLAN_REALITY") != "1" {
+		t.Skip("fits timed measurements, which other packages' tests on the same cores can bend: make test runs it in a step of its own with PLAN_REALITY=1")
+	}
 	s := ollamatest.Shared(t)
 	// Sizes 3.4M and 19M weights apart, so the cost per weight stands out
 	// of the fixed cost per token even on a busy machine.
