@@ -158,8 +158,13 @@ Method
   percent (distribution-free, from order statistics; it needs at least 6 runs) or
   --max-runs is reached. At concurrency k, k clients each send their next request
   as soon as the last one finished (closed loop) and runs count requests per
-  client; levels stop early when aggregate throughput stops rising. The first
-  request of each client is then repeated to check that the same prompt gives the
+  client. The clients start staggered, client w when client 1 is w/k through
+  its first output, so requests in flight sit at spread points of their outputs
+  as real traffic's do (lock-step requests decode faster than real traffic);
+  requests started before the last client did (phase "ramp") are left out of the
+  statistics, and those in flight when a level is done are cancelled. Levels
+  stop early when aggregate throughput stops rising. The first request of each
+  client is then repeated, all together, to check that the same prompt gives the
   same text.
 
 Metrics (per summary; medians over requests unless marked)
@@ -173,7 +178,9 @@ Metrics (per summary; medians over requests unless marked)
   itl p50/p95/p99    client gaps between streamed chunks (median over requests of
                      each request's percentile).
   e2e p50/p95        client time from sending the request to the end of the stream.
-  aggregate tok/s    all output tokens of a level / its wall time.
+  aggregate tok/s    k x mean output tokens / mean e2e time: k clients that always
+                     have a request in flight finish k / mean e2e requests a
+                     second (Little's law).
   parallelism        summed generation time (first token to end) of the requests /
                      time during which at least one was generating: about k when
                      the server runs k requests together, 1 when it queues them.

@@ -22,8 +22,9 @@ func readSummaries(path string) ([]bench.Summary, error) {
 
 // benchCurve turns benchmark summaries into a concurrency curve for model
 // (or the file's only model when model is empty): at each concurrency k,
-// aggregate decode = k x decode_tokens_per_second and aggregate prefill =
-// k x prefill_tokens_per_second, averaged over the summaries at that k.
+// aggregate decode = k x the decode speed of a request (see decodeStep) and
+// aggregate prefill = k x prefill_tokens_per_second, averaged over the
+// summaries at that k.
 func benchCurve(sums []bench.Summary, model string) (string, []simulate.CurvePoint, error) {
 	models := map[string]bool{}
 	for _, s := range sums {
@@ -52,11 +53,8 @@ func benchCurve(sums []bench.Summary, model string) (string, []simulate.CurvePoi
 		if s.Model != model || s.Concurrency < 1 || !(s.DecodeTokensPerSecond > 0) {
 			continue
 		}
-		// The aggregate decode speed is k times the server's per-request
-		// decode rate, not aggregate_tokens_per_second: that one divides by
-		// wall time, which includes prefill, and prefill is timed apart.
 		k := float64(s.Concurrency)
-		dec := k * s.DecodeTokensPerSecond
+		dec := k * decodeStep(s)
 		a := levels[s.Concurrency]
 		if a == nil {
 			a = &acc{}
@@ -80,4 +78,18 @@ func benchCurve(sums []bench.Summary, model string) (string, []simulate.CurvePoi
 		points = append(points, p)
 	}
 	return model, points, nil
+}
+
+// decodeStep is the decode speed of one request of a summary as the
+// simulator takes it: decode_step_tokens_per_second, the speed between the
+// pauses in which the server read other requests' prompts, since the
+// simulator stalls decoding for those prompts itself; results files
+// without it give decode_tokens_per_second. It is not
+// aggregate_tokens_per_second / k: that includes time to first token, and
+// prefill is timed apart.
+func decodeStep(s bench.Summary) float64 {
+	if s.DecodeStepTokensPerSecond > 0 {
+		return s.DecodeStepTokensPerSecond
+	}
+	return s.DecodeTokensPerSecond
 }

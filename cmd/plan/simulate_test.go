@@ -171,6 +171,17 @@ func TestSimulateBenchCurve(t *testing.T) {
 	if rep.Settings.Model != "big:70b" {
 		t.Errorf("model = %q; want big:70b", rep.Settings.Model)
 	}
+
+	// The speed between prefill pauses is taken when the file has it: the
+	// simulator stalls decoding for other requests' prompts itself.
+	step := strings.Replace(lines, `"decode_tokens_per_second":40,`, `"decode_tokens_per_second":40,"decode_step_tokens_per_second":45,`, 1)
+	if err := os.WriteFile(path, []byte(step), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c = simulateJSON(t, "--rate", "0.2", "--duration", "5m", "--bench", path).Settings.Curve
+	if len(c) != 2 || c[0].DecodeTokensPerSecond != 50 || c[1].DecodeTokensPerSecond != 90 {
+		t.Errorf("curve = %+v; want decode 50 at 1 (no step speed), 2 x 45 at 2", c)
+	}
 }
 
 func TestSimulateUsageErrors(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -22,15 +21,23 @@ type level struct {
 // runLevel measures one concurrency level as a closed loop: k clients each
 // send their next request as soon as the last one finished, until the median
 // decode rate is known within the target (after MinRuns requests per client)
-// or MaxRuns requests per client are done. Every finished request is recorded
-// at once. Then the first request of each client is repeated, all together,
-// as a check that outputs are reproducible.
+// or MaxRuns requests per client are done. The clients start one after
+// another (see ramp); requests that started before the last client did are
+// recorded as phase "ramp" and left out of the statistics, and those still
+// in flight when the level is done are cancelled, not recorded. Every
+// finished request is recorded at once. Then the first request of each
+// client is repeated, all together, as a check that outputs are
+// reproducible.
 func (r *Runner) runLevel(ctx context.Context, model string, st *modelState, c combo, k int) (*Summary, error) {
 	lv := &level{}
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	eachClient(k, func(w int, t0 time.Time, live *atomic.Int64) {
-		r.client(lctx, cancel, lv, model, st, c, k, w, t0, live)
+	var rp *ramp
+	if k > 1 {
+		rp = newRamp(k, c.maxTokens)
+	}
+	eachClient(k, rp, func(w int, tl *tally) {
+		r.client(lctx, cancel, lv, model, st, c, k, w, tl)
 	})
 	runs := lv.sorted()
 	if ctx.Err() != nil {
@@ -39,7 +46,7 @@ func (r *Runner) runLevel(ctx context.Context, model string, st *modelState, c c
 	if lv.err != nil {
 		return r.finish(ctx, model, st, c, k, runs, nil), r.failure(model, lv.what, lv.err)
 	}
-	if len(decodeRates(runs)) == 0 {
+	if len(decodeRates(measured(runs))) == 0 {
 		err := fmt.Errorf("none of the %d requests streamed any output to time", len(runs))
 		return r.finish(ctx, model, st, c, k, runs, nil), &RunError{Model: model, What: fmt.Sprintf("concurrency %d", k), Err: err}
 	}
@@ -52,56 +59,85 @@ func (r *Runner) runLevel(ctx context.Context, model string, st *modelState, c c
 	return s, nil
 }
 
-// client is one of the k request loops of a level.
-func (r *Runner) client(ctx context.Context, cancel func(), lv *level, model string, st *modelState, c combo, k, w int, t0 time.Time, live *atomic.Int64) {
+// client is one of the k request loops of a level. Once the level is done
+// it cancels the requests other clients still have in flight: they would
+// finish with fewer requests beside them than the level measures.
+func (r *Runner) client(ctx context.Context, cancel func(), lv *level, model string, st *modelState, c combo, k, w int, tl *tally) {
+	if tl.ramp != nil && !tl.ramp.wait(ctx, w, tl.t0) {
+		return
+	}
 	for i := 1; !lv.finished() && ctx.Err() == nil; i++ {
 		if w == 0 {
 			r.progress(Progress{Model: model, Phase: "measure", Run: i, MaxRuns: r.Config.MaxRuns, Concurrency: k, PromptTokens: c.target})
 		}
-		run := r.measure(ctx, r.request(model, st, c, i, w, k, "measure"), t0, live)
+		run := r.measure(ctx, r.request(model, st, c, i, w, k, "measure"), tl)
+		if w == 0 {
+			tl.ramp.openAll()
+		}
 		if ctx.Err() != nil {
 			return // cancelled mid-request: not finished, not recorded
+		}
+		if !tl.ramp.steady(run.start) {
+			run.Phase = "ramp"
 		}
 		r.stamp(&run, st, c)
 		what := fmt.Sprintf("run %d of up to %d at concurrency %d", i, r.Config.MaxRuns, k)
 		if k > 1 {
 			what = fmt.Sprintf("request %d of client %d of %d", i, w+1, k)
 		}
-		if err := r.settle(ctx, lv, run, k); err != nil {
+		done, err := r.settle(ctx, lv, run, k)
+		if err != nil {
 			lv.fail(err, what)
+		}
+		if done || err != nil {
 			cancel()
 			return
 		}
 	}
 }
 
-// settle records a finished request and decides whether the level is done.
-func (r *Runner) settle(ctx context.Context, lv *level, run Run, k int) error {
+// settle records a finished request and tells whether the level is done.
+func (r *Runner) settle(ctx context.Context, lv *level, run Run, k int) (bool, error) {
 	if err := r.record(run); err != nil {
-		return err
+		return false, err
 	}
 	if run.Error != "" {
 		lv.add(run)
-		return errors.New(run.Error)
+		return false, errors.New(run.Error)
 	}
 	if !run.Complete {
 		if err := r.checkAlive(ctx); err != nil {
 			lv.add(run)
-			return err
+			return false, err
 		}
 	}
-	n, runs := lv.add(run)
+	runs := measured(lv.add(run))
+	n := len(runs)
 	if n >= k*r.Config.MaxRuns || n >= k*r.Config.MinRuns && converged(runs, r.Config.TargetCI) {
 		lv.finish()
+		return true, nil
 	}
-	return nil
+	return false, nil
 }
 
-func (lv *level) add(run Run) (int, []Run) {
+// add keeps a finished request and returns a copy of all kept so far.
+func (lv *level) add(run Run) []Run {
 	lv.mu.Lock()
 	defer lv.mu.Unlock()
 	lv.runs = append(lv.runs, run)
-	return len(lv.runs), append([]Run(nil), lv.runs...)
+	return append([]Run(nil), lv.runs...)
+}
+
+// measured returns the requests the statistics are made of: all but those
+// of the ramp.
+func measured(runs []Run) []Run {
+	out := make([]Run, 0, len(runs))
+	for _, run := range runs {
+		if run.Phase != "ramp" {
+			out = append(out, run)
+		}
+	}
+	return out
 }
 
 func (lv *level) fail(err error, what string) {
@@ -153,13 +189,13 @@ func (r *Runner) failure(model, what string, err error) error {
 // and records each as it finishes.
 func (r *Runner) batch(ctx context.Context, model string, st *modelState, c combo, k int) ([]Run, error) {
 	lv := &level{}
-	eachClient(k, func(w int, t0 time.Time, live *atomic.Int64) {
-		run := r.measure(ctx, r.request(model, st, c, 1, w, k, "check"), t0, live)
+	eachClient(k, nil, func(w int, tl *tally) {
+		run := r.measure(ctx, r.request(model, st, c, 1, w, k, "check"), tl)
 		if ctx.Err() != nil {
 			return
 		}
 		r.stamp(&run, st, c)
-		if err := r.settle(ctx, lv, run, k); err != nil {
+		if _, err := r.settle(ctx, lv, run, k); err != nil {
 			lv.fail(err, "check")
 		}
 	})
@@ -169,17 +205,17 @@ func (r *Runner) batch(ctx context.Context, model string, st *modelState, c comb
 	return lv.sorted(), lv.err
 }
 
-// eachClient runs fn for clients 0..k-1 at once, sharing a start time and a
-// count of streamed tokens, and returns when all are done.
-func eachClient(k int, fn func(w int, t0 time.Time, live *atomic.Int64)) {
+// eachClient runs fn for clients 0..k-1 at once, sharing a start time, a
+// count of streamed tokens and the ramp (nil: none), and returns when all
+// are done.
+func eachClient(k int, rp *ramp, fn func(w int, tl *tally)) {
 	var wg sync.WaitGroup
-	var live atomic.Int64
-	t0 := time.Now()
+	tl := newTally(rp)
 	for w := range k {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			fn(w, t0, &live)
+			fn(w, tl)
 		}()
 	}
 	wg.Wait()

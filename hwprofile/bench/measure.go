@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -17,13 +16,14 @@ type request struct {
 	run, index  int
 	concurrency int
 	target      int    // prompt tokens aimed at
-	phase       string // "measure" or "check"
+	phase       string // "warmup", "measure", "check" or "load"
 }
 
 // measure sends one request and times it on the client: time to first token,
 // gaps between streamed chunks, end-to-end time. Rates come from the server's
 // counts and durations when it reports them, else from the client's clock.
-func (r *Runner) measure(ctx context.Context, q request, t0 time.Time, live *atomic.Int64) Run {
+func (r *Runner) measure(ctx context.Context, q request, tl *tally) Run {
+	t0 := tl.t0
 	run := r.newRun(q)
 	var text strings.Builder
 	var times []time.Time
@@ -33,7 +33,7 @@ func (r *Runner) measure(ctx context.Context, q request, t0 time.Time, live *ato
 	usage, err := r.Backend.Generate(rctx, q.Request, func(c Chunk) error {
 		times = append(times, time.Now())
 		text.WriteString(c.Text)
-		r.progressTokens(q, live.Add(1), t0)
+		r.progressTokens(q, tl.add(), t0)
 		return nil
 	})
 	end := time.Now()
@@ -99,6 +99,10 @@ func fillRates(run *Run, u Usage, times []time.Time, maxTokens int) {
 	run.ShortfallTokens = max(maxTokens-run.OutputTokens, 0)
 	run.LoadSeconds = u.LoadDuration.Seconds()
 	setITL(run, times)
+	if len(times) >= 3 && run.ITLSecondsP50 > 0 {
+		perChunk := float64(run.OutputTokens) / float64(len(times))
+		run.DecodeStepTokensPerSecond = perChunk / run.ITLSecondsP50
+	}
 	if u.DecodeDuration > 0 && u.OutputTokens > 0 {
 		run.RateSource = "server"
 		run.DecodeTokensPerSecond = float64(u.OutputTokens) / u.DecodeDuration.Seconds()

@@ -163,8 +163,8 @@ func (r *Runner) sendAll(ctx context.Context, load OpenLoop, model string, st *m
 	restore := r.countProgress(len(load.Arrivals))
 	defer restore()
 	var wg sync.WaitGroup
-	var live atomic.Int64
-	t0 := time.Now()
+	tl := newTally(nil)
+	t0 := tl.t0
 	sent := 0
 	for i, at := range load.Arrivals {
 		if !sleepUntil(lctx, t0.Add(at)) {
@@ -178,24 +178,23 @@ func (r *Runner) sendAll(ctx context.Context, load OpenLoop, model string, st *m
 		go func() {
 			defer wg.Done()
 			defer ls.inFlight.Add(-1)
-			r.sendOne(lctx, cancel, ls, q, st, c, loadTimes{t0: t0, at: at, inFlight: n}, &live)
+			r.sendOne(lctx, cancel, ls, q, st, c, loadTimes{at: at, inFlight: n}, tl)
 		}()
 	}
 	wg.Wait()
 	return sent
 }
 
-// loadTimes places one request of a load: the load's start, its offset in
-// the schedule and the requests in flight when it was sent.
+// loadTimes places one request of a load: its offset in the schedule and
+// the requests in flight when it was sent.
 type loadTimes struct {
-	t0       time.Time
 	at       time.Duration
 	inFlight int
 }
 
 // sendOne sends one request of the load and records it once it has ended.
-func (r *Runner) sendOne(ctx context.Context, cancel func(), ls *loadState, q request, st *modelState, c combo, lt loadTimes, live *atomic.Int64) {
-	run := r.measure(ctx, q, lt.t0, live)
+func (r *Runner) sendOne(ctx context.Context, cancel func(), ls *loadState, q request, st *modelState, c combo, lt loadTimes, tl *tally) {
+	run := r.measure(ctx, q, tl)
 	if ctx.Err() != nil {
 		return // abandoned mid-request: not finished, not recorded
 	}

@@ -29,12 +29,12 @@ type Environment struct {
 	Time           time.Time `json:"time"`
 }
 
-// Run is one measured request. A run at concurrency k is k of these, sent together.
+// Run is one measured request. A run at concurrency k is k of these, one per client.
 type Run struct {
 	Kind               string      `json:"kind"` // "run"
 	Environment        Environment `json:"environment"`
 	Model              string      `json:"model"`
-	Phase              string      `json:"phase"` // "measure" or "check"
+	Phase              string      `json:"phase"` // "measure", "ramp" (before every client was in), "check" or "load"
 	Run                int         `json:"run"`
 	Request            int         `json:"request"`
 	Concurrency        int         `json:"concurrency"`
@@ -55,13 +55,16 @@ type Run struct {
 	E2ESeconds             float64 `json:"e2e_seconds"`
 	PrefillTokensPerSecond float64 `json:"prefill_tokens_per_second"`
 	DecodeTokensPerSecond  float64 `json:"decode_tokens_per_second"`
-	RateSource             string  `json:"rate_source"` // "server" or "client"
-	ITLSecondsP50          float64 `json:"itl_seconds_p50"`
-	ITLSecondsP95          float64 `json:"itl_seconds_p95"`
-	ITLSecondsP99          float64 `json:"itl_seconds_p99"`
-	LoadSeconds            float64 `json:"server_load_seconds"`
-	OutputSHA256           string  `json:"output_sha256"`
-	Error                  string  `json:"error,omitempty"`
+	// DecodeStepTokensPerSecond leaves out the pauses in which the server
+	// read other requests' prompts: tokens per chunk / median chunk gap.
+	DecodeStepTokensPerSecond float64 `json:"decode_step_tokens_per_second,omitempty"`
+	RateSource                string  `json:"rate_source"` // "server" or "client"
+	ITLSecondsP50             float64 `json:"itl_seconds_p50"`
+	ITLSecondsP95             float64 `json:"itl_seconds_p95"`
+	ITLSecondsP99             float64 `json:"itl_seconds_p99"`
+	LoadSeconds               float64 `json:"server_load_seconds"`
+	OutputSHA256              string  `json:"output_sha256"`
+	Error                     string  `json:"error,omitempty"`
 
 	// start and firstToken are offsets within the run, used to tell whether
 	// concurrent requests really overlapped; not stored.
@@ -83,31 +86,35 @@ type Summary struct {
 	Requests           int         `json:"requests"`
 	FailedRequests     int         `json:"failed_requests"`
 	ShortRequests      int         `json:"short_requests"`
+	RampRequests       int         `json:"ramp_requests,omitempty"` // started before every client was in; not in the statistics
 
-	DecodeTokensPerSecond    float64  `json:"decode_tokens_per_second"`
-	DecodeCI95Low            float64  `json:"decode_tokens_per_second_ci95_low,omitempty"`
-	DecodeCI95High           float64  `json:"decode_tokens_per_second_ci95_high,omitempty"`
-	DecodeCIRelative         float64  `json:"decode_ci95_relative,omitempty"`
-	Converged                bool     `json:"converged"`
-	PrefillTokensPerSecond   float64  `json:"prefill_tokens_per_second"`
-	AggregateTokensPerSecond float64  `json:"aggregate_tokens_per_second"`
-	RateSource               string   `json:"rate_source"`
-	TTFTSecondsP50           float64  `json:"ttft_seconds_p50"`
-	TTFTSecondsP95           float64  `json:"ttft_seconds_p95"`
-	ITLSecondsP50            float64  `json:"itl_seconds_p50"`
-	ITLSecondsP95            float64  `json:"itl_seconds_p95"`
-	ITLSecondsP99            float64  `json:"itl_seconds_p99"`
-	E2ESecondsP50            float64  `json:"e2e_seconds_p50"`
-	E2ESecondsP95            float64  `json:"e2e_seconds_p95"`
-	OutputTokensMean         float64  `json:"output_tokens_mean"`
-	LoadSeconds              float64  `json:"load_seconds"`
-	AlreadyLoaded            bool     `json:"already_loaded"`
-	Memory                   *Memory  `json:"memory,omitempty"`
-	Parallelism              float64  `json:"parallelism,omitempty"`
-	Serialized               bool     `json:"serialized,omitempty"`
-	OutputTokensIdentical    bool     `json:"output_tokens_identical"`
-	History                  string   `json:"history,omitempty"`
-	Warnings                 []string `json:"warnings,omitempty"`
+	DecodeTokensPerSecond float64 `json:"decode_tokens_per_second"`
+	DecodeCI95Low         float64 `json:"decode_tokens_per_second_ci95_low,omitempty"`
+	DecodeCI95High        float64 `json:"decode_tokens_per_second_ci95_high,omitempty"`
+	DecodeCIRelative      float64 `json:"decode_ci95_relative,omitempty"`
+	// DecodeStepTokensPerSecond is the median of the requests' decode speed
+	// between pauses (see Run).
+	DecodeStepTokensPerSecond float64  `json:"decode_step_tokens_per_second,omitempty"`
+	Converged                 bool     `json:"converged"`
+	PrefillTokensPerSecond    float64  `json:"prefill_tokens_per_second"`
+	AggregateTokensPerSecond  float64  `json:"aggregate_tokens_per_second"`
+	RateSource                string   `json:"rate_source"`
+	TTFTSecondsP50            float64  `json:"ttft_seconds_p50"`
+	TTFTSecondsP95            float64  `json:"ttft_seconds_p95"`
+	ITLSecondsP50             float64  `json:"itl_seconds_p50"`
+	ITLSecondsP95             float64  `json:"itl_seconds_p95"`
+	ITLSecondsP99             float64  `json:"itl_seconds_p99"`
+	E2ESecondsP50             float64  `json:"e2e_seconds_p50"`
+	E2ESecondsP95             float64  `json:"e2e_seconds_p95"`
+	OutputTokensMean          float64  `json:"output_tokens_mean"`
+	LoadSeconds               float64  `json:"load_seconds"`
+	AlreadyLoaded             bool     `json:"already_loaded"`
+	Memory                    *Memory  `json:"memory,omitempty"`
+	Parallelism               float64  `json:"parallelism,omitempty"`
+	Serialized                bool     `json:"serialized,omitempty"`
+	OutputTokensIdentical     bool     `json:"output_tokens_identical"`
+	History                   string   `json:"history,omitempty"`
+	Warnings                  []string `json:"warnings,omitempty"`
 }
 
 // ResultsFile appends records to a JSON Lines file, one line per record,

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -302,7 +301,7 @@ func (r *Runner) warmup(ctx context.Context, model string, st *modelState, c com
 	for i := 0; i < r.Config.Warmup; i++ {
 		r.progress(Progress{Model: model, Phase: "warmup", Run: i + 1, MaxRuns: r.Config.Warmup, Concurrency: 1, PromptTokens: c.target})
 		q := r.request(model, st, c, -1-i, 0, 1, "warmup")
-		run := r.measure(ctx, q, time.Now(), new(atomic.Int64))
+		run := r.measure(ctx, q, newTally(nil))
 		if run.Error != "" {
 			return errors.New(run.Error)
 		}

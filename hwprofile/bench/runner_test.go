@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -344,5 +345,83 @@ func TestRunnerTimesCutShortRequestsOnTheClient(t *testing.T) {
 	if s.RateSource != "client" || s.DecodeTokensPerSecond <= 0 || s.FailedRequests != s.Requests ||
 		!strings.Contains(strings.Join(s.Warnings, "\n"), "cut all") {
 		t.Errorf("summary = %+v; want client-timed rates and a warning", s)
+	}
+}
+
+func TestRampSpreadsClientsOverTheOutput(t *testing.T) {
+	got := newRamp(4, 160).need
+	// Client w starts when client 0 is w/4 through its 160 tokens: 0, 40,
+	// 80, 120 tokens, with the clients between streaming beside it.
+	want := []int64{0, 40, 40 + 80, 40 + 80 + 120}
+	for w := range want {
+		if got[w] != want[w] {
+			t.Errorf("need = %v; want %v", got, want)
+			break
+		}
+	}
+}
+
+func TestRunnerStaggersClients(t *testing.T) {
+	cfg := testConfig()
+	cfg.Concurrency, cfg.MaxTokens, cfg.MaxRuns = []int{4}, []int{40}, 3
+	var mu sync.Mutex
+	var runs []Run
+	gap := 2 * time.Millisecond
+	r := &Runner{Backend: &fakeBackend{Rate: 100, Gap: gap}, Config: cfg, Record: func(v any) error {
+		if run, ok := v.(Run); ok && run.Phase != "check" {
+			mu.Lock()
+			runs = append(runs, run)
+			mu.Unlock()
+		}
+		return nil
+	}}
+	sums, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	first := map[int]Run{}
+	for _, run := range runs {
+		if run.Run == 1 {
+			first[run.Request] = run
+		}
+	}
+	rp := newRamp(4, 40)
+	if first[0].Phase != "ramp" {
+		t.Errorf("client 1's first request: phase %q; want ramp", first[0].Phase)
+	}
+	for w := 1; w < 4; w++ {
+		lag := first[w].start - first[0].start
+		if least := time.Duration(rp.need[w]/int64(w)) * gap; lag < least {
+			t.Errorf("client %d started %v after client 0; want at least %v (%d tokens streamed first)", w+1, lag, least, rp.need[w])
+		}
+		if want := map[bool]string{true: "measure", false: "ramp"}[w == 3]; first[w].Phase != want {
+			t.Errorf("client %d's first request: phase %q; want %q", w+1, first[w].Phase, want)
+		}
+	}
+	s := sums[0]
+	if s.RampRequests != 3 || s.Requests < 12 || s.Requests > 15 || len(runs) != s.Requests+s.RampRequests {
+		t.Errorf("ramp %d, measured %d, recorded %d; want the 3 requests started before the last client left out, 12 to 15 measured, nothing else recorded",
+			s.RampRequests, s.Requests, len(runs))
+	}
+}
+
+func TestDecodeStepLeavesOutPauses(t *testing.T) {
+	t0 := time.Now()
+	var times []time.Time
+	at := time.Duration(0)
+	for i := range 40 {
+		if i == 20 {
+			at += 60 * time.Millisecond // the server reads another prompt
+		}
+		at += 2 * time.Millisecond
+		times = append(times, t0.Add(at))
+	}
+	var run Run
+	fillRates(&run, Usage{Done: true, PromptTokens: 10, OutputTokens: 40, DecodeDuration: at}, times, 40)
+	if got := run.DecodeStepTokensPerSecond; math.Abs(got-500) > 1 {
+		t.Errorf("step speed = %.1f tokens/s; want 500 (one token every 2 ms)", got)
+	}
+	if run.DecodeTokensPerSecond > 300 {
+		t.Errorf("decode speed = %.1f tokens/s; want the pause in it (40 tokens in 140 ms)", run.DecodeTokensPerSecond)
 	}
 }

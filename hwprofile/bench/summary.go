@@ -43,10 +43,16 @@ func (r *Runner) memory(ctx context.Context, model string) *Memory {
 	return &mem
 }
 
-// summarize computes the statistics of a level from its complete requests.
-func summarize(runs, checks []Run) Summary {
+// summarize computes the statistics of a level from its complete requests,
+// leaving out those of the ramp.
+func summarize(all, checks []Run) Summary {
 	s := Summary{Kind: "summary"}
-	var decode, prefill, ttft, e2e, itl50, itl95, itl99, prompt, out []float64
+	runs := measured(all)
+	s.RampRequests = len(all) - len(runs)
+	if len(runs) == 0 {
+		return s
+	}
+	var decode, step, prefill, ttft, e2e, itl50, itl95, itl99, prompt, out []float64
 	for _, run := range runs {
 		s.Requests++
 		if run.Error != "" || !run.Complete {
@@ -59,6 +65,7 @@ func summarize(runs, checks []Run) Summary {
 		}
 		s.RateSource = run.RateSource
 		decode = appendPositive(decode, run.DecodeTokensPerSecond)
+		step = appendPositive(step, run.DecodeStepTokensPerSecond)
 		prefill = appendPositive(prefill, run.PrefillTokensPerSecond)
 		ttft, e2e = append(ttft, run.TTFTSeconds), append(e2e, run.E2ESeconds)
 		itl50, itl95, itl99 = append(itl50, run.ITLSecondsP50), append(itl95, run.ITLSecondsP95), append(itl99, run.ITLSecondsP99)
@@ -71,6 +78,7 @@ func summarize(runs, checks []Run) Summary {
 		s.DecodeCI95Low, s.DecodeCI95High = lo, hi
 		s.DecodeCIRelative = RelativeHalfWidth(s.DecodeTokensPerSecond, lo, hi)
 	}
+	s.DecodeStepTokensPerSecond = Median(step)
 	s.PrefillTokensPerSecond = Median(prefill)
 	s.TTFTSecondsP50, s.TTFTSecondsP95 = Percentile(ttft, 50), Percentile(ttft, 95)
 	s.E2ESecondsP50, s.E2ESecondsP95 = Percentile(e2e, 50), Percentile(e2e, 95)
@@ -78,7 +86,7 @@ func summarize(runs, checks []Run) Summary {
 	s.PromptTokens = int(Median(prompt) + 0.5)
 	s.OutputTokensMean = Mean(out)
 	s.AggregateTokensPerSecond, s.Parallelism = aggregate(runs)
-	s.OutputTokensIdentical = identical(runs, checks)
+	s.OutputTokensIdentical = identical(all, checks)
 	return s
 }
 
@@ -90,26 +98,27 @@ func appendPositive(xs []float64, x float64) []float64 {
 	return xs
 }
 
-// aggregate returns output tokens per second of wall time over the whole
-// level (all requests from the first start to the last end), and the
-// parallelism actually seen: the summed generation time of the requests
-// (first token to end) divided by the time during which at least one was
-// generating (about k when k requests ran together, 1 when the server ran
-// them one by one).
+// aggregate returns the level's output tokens per second of wall time, and
+// the parallelism actually seen. k clients that each always have one
+// request in flight complete k / (mean end-to-end time) requests a second
+// (Little's law), so the throughput is k x mean output tokens / mean
+// end-to-end time. The parallelism is the summed generation time of the
+// requests (first token to end) divided by the time during which at least
+// one was generating (about k when k requests ran together, 1 when the
+// server ran them one by one).
 func aggregate(runs []Run) (tokensPerSecond, parallelism float64) {
 	done := usable(runs)
 	if len(done) == 0 {
 		return 0, 0
 	}
-	start, end := done[0].start, done[0].end
-	tokens, busy := 0, 0.0
+	tokens, busy, e2e := 0, 0.0, 0.0
 	for _, run := range done {
-		start, end = min(start, run.start), max(end, run.end)
 		tokens += run.OutputTokens
+		e2e += run.E2ESeconds
 		busy += (run.end - run.firstToken).Seconds()
 	}
-	if wall := (end - start).Seconds(); wall > 0 {
-		tokensPerSecond = float64(tokens) / wall
+	if e2e > 0 {
+		tokensPerSecond = float64(done[0].Concurrency*tokens) / e2e
 	}
 	if span := generatingTime(done).Seconds(); span > 0 {
 		parallelism = busy / span
