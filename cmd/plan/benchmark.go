@@ -172,6 +172,10 @@ Metrics (per summary; medians over requests unless marked)
                      eval_duration; llama.cpp timings). Servers that report no
                      durations are timed on the client: (tokens - 1) / (time of
                      last chunk - time of first chunk); RATE says which.
+  decode step tok/s  (JSON and CSV) tokens per chunk / median gap between chunks:
+                     the speed between the pauses in which the server read other
+                     requests' prompts, which decode tokens/s includes. plan
+                     simulate --bench takes it.
   prefill tokens/s   prompt tokens / server prompt time (prompt_eval_count /
                      prompt_eval_duration); client fallback: prompt tokens / TTFT.
   ttft p50/p95       client time from sending the request to the first streamed text.

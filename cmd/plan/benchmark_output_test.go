@@ -18,7 +18,7 @@ func sampleSummaries() []bench.Summary {
 		Time:     time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)}
 	one := bench.Summary{Kind: "summary", Environment: env, Model: "qwen2.5:7b", Concurrency: 1, PromptTokens: 131,
 		PromptTokensTarget: 128, MaxTokens: 128, ContextTokens: 2048, Runs: 6, Requests: 6,
-		DecodeTokensPerSecond: 52.31, DecodeCI95Low: 51.9, DecodeCI95High: 52.8, DecodeCIRelative: 0.0094, Converged: true,
+		DecodeTokensPerSecond: 52.31, DecodeStepTokensPerSecond: 52.4, DecodeCI95Low: 51.9, DecodeCI95High: 52.8, DecodeCIRelative: 0.0094, Converged: true,
 		PrefillTokensPerSecond: 1873.2, AggregateTokensPerSecond: 49.1, RateSource: "server",
 		TTFTSecondsP50: 0.081, TTFTSecondsP95: 0.094, ITLSecondsP50: 0.0191, ITLSecondsP95: 0.021, ITLSecondsP99: 0.034,
 		E2ESecondsP50: 2.51, E2ESecondsP95: 2.6, OutputTokensMean: 128, LoadSeconds: 3.2,
@@ -29,6 +29,7 @@ func sampleSummaries() []bench.Summary {
 	two.Concurrency, two.Environment.Concurrency, two.Runs, two.Requests = 2, 2, 3, 6
 	two.DecodeTokensPerSecond, two.DecodeCI95Low, two.DecodeCI95High, two.DecodeCIRelative, two.Converged = 51.8, 0, 0, 0, false
 	two.AggregateTokensPerSecond, two.Parallelism, two.TTFTSecondsP95, two.History = 50.2, 1.02, 2.7, ""
+	two.DecodeStepTokensPerSecond, two.RampRequests = 52.0, 1
 	two.Warnings = []string{"the server ran the 2 requests one after another (parallelism 1.02): raise its parallel slots, e.g. OLLAMA_NUM_PARALLEL"}
 	return []bench.Summary{one, two}
 }
