@@ -185,9 +185,10 @@ Metrics (per summary; medians over requests unless marked)
   aggregate tok/s    k x mean output tokens / mean e2e time: k clients that always
                      have a request in flight finish k / mean e2e requests a
                      second (Little's law).
-  parallelism        summed generation time (first token to end) of the requests /
-                     time during which at least one was generating: about k when
-                     the server runs k requests together, 1 when it queues them.
+  parallelism        summed time the server worked on the requests (first token less
+                     its prompt time, to the end) / time during which it worked on
+                     at least one: about k when the server runs k requests
+                     together, 1 when it queues them.
   load seconds       wall time of the request that loads the model ("warm" when it
                      was already in memory, so nothing was loaded).
   memory             loaded size, part in VRAM and part spilled to system memory

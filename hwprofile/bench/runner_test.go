@@ -35,6 +35,11 @@ func (f *fakeBackend) Generate(ctx context.Context, req Request, onChunk func(Ch
 	if f.FailAt > 0 && n >= f.FailAt {
 		return Usage{}, errors.New("connection refused")
 	}
+	prompt := len(strings.Fields(req.Prompt)) + 3
+	promptTime := time.Duration(float64(prompt) / (10 * f.Rate) * float64(time.Second))
+	if f.Serial {
+		time.Sleep(promptTime) // a server that takes requests one by one also reads their prompts
+	}
 	for i := 0; i < req.MaxTokens; i++ {
 		if f.Gap > 0 {
 			time.Sleep(f.Gap)
@@ -49,10 +54,9 @@ func (f *fakeBackend) Generate(ctx context.Context, req Request, onChunk func(Ch
 	if f.CutShort > 0 && n%f.CutShort == 0 {
 		return Usage{}, nil
 	}
-	prompt := len(strings.Fields(req.Prompt)) + 3
 	return Usage{
 		PromptTokens: prompt, OutputTokens: req.MaxTokens,
-		PromptDuration: time.Duration(float64(prompt) / (10 * f.Rate) * float64(time.Second)),
+		PromptDuration: promptTime,
 		DecodeDuration: time.Duration(float64(req.MaxTokens) / f.Rate * float64(time.Second)),
 		Done:           true, DoneReason: "length",
 	}, nil

@@ -102,10 +102,10 @@ func appendPositive(xs []float64, x float64) []float64 {
 // the parallelism actually seen. k clients that each always have one
 // request in flight complete k / (mean end-to-end time) requests a second
 // (Little's law), so the throughput is k x mean output tokens / mean
-// end-to-end time. The parallelism is the summed generation time of the
-// requests (first token to end) divided by the time during which at least
-// one was generating (about k when k requests ran together, 1 when the
-// server ran them one by one).
+// end-to-end time. The parallelism is the summed time the server worked on
+// the requests (see working) divided by the time during which it worked on
+// at least one: about k when it ran k requests together, 1 when it ran them
+// one by one.
 func aggregate(runs []Run) (tokensPerSecond, parallelism float64) {
 	done := usable(runs)
 	if len(done) == 0 {
@@ -115,23 +115,36 @@ func aggregate(runs []Run) (tokensPerSecond, parallelism float64) {
 	for _, run := range done {
 		tokens += run.OutputTokens
 		e2e += run.E2ESeconds
-		busy += (run.end - run.firstToken).Seconds()
+		from, to := working(run)
+		busy += (to - from).Seconds()
 	}
 	if e2e > 0 {
 		tokensPerSecond = float64(done[0].Concurrency*tokens) / e2e
 	}
-	if span := generatingTime(done).Seconds(); span > 0 {
+	if span := workingTime(done).Seconds(); span > 0 {
 		parallelism = busy / span
 	}
 	return tokensPerSecond, parallelism
 }
 
-// generatingTime is the length of the union of the requests' generation
-// intervals [first token, end].
-func generatingTime(runs []Run) time.Duration {
+// working is when the server worked on a request: from the start of its
+// prompt (the first token less the server's prompt time) to its end. When
+// the server reports no prompt time, from the first token: the client
+// cannot tell the prompt from a wait in the server's queue.
+func working(run Run) (from, to time.Duration) {
+	from = run.firstToken
+	if run.RateSource == "server" && run.PrefillTokensPerSecond > 0 {
+		prompt := time.Duration(float64(run.PromptTokens) / run.PrefillTokensPerSecond * float64(time.Second))
+		from = max(run.start, from-prompt)
+	}
+	return from, run.end
+}
+
+// workingTime is the length of the union of the requests' working intervals.
+func workingTime(runs []Run) time.Duration {
 	iv := make([][2]time.Duration, len(runs))
 	for i, run := range runs {
-		iv[i] = [2]time.Duration{run.firstToken, run.end}
+		iv[i][0], iv[i][1] = working(run)
 	}
 	sort.Slice(iv, func(i, j int) bool { return iv[i][0] < iv[j][0] })
 	var total time.Duration
