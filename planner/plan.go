@@ -112,7 +112,7 @@ func (in *Inputs) tryContext(ctx int, qc *QualityCatalog) (*pick, error) {
 	}
 	p := &pick{ranked: Rank(opts, in.MinDecodeTPS), localSpend: -1}
 	for _, c := range shortlist(in.Traffic, p.ranked, in.Route, qc, in.MinDecodeTPS) {
-		rr, err := replay(in.Traffic, c.opt, c.routes, in.Route, 0, math.Inf(1))
+		rr, err := replay(in.Traffic, c.opt, c.routes, in.Route, 0, math.Inf(1), 0)
 		if err != nil {
 			return nil, err
 		}
@@ -223,7 +223,7 @@ func markChosen(rep *Report, best Option, minTPS float64) {
 func busiestHour(t *Traffic, o Option, grs []groupRoute, rule RouteRule) (*BusiestHour, error) {
 	first := simulate.BusiestHours(simulate.NewBucketSource(t.Buckets, rule.Seed, 0, math.Inf(1)), 1)
 	lo := float64(first) * 3600
-	rr, err := replay(t, o, grs, rule, lo, lo+3600)
+	rr, err := replay(t, o, grs, rule, lo, lo+3600, 60)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +232,21 @@ func busiestHour(t *Traffic, o Option, grs []groupRoute, rule RouteRule) (*Busie
 		Start: t.From.Add(time.Duration(first) * time.Hour), Requests: r.Requests, ServedLocal: r.ServedLocal,
 		Spilled: r.Spilled, LatencyP50: r.Latency.P50, LatencyP95: r.Latency.P95, TTFTP95: r.TTFT.P95,
 		Utilization: r.Utilization, TargetTTFT: rule.SLOTTFT, TargetP95: rule.SLOE2E,
+		LatencyByMin: minuteP95(r.Minutes),
 	}, nil
+}
+
+// minuteP95 is the p95 latency of each minute, NaN for a minute in which
+// no request was served locally.
+func minuteP95(ms []simulate.Minute) []float64 {
+	out := make([]float64, len(ms))
+	for i, m := range ms {
+		out[i] = math.NaN()
+		if m.ServedLocal > 0 {
+			out[i] = m.Latency.P95
+		}
+	}
+	return out
 }
 
 // finish fills in the shares, the break-even and the headline figures.

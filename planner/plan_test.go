@@ -3,6 +3,7 @@ package planner
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -76,6 +77,26 @@ func TestBuildExample(t *testing.T) {
 	}
 	if len(rep.Recommendations) == 0 || rep.ShareSpendLocal <= 0 || rep.ShareSpendLocal >= 1 {
 		t.Errorf("recommendations %d, local share %v", len(rep.Recommendations), rep.ShareSpendLocal)
+	}
+	checkMinutes(t, rep.BusiestHour)
+}
+
+// checkMinutes checks the busiest hour's latency by minute: 60 minutes,
+// the worst of them no better than the hour's p95 can allow.
+func checkMinutes(t *testing.T, bh *BusiestHour) {
+	t.Helper()
+	if bh == nil || bh.ServedLocal == 0 {
+		t.Fatal("no busiest hour served locally")
+	}
+	worst, minutes := 0.0, 0
+	for _, v := range bh.LatencyByMin {
+		if !math.IsNaN(v) {
+			worst, minutes = max(worst, v), minutes+1
+		}
+	}
+	if len(bh.LatencyByMin) != 60 || minutes == 0 || worst < bh.LatencyP50 {
+		t.Errorf("latency by minute: %d minutes, %d with requests, worst p95 %.2fs against the hour's p50 %.2fs; want 60, some, at least the p50",
+			len(bh.LatencyByMin), minutes, worst, bh.LatencyP50)
 	}
 }
 

@@ -138,7 +138,7 @@ type BusiestHour struct {
 	Utilization  float64   `json:"utilization"`
 	TargetP95    float64   `json:"target_p95_seconds"`  // the end-to-end target (--slo-e2e); 0 when none
 	TargetTTFT   float64   `json:"target_ttft_seconds"` // the time-to-first-token target (--slo-ttft); 0 when none
-	LatencyByMin []float64 `json:"-"`
+	LatencyByMin []float64 `json:"-"`                   // p95 latency of each minute; NaN when no request was served locally
 }
 
 // Source names a catalog or input the report used, with its date.

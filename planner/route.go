@@ -74,7 +74,7 @@ type replayResult struct {
 
 // replay runs the routed traffic in [lo, hi) seconds on the option's
 // server, spilling what would miss the latency targets.
-func replay(t *Traffic, o Option, routes []groupRoute, rule RouteRule, lo, hi float64) (replayResult, error) {
+func replay(t *Traffic, o Option, routes []groupRoute, rule RouteRule, lo, hi float64, minutes int) (replayResult, error) {
 	routed := map[string]bool{}
 	for _, r := range routes {
 		if r.verdict.Adequate {
@@ -93,7 +93,7 @@ func replay(t *Traffic, o Option, routes []groupRoute, rule RouteRule, lo, hi fl
 	}
 	rec := &recorder{src: simulate.NewBucketSource(bs, rule.Seed, lo, hi)}
 	pol := &sloPolicy{ttft: rule.SLOTTFT, e2e: rule.SLOE2E, svc: svc, rec: rec, spilled: map[string]int64{}}
-	res, err := simulate.Run(simulate.Config{Slots: o.Settings.Parallel, Service: svc, Policy: pol}, rec)
+	res, err := simulate.Run(simulate.Config{Slots: o.Settings.Parallel, Service: svc, Policy: pol, Minutes: minutes}, rec)
 	if err != nil {
 		return replayResult{}, err
 	}

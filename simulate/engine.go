@@ -26,6 +26,10 @@ type Config struct {
 	// simulated but left out of the Result, so that a run starting empty
 	// can settle first.
 	WarmUp float64
+	// Minutes, when above 0, also keeps the latency percentiles of the
+	// requests arriving in each of the run's first Minutes minutes
+	// (Result.Minutes), up to MaxMinutes.
+	Minutes int
 }
 
 func (c Config) validate() error {
@@ -40,6 +44,8 @@ func (c Config) validate() error {
 		return errors.New("no service model")
 	case !validSeconds(c.WarmUp):
 		return fmt.Errorf("warm-up %v s: must be non-negative and finite", c.WarmUp)
+	case c.Minutes < 0 || c.Minutes > MaxMinutes:
+		return fmt.Errorf("minutes %d: must be from 0 to %d", c.Minutes, MaxMinutes)
 	}
 	if v, ok := c.Service.(interface{ validate() error }); ok {
 		if err := v.validate(); err != nil {
@@ -51,6 +57,10 @@ func (c Config) validate() error {
 	}
 	return nil
 }
+
+// MaxMinutes is the most minutes whose latencies Run keeps apart: a day.
+// Each takes a histogram of about 24 KB.
+const MaxMinutes = 24 * 60
 
 // MaxReplicas is the most replicas Run accepts. The balancer looks at every
 // replica for each arrival, so the cost of a run grows with the replicas.
@@ -100,8 +110,9 @@ type engine struct {
 	res           Result
 	latency, ttft histogram
 	wait          histogram
-	slotSeconds   float64 // busy slot-seconds after the warm-up
-	busySeconds   float64 // seconds after the warm-up with a replica busy, summed over replicas
+	minutes       []histogram // latency by minute of arrival, with Config.Minutes
+	slotSeconds   float64     // busy slot-seconds after the warm-up
+	busySeconds   float64     // seconds after the warm-up with a replica busy, summed over replicas
 	lastDone      float64
 	hours         []hourSums
 }
@@ -126,7 +137,7 @@ func newEngine(cfg Config) *engine {
 		p = AllLocal{}
 	}
 	n := cfg.replicas()
-	e := &engine{cfg: cfg, policy: p, reps: make([]replica, n)}
+	e := &engine{cfg: cfg, policy: p, reps: make([]replica, n), minutes: make([]histogram, cfg.Minutes)}
 	if rs, ok := cfg.Service.(RateService); ok {
 		e.rates = rs
 		e.events = newEventHeap(n)
@@ -287,7 +298,7 @@ func (e *engine) start(r Request, t float64, i int) error {
 	}
 	if e.admit(r, t) {
 		e.ttft.add(t - r.Arrival + prefill)
-		e.latency.add(finish - r.Arrival)
+		e.addLatency(r.Arrival, finish-r.Arrival)
 	}
 	return nil
 }
@@ -339,6 +350,15 @@ func (e *engine) hour(r Request) *hourSums {
 	return &e.hours[i]
 }
 
+// addLatency counts the latency of a request served locally that arrived
+// at arrival.
+func (e *engine) addLatency(arrival, latency float64) {
+	e.latency.add(latency)
+	if m := int(arrival / 60); m < len(e.minutes) {
+		e.minutes[m].add(latency)
+	}
+}
+
 func tokens(r Request) int64 { return int64(r.PromptTokens) + int64(r.OutputTokens) }
 
 func (e *engine) result() Result {
@@ -357,6 +377,12 @@ func (e *engine) result() Result {
 	res.Hours = make([]Hour, len(e.hours))
 	for i, h := range e.hours {
 		res.Hours[i] = h.hour(i)
+	}
+	if len(e.minutes) > 0 {
+		res.Minutes = make([]Minute, len(e.minutes))
+		for i := range e.minutes {
+			res.Minutes[i] = Minute{Minute: i, ServedLocal: int(e.minutes[i].n), Latency: e.minutes[i].percentiles()}
+		}
 	}
 	return res
 }

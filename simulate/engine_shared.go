@@ -100,7 +100,7 @@ func (e *engine) complete(jb *job, t float64) {
 		e.slotSeconds += t - max(jb.start, e.cfg.WarmUp)
 	}
 	if jb.arrival >= e.cfg.WarmUp {
-		e.latency.add(t - jb.arrival)
+		e.addLatency(jb.arrival, t-jb.arrival)
 	}
 }
 

@@ -238,3 +238,29 @@ func TestResultJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestRunMinutes(t *testing.T) {
+	// One slot, 10 s each: the requests of minute 0 wait for each other,
+	// the one of minute 2 runs alone, and the one of minute 3 is past the
+	// minutes kept.
+	cfg := Config{Slots: 1, Service: FixedService{Decode: 10}, Minutes: 3}
+	res, err := Run(cfg, NewSliceSource(at(0, 5, 130, 200)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Minutes) != 3 {
+		t.Fatalf("minutes = %+v; want 3", res.Minutes)
+	}
+	m0, m1, m2 := res.Minutes[0], res.Minutes[1], res.Minutes[2]
+	if m0.ServedLocal != 2 || m1.ServedLocal != 0 || m2.ServedLocal != 1 {
+		t.Errorf("served by minute = %d, %d, %d; want 2, 0, 1", m0.ServedLocal, m1.ServedLocal, m2.ServedLocal)
+	}
+	checkNear(t, "minute 0 latency p95", m0.Latency.P95, 15) // 10 s, and 5 s of wait + 10 s
+	checkNear(t, "minute 2 latency p50", m2.Latency.P50, 10)
+	if m1.Latency.P95 != 0 {
+		t.Errorf("minute 1 latency p95 = %v; want 0 (no requests)", m1.Latency.P95)
+	}
+	if _, err := Run(Config{Slots: 1, Service: FixedService{Decode: 1}, Minutes: MaxMinutes + 1}, NewSliceSource(nil)); err == nil {
+		t.Error("minutes above MaxMinutes: no error")
+	}
+}

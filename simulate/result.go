@@ -24,6 +24,9 @@ type Result struct {
 	LocalTokens   int64   `json:"local_tokens"`   // prompt + output
 	SpilledTokens int64   `json:"spilled_tokens"` // prompt + output
 	Hours         []Hour  `json:"hours"`
+	// Minutes is the latency of the requests served locally by minute of
+	// arrival, for the first Config.Minutes minutes.
+	Minutes []Minute `json:"minutes,omitempty"`
 }
 
 // EnergyKWh returns the energy the replicas use over the makespan, in
@@ -58,6 +61,14 @@ type Hour struct {
 	Spilled     int     `json:"spilled"`
 	Rejected    int     `json:"rejected"`
 	MeanWait    float64 `json:"mean_wait_seconds"` // of requests served locally
+}
+
+// Minute is the latency of the requests served locally that arrived in
+// one minute of the run; minute 0 starts at time 0.
+type Minute struct {
+	Minute      int         `json:"minute"`
+	ServedLocal int         `json:"served_local"`
+	Latency     Percentiles `json:"latency_seconds"`
 }
 
 // hourSums accumulates one Hour.

@@ -56,8 +56,8 @@ func reportCharts(r *planner.Report) ([]reportChart, error) {
 		if err := add(latencyCaption(h), latencyChart(h)); err != nil {
 			return nil, err
 		}
-		if len(h.LatencyByMin) > 0 {
-			if err := add("Latency minute by minute through the busiest hour, against the p95 target.", latencyMinutesChart(h)); err != nil {
+		if len(minutePoints(h.LatencyByMin)) > 1 {
+			if err := add(minutesCaption(h), latencyMinutesChart(h)); err != nil {
 				return nil, err
 			}
 		}
@@ -183,14 +183,32 @@ func latencyCaption(h *planner.BusiestHour) string {
 // latencyMinutesChart is the latency of each minute of the busiest hour
 // with the target as a flat line.
 func latencyMinutesChart(h *planner.BusiestHour) chart.Line {
-	lat := make([]chart.Point, len(h.LatencyByMin))
-	for i, v := range h.LatencyByMin {
-		lat[i] = chart.Point{X: float64(i), Y: v}
-	}
-	series := []chart.Series{{Name: "latency", Points: lat}}
-	if h.TargetP95 > 0 {
-		series = append(series, chart.Series{Name: "p95 target", Points: []chart.Point{{X: 0, Y: h.TargetP95}, {X: float64(len(lat) - 1), Y: h.TargetP95}}})
+	lat := minutePoints(h.LatencyByMin)
+	series := []chart.Series{{Name: "p95 latency", Points: lat}}
+	if last := float64(len(h.LatencyByMin) - 1); h.TargetP95 > 0 {
+		series = append(series, chart.Series{Name: "p95 target", Points: []chart.Point{{X: 0, Y: h.TargetP95}, {X: last, Y: h.TargetP95}}})
 	}
 	return chart.Line{Title: "Latency through the busiest hour", XLabel: "minute", YLabel: "seconds",
 		Width: chartWidth, Height: chartHeight, Series: series}
+}
+
+// minutePoints are the minutes with a latency (not NaN: no request served
+// locally in that minute).
+func minutePoints(byMin []float64) []chart.Point {
+	var out []chart.Point
+	for i, v := range byMin {
+		if !math.IsNaN(v) {
+			out = append(out, chart.Point{X: float64(i), Y: v})
+		}
+	}
+	return out
+}
+
+// minutesCaption describes the minute-by-minute latency chart.
+func minutesCaption(h *planner.BusiestHour) string {
+	c := "The p95 end-to-end latency of the requests served locally, by the minute they arrived in, through the busiest hour"
+	if h.TargetP95 > 0 {
+		return c + ", against the p95 target."
+	}
+	return c + "."
 }
