@@ -5,9 +5,21 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/ollama/ollama/api"
 )
+
+// Show is what a model server says of an installed model: the GGUF
+// metadata (Ollama /api/show model_info) and the tensors.
+type Show struct {
+	ModelInfo map[string]any
+	Tensors   []Tensor
+}
+
+// Tensor is one weight tensor of a model file.
+type Tensor struct {
+	Name  string
+	Type  string // GGML type name or number, as the server gives it
+	Shape []uint64
+}
 
 // ArchFromShow builds the Arch of a model installed on an Ollama server
 // from its /api/show answer (model_info and tensors) and the size of its
@@ -15,7 +27,7 @@ import (
 // tensors when their types are known, else fileBytes. Ollama runs gemma3
 // with a sliding-window cache on every layer but each 6th; other models'
 // sliding_window keys are ignored, as Ollama v0.6.5 gives them a full cache.
-func ArchFromShow(name string, show *api.ShowResponse, fileBytes int64) (Arch, error) {
+func ArchFromShow(name string, show Show, fileBytes int64) (Arch, error) {
 	info := modelInfo(show.ModelInfo)
 	family, _ := show.ModelInfo["general.architecture"].(string)
 	if family == "" {
@@ -55,7 +67,7 @@ func ArchFromShow(name string, show *api.ShowResponse, fileBytes int64) (Arch, e
 
 // setWeights sizes the weights from the tensor list, or from the file size
 // when the tensor types cannot be read.
-func (a *Arch) setWeights(tensors []api.Tensor, fileBytes int64) {
+func (a *Arch) setWeights(tensors []Tensor, fileBytes int64) {
 	best, found := weightSplit{}, false
 	for _, lookup := range []func(string) (tensorType, bool){typeByLabel, typeByName} {
 		w, ok := splitTensors(tensors, a.Layers, lookup)
@@ -99,7 +111,7 @@ func (w weightSplit) total() int64 {
 
 // splitTensors adds up the tensors by block, output and token embedding,
 // reading each type with lookup; false when a type is unknown.
-func splitTensors(tensors []api.Tensor, layers int, lookup func(string) (tensorType, bool)) (weightSplit, bool) {
+func splitTensors(tensors []Tensor, layers int, lookup func(string) (tensorType, bool)) (weightSplit, bool) {
 	w := weightSplit{layers: make([]int64, layers)}
 	if len(tensors) == 0 || layers <= 0 {
 		return w, false
@@ -145,7 +157,7 @@ func blockIndex(name string) (int, bool) {
 	return i, err == nil && i >= 0
 }
 
-func vocabFromTensors(tensors []api.Tensor) int {
+func vocabFromTensors(tensors []Tensor) int {
 	for _, t := range tensors {
 		if t.Name == "token_embd.weight" && len(t.Shape) == 2 {
 			return int(t.Shape[1])

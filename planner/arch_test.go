@@ -3,13 +3,11 @@ package planner
 import (
 	"strings"
 	"testing"
-
-	"github.com/ollama/ollama/api"
 )
 
 // showOf returns an /api/show answer of a small llama model with a
 // separate output matrix, its tensor types labelled by label.
-func showOf(label func(kind string) string) *api.ShowResponse {
+func showOf(label func(kind string) string) Show {
 	info := map[string]any{
 		"general.architecture":           "llama",
 		"general.parameter_count":        float64(1000),
@@ -23,7 +21,7 @@ func showOf(label func(kind string) string) *api.ShowResponse {
 		"llama.attention.sliding_window": float64(128),
 		"tokenizer.ggml.tokens":          []any{},
 	}
-	tensors := []api.Tensor{
+	tensors := []Tensor{
 		{Name: "token_embd.weight", Type: label("Q4_K"), Shape: []uint64{256, 1000}},
 		{Name: "blk.0.attn_q.weight", Type: label("Q4_K"), Shape: []uint64{256, 256}},
 		{Name: "blk.0.attn_norm.weight", Type: label("F32"), Shape: []uint64{256}},
@@ -31,7 +29,7 @@ func showOf(label func(kind string) string) *api.ShowResponse {
 		{Name: "output_norm.weight", Type: label("F32"), Shape: []uint64{256}},
 		{Name: "output.weight", Type: label("Q6_K"), Shape: []uint64{256, 1000}},
 	}
-	return &api.ShowResponse{ModelInfo: info, Tensors: tensors}
+	return Show{ModelInfo: info, Tensors: tensors}
 }
 
 // v065Label names a tensor type the way Ollama v0.6.5 does: the file type
@@ -111,7 +109,7 @@ func TestArchFromShowTiedEmbedding(t *testing.T) {
 }
 
 func TestArchFromShowGemma3SlidingWindow(t *testing.T) {
-	show := &api.ShowResponse{ModelInfo: map[string]any{
+	show := Show{ModelInfo: map[string]any{
 		"general.architecture": "gemma3", "gemma3.block_count": float64(12),
 		"gemma3.attention.head_count": float64(8), "gemma3.attention.head_count_kv": float64(4),
 		"gemma3.embedding_length": float64(1152), "gemma3.attention.key_length": float64(256),
@@ -145,7 +143,7 @@ func TestArchErrors(t *testing.T) {
 	if _, err := ArchFromCatalog("llama3.1:8b", "Q9_X"); err == nil || !strings.Contains(err.Error(), "Q9_X") {
 		t.Errorf("unknown quant: err = %v; want one naming it", err)
 	}
-	if _, err := ArchFromShow("m", &api.ShowResponse{}, 0); err == nil || !strings.Contains(err.Error(), "general.architecture") {
+	if _, err := ArchFromShow("m", Show{}, 0); err == nil || !strings.Contains(err.Error(), "general.architecture") {
 		t.Errorf("empty show: err = %v", err)
 	}
 	show := showOf(func(k string) string { return k })

@@ -155,9 +155,13 @@ func compareSize(t *testing.T, a Arch, o MemoryOptions, ollama int64) (int64, fl
 // tensor list, and from the file size alone.
 func archOf(ctx context.Context, t *testing.T, c *api.Client, name string) (tensors, file Arch) {
 	t.Helper()
-	show, err := c.Show(ctx, &api.ShowRequest{Model: name})
+	resp, err := c.Show(ctx, &api.ShowRequest{Model: name})
 	if err != nil {
 		t.Fatalf("show %s: %v", name, err)
+	}
+	show := Show{ModelInfo: resp.ModelInfo}
+	for _, x := range resp.Tensors {
+		show.Tensors = append(show.Tensors, Tensor{Name: x.Name, Type: x.Type, Shape: x.Shape})
 	}
 	list, err := c.List(ctx)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ollama/ollama/api"
 	"github.com/plan-cli/plan/hwprofile/backend"
 	"github.com/plan-cli/plan/planner"
 )
@@ -33,7 +34,7 @@ func (o *reportOptions) installed(ctx context.Context, e *env) ([]planner.Arch, 
 		if err != nil {
 			return nil, fmt.Errorf("--ollama: %w", err)
 		}
-		a, err := planner.ArchFromShow(m.Name, show, m.SizeBytes)
+		a, err := planner.ArchFromShow(m.Name, planner.Show{ModelInfo: show.ModelInfo, Tensors: tensorsOf(show.Tensors)}, m.SizeBytes)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "plan: warning: %v; left out\n", err)
 			continue
@@ -41,6 +42,15 @@ func (o *reportOptions) installed(ctx context.Context, e *env) ([]planner.Arch, 
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// tensorsOf copies Ollama's tensor list into the planner's.
+func tensorsOf(ts []api.Tensor) []planner.Tensor {
+	out := make([]planner.Tensor, len(ts))
+	for i, t := range ts {
+		out[i] = planner.Tensor{Name: t.Name, Type: t.Type, Shape: t.Shape}
+	}
+	return out
 }
 
 // rootCause is the innermost error, without the wrappers' hints.
