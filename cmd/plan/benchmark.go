@@ -158,24 +158,24 @@ Method
   percent (distribution-free, from order statistics; it needs at least 6 runs) or
   --max-runs is reached. At concurrency k, k clients each send their next request
   as soon as the last one finished (closed loop) and runs count requests per
-  client. The clients start staggered, client w when client 1 is w/k through
+  client. The clients start staggered, the (w+1)-th when the first is w/k through
   its first output, so requests in flight sit at spread points of their outputs
   as real traffic's do (lock-step requests decode faster than real traffic);
   requests started before the last client did (phase "ramp") are left out of the
   statistics, and those in flight when a level is done are cancelled. Levels
   stop early when aggregate throughput stops rising. The first request of each
-  client is then repeated, all together, to check that the same prompt gives the
-  same text.
+  client is then repeated, started the same way, to check that the same prompt
+  gives the same text.
 
 Metrics (per summary; medians over requests unless marked)
   decode tokens/s    output tokens / server decode time (Ollama eval_count /
                      eval_duration; llama.cpp timings). Servers that report no
                      durations are timed on the client: (tokens - 1) / (time of
                      last chunk - time of first chunk); RATE says which.
-  decode step tok/s  (JSON and CSV) tokens per chunk / median gap between chunks:
-                     the speed between the pauses in which the server read other
-                     requests' prompts, which decode tokens/s includes. plan
-                     simulate --bench takes it.
+  decode step tok/s  (JSON and CSV) tokens per chunk / mean gap between chunks,
+                     without gaps over 8 x the mean: the speed between the pauses
+                     in which the server read other requests' prompts, which
+                     decode tokens/s includes. plan simulate --bench takes it.
   prefill tokens/s   prompt tokens / server prompt time (prompt_eval_count /
                      prompt_eval_duration); client fallback: prompt tokens / TTFT.
   ttft p50/p95       client time from sending the request to the first streamed text.

@@ -81,10 +81,10 @@ func writeBenchmarkCSV(w io.Writer, sums []bench.Summary) error {
 	cw := csv.NewWriter(w)
 	head := []string{"model", "digest", "backend", "host", "prompt_tokens", "prompt_tokens_target", "max_tokens", "context_tokens",
 		"concurrency", "runs", "requests", "failed_requests", "decode_tokens_per_second", "decode_tokens_per_second_ci95_low",
-		"decode_tokens_per_second_ci95_high", "decode_step_tokens_per_second", "converged", "ramp_requests", "prefill_tokens_per_second", "rate_source", "ttft_seconds_p50", "ttft_seconds_p95",
+		"decode_tokens_per_second_ci95_high", "converged", "prefill_tokens_per_second", "rate_source", "ttft_seconds_p50", "ttft_seconds_p95",
 		"itl_seconds_p50", "itl_seconds_p95", "itl_seconds_p99", "e2e_seconds_p50", "e2e_seconds_p95",
 		"aggregate_tokens_per_second", "parallelism", "output_tokens_mean", "load_seconds", "already_loaded", "memory_size_bytes",
-		"memory_vram_bytes", "output_tokens_identical"}
+		"memory_vram_bytes", "output_tokens_identical", "decode_step_tokens_per_second", "ramp_requests"}
 	if err := cw.Write(head); err != nil {
 		return err
 	}
@@ -96,12 +96,12 @@ func writeBenchmarkCSV(w io.Writer, sums []bench.Summary) error {
 		cw.Write([]string{s.Model, s.Environment.Digest, s.Environment.Backend, s.Environment.Host,
 			strconv.Itoa(s.PromptTokens), strconv.Itoa(s.PromptTokensTarget), strconv.Itoa(s.MaxTokens), strconv.Itoa(s.ContextTokens),
 			strconv.Itoa(s.Concurrency), strconv.Itoa(s.Runs), strconv.Itoa(s.Requests), strconv.Itoa(s.FailedRequests),
-			num(s.DecodeTokensPerSecond), num(s.DecodeCI95Low), num(s.DecodeCI95High), num(s.DecodeStepTokensPerSecond),
-			strconv.FormatBool(s.Converged), strconv.Itoa(s.RampRequests),
+			num(s.DecodeTokensPerSecond), num(s.DecodeCI95Low), num(s.DecodeCI95High), strconv.FormatBool(s.Converged),
 			num(s.PrefillTokensPerSecond), s.RateSource, num(s.TTFTSecondsP50), num(s.TTFTSecondsP95),
 			num(s.ITLSecondsP50), num(s.ITLSecondsP95), num(s.ITLSecondsP99), num(s.E2ESecondsP50), num(s.E2ESecondsP95),
 			num(s.AggregateTokensPerSecond), num(s.Parallelism), num(s.OutputTokensMean), num(s.LoadSeconds), strconv.FormatBool(s.AlreadyLoaded),
-			strconv.FormatInt(size, 10), strconv.FormatInt(vram, 10), strconv.FormatBool(s.OutputTokensIdentical)})
+			strconv.FormatInt(size, 10), strconv.FormatInt(vram, 10), strconv.FormatBool(s.OutputTokensIdentical),
+			num(s.DecodeStepTokensPerSecond), strconv.Itoa(s.RampRequests)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -22,9 +22,9 @@ func readSummaries(path string) ([]bench.Summary, error) {
 
 // benchCurve turns benchmark summaries into a concurrency curve for model
 // (or the file's only model when model is empty): at each concurrency k,
-// aggregate decode = k x the decode speed of a request (see decodeStep) and
-// aggregate prefill = k x prefill_tokens_per_second, averaged over the
-// summaries at that k.
+// aggregate decode = k x a request's decode speed (see stepEverywhere) and
+// aggregate prefill = k x prefill_tokens_per_second (1 x both when the
+// server ran the requests one by one), averaged over the summaries at k.
 func benchCurve(sums []bench.Summary, model string) (string, []simulate.CurvePoint, error) {
 	models := map[string]bool{}
 	for _, s := range sums {
@@ -49,12 +49,19 @@ func benchCurve(sums []bench.Summary, model string) (string, []simulate.CurvePoi
 	}
 	levels := map[int]*acc{}
 	var order []int
-	for _, s := range sums {
-		if s.Model != model || s.Concurrency < 1 || !(s.DecodeTokensPerSecond > 0) {
-			continue
-		}
+	use := usableSummaries(sums, model)
+	step := stepEverywhere(use)
+	for _, s := range use {
+		// A server that ran the requests one by one serves one at a time
+		// whatever k is.
 		k := float64(s.Concurrency)
-		dec := k * decodeStep(s)
+		if s.Serialized {
+			k = 1
+		}
+		dec := s.DecodeTokensPerSecond
+		if step[s.Concurrency] {
+			dec = s.DecodeStepTokensPerSecond
+		}
 		a := levels[s.Concurrency]
 		if a == nil {
 			a = &acc{}
@@ -62,7 +69,7 @@ func benchCurve(sums []bench.Summary, model string) (string, []simulate.CurvePoi
 			order = append(order, s.Concurrency)
 		}
 		a.n++
-		a.decode += dec
+		a.decode += k * dec
 		a.prefill += k * s.PrefillTokensPerSecond
 	}
 	if len(order) == 0 {
@@ -80,16 +87,33 @@ func benchCurve(sums []bench.Summary, model string) (string, []simulate.CurvePoi
 	return model, points, nil
 }
 
-// decodeStep is the decode speed of one request of a summary as the
-// simulator takes it: decode_step_tokens_per_second, the speed between the
-// pauses in which the server read other requests' prompts, since the
-// simulator stalls decoding for those prompts itself; results files
-// without it give decode_tokens_per_second. It is not
-// aggregate_tokens_per_second / k: that includes time to first token, and
-// prefill is timed apart.
-func decodeStep(s bench.Summary) float64 {
-	if s.DecodeStepTokensPerSecond > 0 {
-		return s.DecodeStepTokensPerSecond
+// usableSummaries are the summaries of model with a concurrency and a
+// decode speed.
+func usableSummaries(sums []bench.Summary, model string) []bench.Summary {
+	var out []bench.Summary
+	for _, s := range sums {
+		if s.Model == model && s.Concurrency >= 1 && s.DecodeTokensPerSecond > 0 {
+			out = append(out, s)
+		}
 	}
-	return s.DecodeTokensPerSecond
+	return out
+}
+
+// stepEverywhere tells, for each concurrency, whether every summary at it
+// has decode_step_tokens_per_second, the speed between the pauses in which
+// the server read other requests' prompts: the simulator stalls decoding
+// for those prompts itself, so it takes that speed where all summaries
+// have it, and decode_tokens_per_second (older results files) where any
+// lacks it, rather than average the two. Not aggregate_tokens_per_second /
+// k: that includes time to first token, and prefill is timed apart.
+func stepEverywhere(sums []bench.Summary) map[int]bool {
+	out := map[int]bool{}
+	for _, s := range sums {
+		has := s.DecodeStepTokensPerSecond > 0
+		if prev, seen := out[s.Concurrency]; seen {
+			has = has && prev
+		}
+		out[s.Concurrency] = has
+	}
+	return out
 }

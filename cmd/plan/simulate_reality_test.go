@@ -200,7 +200,7 @@ func realityCapacity(t *testing.T, curve string, sums []bench.Summary) (capacity
 	one, full := sums[0], sums[len(sums)-1]
 	prompt = full.PromptTokens
 	p, o := float64(prompt), float64(realityOutput)
-	decode2 := realitySlots * decodeStep(full)
+	decode2 := realitySlots * full.DecodeStepTokensPerSecond
 	closed := 1 / (p/(realitySlots*full.PrefillTokensPerSecond) + o/decode2)
 	staggered := 1 / (p/one.PrefillTokensPerSecond + o/decode2)
 	sim := realitySimulateFor(t, curve, realityFlood*closed, prompt, realityFloodFor)

@@ -182,6 +182,18 @@ func TestSimulateBenchCurve(t *testing.T) {
 	if len(c) != 2 || c[0].DecodeTokensPerSecond != 50 || c[1].DecodeTokensPerSecond != 90 {
 		t.Errorf("curve = %+v; want decode 50 at 1 (no step speed), 2 x 45 at 2", c)
 	}
+
+	// A level some of whose summaries lack the step speed takes the decode
+	// speed of all, and a server that ran the requests one by one serves
+	// one at a time.
+	mixed := step + strings.Replace(lines, `"concurrency":2,`, `"concurrency":2,"serialized":true,`, 1)
+	if err := os.WriteFile(path, []byte(mixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c = simulateJSON(t, "--rate", "0.2", "--duration", "5m", "--bench", path).Settings.Curve
+	if len(c) != 2 || c[1].DecodeTokensPerSecond != (80+40)/2 || c[1].PrefillTokensPerSecond != (1200+600)/2 {
+		t.Errorf("curve = %+v; want at 2 the mean of 2 x 40 and 1 x 40 decode, 2 x 600 and 1 x 600 prefill", c)
+	}
 }
 
 func TestSimulateUsageErrors(t *testing.T) {

@@ -21,8 +21,8 @@ type level struct {
 // runLevel measures one concurrency level as a closed loop: k clients each
 // send their next request as soon as the last one finished, until the median
 // decode rate is known within the target (after MinRuns requests per client)
-// or MaxRuns requests per client are done. The clients start one after
-// another (see ramp); requests that started before the last client did are
+// or MaxRuns requests per client are done (k x MinRuns and k x MaxRuns
+// measured requests in all). The clients start one after another (see ramp); requests that started before the last client did are
 // recorded as phase "ramp" and left out of the statistics, and those still
 // in flight when the level is done are cancelled, not recorded. Every
 // finished request is recorded at once. Then the first request of each
@@ -46,8 +46,8 @@ func (r *Runner) runLevel(ctx context.Context, model string, st *modelState, c c
 	if lv.err != nil {
 		return r.finish(ctx, model, st, c, k, runs, nil), r.failure(model, lv.what, lv.err)
 	}
-	if len(decodeRates(measured(runs))) == 0 {
-		err := fmt.Errorf("none of the %d requests streamed any output to time", len(runs))
+	if m := measured(runs); len(decodeRates(m)) == 0 {
+		err := fmt.Errorf("none of the %d measured requests streamed any output to time", len(m))
 		return r.finish(ctx, model, st, c, k, runs, nil), &RunError{Model: model, What: fmt.Sprintf("concurrency %d", k), Err: err}
 	}
 	r.progress(Progress{Model: model, Phase: "check", Concurrency: k, PromptTokens: c.target})
@@ -185,12 +185,24 @@ func (r *Runner) failure(model, what string, err error) error {
 	return &RunError{Model: model, What: what, Err: err}
 }
 
-// batch sends the first request of each of k clients again, all at once,
-// and records each as it finishes.
+// batch sends the first request of each of k clients again, started as
+// they were the first time (see ramp), since a batched server need not
+// give the same text to a prompt batched otherwise, and records each as it
+// finishes.
 func (r *Runner) batch(ctx context.Context, model string, st *modelState, c combo, k int) ([]Run, error) {
 	lv := &level{}
-	eachClient(k, nil, func(w int, tl *tally) {
+	var rp *ramp
+	if k > 1 {
+		rp = newRamp(k, c.maxTokens)
+	}
+	eachClient(k, rp, func(w int, tl *tally) {
+		if rp != nil && !rp.wait(ctx, w, tl.t0) {
+			return
+		}
 		run := r.measure(ctx, r.request(model, st, c, 1, w, k, "check"), tl)
+		if w == 0 {
+			rp.openAll()
+		}
 		if ctx.Err() != nil {
 			return
 		}

@@ -99,10 +99,7 @@ func fillRates(run *Run, u Usage, times []time.Time, maxTokens int) {
 	run.ShortfallTokens = max(maxTokens-run.OutputTokens, 0)
 	run.LoadSeconds = u.LoadDuration.Seconds()
 	setITL(run, times)
-	if len(times) >= 3 && run.ITLSecondsP50 > 0 {
-		perChunk := float64(run.OutputTokens) / float64(len(times))
-		run.DecodeStepTokensPerSecond = perChunk / run.ITLSecondsP50
-	}
+	run.DecodeStepTokensPerSecond = stepRate(run.OutputTokens, times)
 	if u.DecodeDuration > 0 && u.OutputTokens > 0 {
 		run.RateSource = "server"
 		run.DecodeTokensPerSecond = float64(u.OutputTokens) / u.DecodeDuration.Seconds()
@@ -119,6 +116,34 @@ func fillRates(run *Run, u Usage, times []time.Time, maxTokens int) {
 	if run.TTFTSeconds > 0 {
 		run.PrefillTokensPerSecond = float64(u.PromptTokens) / run.TTFTSeconds
 	}
+}
+
+// pauseGaps is how many times the mean gap between chunks a gap must be to
+// count as a pause in which the server did something else.
+const pauseGaps = 8
+
+// stepRate is the decode speed of a request between pauses: tokens per
+// chunk / the mean gap between chunks, leaving out the gaps longer than
+// pauseGaps times the mean, which are the server reading other requests'
+// prompts. The mean, not the median, since chunks that arrive together
+// (a proxy's buffering) leave many gaps near zero. 0 with fewer than two
+// gaps.
+func stepRate(tokens int, times []time.Time) float64 {
+	n := len(times) - 1
+	if n < 2 || tokens <= 0 {
+		return 0
+	}
+	limit := pauseGaps * times[n].Sub(times[0]).Seconds() / float64(n)
+	sum, kept := 0.0, 0
+	for i := 1; i <= n; i++ {
+		if g := times[i].Sub(times[i-1]).Seconds(); g <= limit {
+			sum, kept = sum+g, kept+1
+		}
+	}
+	if sum <= 0 {
+		return 0
+	}
+	return float64(tokens) / float64(len(times)) * float64(kept) / sum
 }
 
 // setITL sets the inter-token latency percentiles from the gaps between chunks.

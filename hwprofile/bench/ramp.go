@@ -31,10 +31,10 @@ func (t *tally) add() int64 {
 // caches in a state real traffic never leaves them in; on llama.cpp-based
 // servers lock-step requests decode up to a fifth faster than staggered ones.
 //
-// Client w starts once the level has streamed need[w] tokens: with output
-// tokens per request, that is when client 0 is w/k of the way through its
-// first output, the clients before w having started at the same spacing and
-// every running request streaming at the same speed.
+// Client w (from 0) starts once the level has streamed need[w] tokens: with
+// output tokens per request, that is when client 0 is w/k of the way through
+// its first output, the clients before w having started at the same spacing
+// and every running request streaming at the same speed.
 type ramp struct {
 	mu   sync.Mutex
 	need []int64

@@ -56,7 +56,8 @@ type Run struct {
 	PrefillTokensPerSecond float64 `json:"prefill_tokens_per_second"`
 	DecodeTokensPerSecond  float64 `json:"decode_tokens_per_second"`
 	// DecodeStepTokensPerSecond leaves out the pauses in which the server
-	// read other requests' prompts: tokens per chunk / median chunk gap.
+	// read other requests' prompts: tokens per chunk / mean chunk gap,
+	// without the gaps over 8 times the mean (see stepRate).
 	DecodeStepTokensPerSecond float64 `json:"decode_step_tokens_per_second,omitempty"`
 	RateSource                string  `json:"rate_source"` // "server" or "client"
 	ITLSecondsP50             float64 `json:"itl_seconds_p50"`

@@ -19,7 +19,7 @@ func (r *Runner) finish(ctx context.Context, model string, st *modelState, c com
 	s.Model, s.Concurrency, s.PromptTokensTarget = model, k, c.target
 	s.MaxTokens, s.ContextTokens, s.LoadSeconds, s.AlreadyLoaded = c.maxTokens, c.numCtx, st.loadSecs, st.alreadyLoaded
 	s.Memory = r.memory(ctx, model)
-	s.Converged = converged(runs, r.Config.TargetCI)
+	s.Converged = converged(measured(runs), r.Config.TargetCI)
 	s.Serialized = k > 1 && s.Parallelism > 0 && s.Parallelism < 1.2
 	s.History = compareHistory(r.History, runs, st.env)
 	s.Warnings = append(s.Warnings, warnings(s, r.Config)...)
@@ -102,7 +102,8 @@ func appendPositive(xs []float64, x float64) []float64 {
 // the parallelism actually seen. k clients that each always have one
 // request in flight complete k / (mean end-to-end time) requests a second
 // (Little's law), so the throughput is k x mean output tokens / mean
-// end-to-end time. The parallelism is the summed time the server worked on
+// end-to-end time, over the requests the statistics are made of (those
+// the server cut short are left out, as from the rates). The parallelism is the summed time the server worked on
 // the requests (see working) divided by the time during which it worked on
 // at least one: about k when it ran k requests together, 1 when it ran them
 // one by one.
@@ -132,7 +133,7 @@ func aggregate(runs []Run) (tokensPerSecond, parallelism float64) {
 // the server reports no prompt time, from the first token: the client
 // cannot tell the prompt from a wait in the server's queue.
 func working(run Run) (from, to time.Duration) {
-	from = run.firstToken
+	from = max(run.start, run.firstToken) // no first token: none streamed
 	if run.RateSource == "server" && run.PrefillTokensPerSecond > 0 {
 		prompt := time.Duration(float64(run.PromptTokens) / run.PrefillTokensPerSecond * float64(time.Second))
 		from = max(run.start, from-prompt)
