@@ -161,8 +161,8 @@ Method
   client. The clients start staggered, the (w+1)-th when the first is w/k through
   its first output, so requests in flight sit at spread points of their outputs
   as real traffic's do (lock-step requests decode faster than real traffic);
-  requests started before the last client did (phase "ramp") are left out of the
-  statistics, and those in flight when a level is done are cancelled. Levels
+  requests started before the last client did (phase "ramp") and those that end
+  after a level is done (phase "tail") are left out of the statistics. Levels
   stop early when aggregate throughput stops rising. The first request of each
   client is then repeated, started the same way, to check that the same prompt
   gives the same text.

@@ -22,12 +22,13 @@ type level struct {
 // send their next request as soon as the last one finished, until the median
 // decode rate is known within the target (after MinRuns requests per client)
 // or MaxRuns requests per client are done (k x MinRuns and k x MaxRuns
-// measured requests in all). The clients start one after another (see ramp); requests that started before the last client did are
-// recorded as phase "ramp" and left out of the statistics, and those still
-// in flight when the level is done are cancelled, not recorded. Every
-// finished request is recorded at once. Then the first request of each
-// client is repeated, all together, as a check that outputs are
-// reproducible.
+// measured requests in all). The clients start one after another (see
+// ramp); requests that started before the last client did are recorded as
+// phase "ramp", and those that end after the level is done as phase
+// "tail", and both are left out of the statistics: they ran with fewer
+// requests beside them. Every finished request is recorded at once. Then
+// the first request of each client is repeated, started the same way, as a
+// check that outputs are reproducible.
 func (r *Runner) runLevel(ctx context.Context, model string, st *modelState, c combo, k int) (*Summary, error) {
 	lv := &level{}
 	lctx, cancel := context.WithCancel(ctx)
@@ -60,8 +61,8 @@ func (r *Runner) runLevel(ctx context.Context, model string, st *modelState, c c
 }
 
 // client is one of the k request loops of a level. Once the level is done
-// it cancels the requests other clients still have in flight: they would
-// finish with fewer requests beside them than the level measures.
+// the others finish the requests they have in flight (cancelling them could
+// leave a server with a slot in an odd state) and stop.
 func (r *Runner) client(ctx context.Context, cancel func(), lv *level, model string, st *modelState, c combo, k, w int, tl *tally) {
 	if tl.ramp != nil && !tl.ramp.wait(ctx, w, tl.t0) {
 		return
@@ -77,47 +78,46 @@ func (r *Runner) client(ctx context.Context, cancel func(), lv *level, model str
 		if ctx.Err() != nil {
 			return // cancelled mid-request: not finished, not recorded
 		}
-		if !tl.ramp.steady(run.start) {
+		switch {
+		case !tl.ramp.steady(run.start):
 			run.Phase = "ramp"
+		case lv.finished():
+			run.Phase = "tail"
 		}
 		r.stamp(&run, st, c)
 		what := fmt.Sprintf("run %d of up to %d at concurrency %d", i, r.Config.MaxRuns, k)
 		if k > 1 {
 			what = fmt.Sprintf("request %d of client %d of %d", i, w+1, k)
 		}
-		done, err := r.settle(ctx, lv, run, k)
-		if err != nil {
+		if err := r.settle(ctx, lv, run, k); err != nil {
 			lv.fail(err, what)
-		}
-		if done || err != nil {
 			cancel()
 			return
 		}
 	}
 }
 
-// settle records a finished request and tells whether the level is done.
-func (r *Runner) settle(ctx context.Context, lv *level, run Run, k int) (bool, error) {
+// settle records a finished request and decides whether the level is done.
+func (r *Runner) settle(ctx context.Context, lv *level, run Run, k int) error {
 	if err := r.record(run); err != nil {
-		return false, err
+		return err
 	}
 	if run.Error != "" {
 		lv.add(run)
-		return false, errors.New(run.Error)
+		return errors.New(run.Error)
 	}
 	if !run.Complete {
 		if err := r.checkAlive(ctx); err != nil {
 			lv.add(run)
-			return false, err
+			return err
 		}
 	}
 	runs := measured(lv.add(run))
 	n := len(runs)
 	if n >= k*r.Config.MaxRuns || n >= k*r.Config.MinRuns && converged(runs, r.Config.TargetCI) {
 		lv.finish()
-		return true, nil
 	}
-	return false, nil
+	return nil
 }
 
 // add keeps a finished request and returns a copy of all kept so far.
@@ -129,11 +129,11 @@ func (lv *level) add(run Run) []Run {
 }
 
 // measured returns the requests the statistics are made of: all but those
-// of the ramp.
+// of the ramp and the tail.
 func measured(runs []Run) []Run {
 	out := make([]Run, 0, len(runs))
 	for _, run := range runs {
-		if run.Phase != "ramp" {
+		if run.Phase != "ramp" && run.Phase != "tail" {
 			out = append(out, run)
 		}
 	}
@@ -207,7 +207,7 @@ func (r *Runner) batch(ctx context.Context, model string, st *modelState, c comb
 			return
 		}
 		r.stamp(&run, st, c)
-		if _, err := r.settle(ctx, lv, run, k); err != nil {
+		if err := r.settle(ctx, lv, run, k); err != nil {
 			lv.fail(err, "check")
 		}
 	})

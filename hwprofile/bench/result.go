@@ -34,7 +34,7 @@ type Run struct {
 	Kind               string      `json:"kind"` // "run"
 	Environment        Environment `json:"environment"`
 	Model              string      `json:"model"`
-	Phase              string      `json:"phase"` // "measure", "ramp" (before every client was in), "check" or "load"
+	Phase              string      `json:"phase"` // "measure", "ramp" (before every client was in), "tail" (after the level was done), "check" or "load"
 	Run                int         `json:"run"`
 	Request            int         `json:"request"`
 	Concurrency        int         `json:"concurrency"`
@@ -87,7 +87,7 @@ type Summary struct {
 	Requests           int         `json:"requests"`
 	FailedRequests     int         `json:"failed_requests"`
 	ShortRequests      int         `json:"short_requests"`
-	RampRequests       int         `json:"ramp_requests,omitempty"` // started before every client was in; not in the statistics
+	RampRequests       int         `json:"ramp_requests,omitempty"` // ran with fewer requests beside them (phases ramp and tail); not in the statistics
 
 	DecodeTokensPerSecond float64 `json:"decode_tokens_per_second"`
 	DecodeCI95Low         float64 `json:"decode_tokens_per_second_ci95_low,omitempty"`
