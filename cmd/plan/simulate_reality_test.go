@@ -49,9 +49,9 @@ const (
 //
 // A load framed by steady sweeps that misses a target is measured once
 // more too, and the second is asserted: near saturation a 20 s load is one
-// sample of a queue that the cores' drift moves, and at 90% about one load
-// in fifteen missed the median target (by up to 20.5%) while the others
-// came within 15%; the miss is logged as MISSED. See the README's "Against
+// sample of a queue that the cores' drift moves, and at 90% one load in
+// nineteen missed the median target (by 20.5%) while the others came
+// within 15%; the miss is logged as MISSED. See the README's "Against
 // reality" for every run.
 //
 // It takes minutes and its timing must not share the cores with other tests,
