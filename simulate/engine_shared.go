@@ -149,6 +149,15 @@ func (e *engine) checkedRates(active int) (prefill, decode float64, err error) {
 	return prefill, decode, nil
 }
 
+// speedChange is the factor by which the time left of a phase grows when
+// its speed goes from old to now: 1 when old is unknown (0) or unchanged.
+func speedChange(old, now float64) float64 {
+	if now != old && old > 0 {
+		return old / now
+	}
+	return 1
+}
+
 // retimePrefill times the m requests of rep reading their prompt at the
 // per-request prefill speed with m active, and stalls the decoding ones.
 func (e *engine) retimePrefill(rep *replica, t float64, m int) error {
@@ -156,10 +165,7 @@ func (e *engine) retimePrefill(rep *replica, t float64, m int) error {
 	if err != nil {
 		return err
 	}
-	scale := 1.0
-	if prefill != rep.prefillRate && rep.prefillRate > 0 {
-		scale = rep.prefillRate / prefill
-	}
+	scale := speedChange(rep.prefillRate, prefill)
 	rep.prefillRate = prefill
 	for j := range rep.jobs {
 		jb := &rep.jobs[j]
@@ -189,10 +195,7 @@ func (e *engine) retimeDecode(rep *replica, t float64, k int) error {
 	if err != nil {
 		return err
 	}
-	scale := 1.0
-	if decode != rep.decodeRate && rep.decodeRate > 0 {
-		scale = rep.decodeRate / decode
-	}
+	scale := speedChange(rep.decodeRate, decode)
 	rep.decodeRate = decode
 	for j := range rep.jobs {
 		jb := &rep.jobs[j]

@@ -64,7 +64,7 @@ func (r *Runner) runLevel(ctx context.Context, model string, st *modelState, c c
 // the others finish the requests they have in flight (cancelling them could
 // leave a server with a slot in an odd state) and stop.
 func (r *Runner) client(ctx context.Context, cancel func(), lv *level, model string, st *modelState, c combo, k, w int, tl *tally) {
-	if tl.ramp != nil && !tl.ramp.wait(ctx, w, tl.t0) {
+	if !tl.ramp.wait(ctx, w, tl.t0) {
 		return
 	}
 	for i := 1; !lv.finished() && ctx.Err() == nil; i++ {
@@ -196,7 +196,7 @@ func (r *Runner) batch(ctx context.Context, model string, st *modelState, c comb
 		rp = newRamp(k, c.maxTokens)
 	}
 	eachClient(k, rp, func(w int, tl *tally) {
-		if rp != nil && !rp.wait(ctx, w, tl.t0) {
+		if !rp.wait(ctx, w, tl.t0) {
 			return
 		}
 		run := r.measure(ctx, r.request(model, st, c, 1, w, k, "check"), tl)
