@@ -251,7 +251,7 @@ func minuteP95(ms []simulate.Minute) []float64 {
 
 // finish fills in the shares, the break-even and the headline figures.
 func (in *Inputs) finish(rep *Report, best *Option, rr replayResult) error {
-	months := in.Traffic.Months()
+	months := localMonths(in.Traffic, rr)
 	var spend, local float64
 	var reqs, reqsLocal, toks, toksLocal int64
 	for _, r := range rep.Routes {
@@ -286,6 +286,21 @@ func (in *Inputs) finish(rep *Report, best *Option, rr replayResult) error {
 	return nil
 }
 
+// localMonths is the period the replay's local work is spread over: the
+// groups' own periods, weighted by the tokens each served locally.
+func localMonths(t *Traffic, rr replayResult) float64 {
+	var tokens, perMonth float64
+	for _, g := range t.Groups {
+		n := float64(rr.localTokens[g.Key])
+		tokens += n
+		perMonth += n / g.Months()
+	}
+	if perMonth <= 0 {
+		return t.Months()
+	}
+	return tokens / perMonth
+}
+
 // busyHoursAtShare estimates the busy hours per month of an overridden
 // split: the replay's busy time scaled by the tokens moved, or, when the
 // replay moved none, the tokens at the option's speeds with every slot busy.
@@ -316,14 +331,14 @@ func ratio(a, b float64) float64 {
 }
 
 func usageSummary(t *Traffic) UsageSummary {
-	u := UsageSummary{From: t.From, To: t.To, Months: t.Months()}
+	u := UsageSummary{From: t.From, To: t.To, Months: t.Months(), Sources: t.Sources, Assumptions: t.Assumptions}
 	for _, g := range t.Groups {
 		u.Requests += g.Requests
 		u.InputTokens += g.InputTokens
 		u.OutputTokens += g.OutputTokens
 		u.SpendUSD += g.SpendUSD
+		u.MonthlySpendUSD += g.MonthlySpendUSD()
 	}
-	u.MonthlySpendUSD = u.SpendUSD / u.Months
 	return u
 }
 

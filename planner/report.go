@@ -49,15 +49,20 @@ type HardwareSummary struct {
 
 // UsageSummary is the cloud traffic the plan is based on.
 type UsageSummary struct {
-	Files           []string  `json:"files"`
-	From            time.Time `json:"from"`
-	To              time.Time `json:"to"`
-	Months          float64   `json:"months"` // span of the usage, in months of 30.44 days
-	Requests        int64     `json:"requests"`
-	InputTokens     int64     `json:"input_tokens"`
-	OutputTokens    int64     `json:"output_tokens"`
-	SpendUSD        float64   `json:"spend_usd"`
-	MonthlySpendUSD float64   `json:"monthly_spend_usd"`
+	Files        []string  `json:"files"`
+	From         time.Time `json:"from"`
+	To           time.Time `json:"to"`
+	Months       float64   `json:"months"` // span of the usage, in months of 30.44 days
+	Requests     int64     `json:"requests"`
+	InputTokens  int64     `json:"input_tokens"`
+	OutputTokens int64     `json:"output_tokens"`
+	SpendUSD     float64   `json:"spend_usd"`
+	// MonthlySpendUSD adds each source's spend over its own period.
+	MonthlySpendUSD float64 `json:"monthly_spend_usd"`
+	// Sources are the export files with their periods; Assumptions say what
+	// was assumed where they are silent (request counts, time of day).
+	Sources     []UsageSource `json:"sources,omitempty"`
+	Assumptions []string      `json:"assumptions,omitempty"`
 }
 
 // Recommendation is one model at one quantization that fits the hardware.

@@ -164,7 +164,6 @@ func (p *sloPolicy) spilledTokens(key string) int64 { return p.spillTok[key] }
 // routes turns the verdicts and the replay into the report's routes, one
 // per cloud model, with money per month.
 func routes(t *Traffic, o Option, grs []groupRoute, rr replayResult, rule RouteRule) []Route {
-	months := t.Months()
 	byModel := map[string]*Route{}
 	var order []string
 	for _, gr := range grs {
@@ -175,7 +174,7 @@ func routes(t *Traffic, o Option, grs []groupRoute, rr replayResult, rule RouteR
 			byModel[g.Model] = r
 			order = append(order, g.Model)
 		}
-		addGroup(r, gr, o, rr, rule, months)
+		addGroup(r, gr, o, rr, rule)
 	}
 	out := make([]Route, 0, len(order))
 	for _, m := range order {
@@ -186,10 +185,10 @@ func routes(t *Traffic, o Option, grs []groupRoute, rr replayResult, rule RouteR
 }
 
 // addGroup adds one group's traffic to its cloud model's route.
-func addGroup(r *Route, gr groupRoute, o Option, rr replayResult, rule RouteRule, months float64) {
+func addGroup(r *Route, gr groupRoute, o Option, rr replayResult, rule RouteRule) {
 	g := gr.g
 	tokens := g.InputTokens + g.OutputTokens
-	monthly := g.SpendUSD / months
+	monthly := g.MonthlySpendUSD()
 	r.Requests += g.Requests
 	r.Tokens += tokens
 	r.SpendUSD += monthly

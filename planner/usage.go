@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/plan-cli/plan/pricing/spend"
@@ -19,7 +21,13 @@ const DaysPerMonth = 30.44
 // by the project and API key that task classes are assigned by.
 type Traffic struct {
 	From, To time.Time
-	Groups   []*Group // by spend, largest first
+	// Sources are the export files, each with its own period.
+	Sources []UsageSource
+	// Assumptions say what was assumed where the exports are silent.
+	Assumptions []string
+	// PeriodNote is set when the exports cover periods of different lengths.
+	PeriodNote string
+	Groups     []*Group // by spend, largest first
 	// Buckets are the arrivals of every group, in seconds since From, with
 	// Bucket.Model set to the group's Key, for replays.
 	Buckets []simulate.Bucket
@@ -43,6 +51,56 @@ type Group struct {
 	Priced       bool    `json:"priced"`
 
 	sizes []sizeCount // each row's mean request size, with its request count
+
+	// months is the period the group's totals are spread over: its sources'
+	// periods, weighted by their spend (by their tokens when unpriced).
+	months    float64
+	bySource  map[string][2]float64 // spend and tokens per source file
+	lastSpend float64
+}
+
+// MonthlySpendUSD is the group's spend per month, each source's over its
+// own period.
+func (g *Group) MonthlySpendUSD() float64 { return g.SpendUSD / g.Months() }
+
+// Months is the period the group's totals count, in months.
+func (g *Group) Months() float64 {
+	if g.months <= 0 {
+		return 1
+	}
+	return g.months
+}
+
+func (g *Group) addSource(file string, spend float64, tokens int64) {
+	if g.bySource == nil {
+		g.bySource = map[string][2]float64{}
+	}
+	v := g.bySource[file]
+	v[0] += spend
+	v[1] += float64(tokens)
+	g.bySource[file] = v
+}
+
+// setMonths weights the periods of the group's sources by their spend, or
+// by their tokens when the group has no priced spend.
+func (g *Group) setMonths(sources map[string]*UsageSource) {
+	k := 0
+	if g.SpendUSD <= 0 {
+		k = 1
+	}
+	var total, perMonth float64
+	for file, v := range g.bySource {
+		total += v[k]
+		perMonth += v[k] / sources[file].Months()
+	}
+	g.months = 1
+	if perMonth > 0 {
+		g.months = total / perMonth
+	} else if len(g.bySource) > 0 {
+		for file := range g.bySource {
+			g.months = math.Max(g.months, sources[file].Months())
+		}
+	}
 }
 
 type sizeCount struct {
@@ -50,7 +108,8 @@ type sizeCount struct {
 	n      int64
 }
 
-// Months is the span of the traffic in months, at least one day.
+// Months is the span of all the traffic in months, at least one day. Monthly
+// figures use each group's own period instead (Group.Months).
 func (t *Traffic) Months() float64 {
 	days := t.To.Sub(t.From).Hours() / 24
 	return math.Max(days, 1) / DaysPerMonth
@@ -115,54 +174,239 @@ func (g *Group) TokenShareAbove(tokens int) float64 {
 	return above / total
 }
 
+// AssumedTokensPerRequest is the size of a request, prompt and output,
+// assumed where an export counts tokens but not requests (Anthropic's
+// Console and Admin API exports): each row counts its tokens / this many
+// requests. Such rows say nothing about the size of single requests, so
+// they never size the context.
+const AssumedTokensPerRequest = 2000
+
 // ReadTraffic reads usage exports into Traffic, pricing each row with
-// pricer. Rows without a request count count as one request; cost
-// exports are skipped (their amounts have no tokens).
+// pricer. Each file is one source whose monthly figures are its totals over
+// its own period, in whole UTC days (see Traffic.Sources). Rows without a
+// request count count AssumedTokensPerRequest tokens a request; rows that
+// cover a day or more spread their requests over the day by the office
+// profile (simulate.DailyProfiles). Cost exports are skipped (their
+// amounts have no tokens).
 func ReadTraffic(ctx context.Context, files []string, opts usage.Options, pricer spend.Pricer) (*Traffic, error) {
 	t := &Traffic{}
-	groups := map[string]*Group{}
-	type row struct {
-		start, end time.Time
-		b          simulate.Bucket
-	}
-	var rows []row
-	stats, err := usage.Read(ctx, files, opts, func(r *usage.Record) error {
-		if r.Kind != usage.KindUsage {
-			return nil
-		}
-		n := r.Requests
-		if !r.RequestsKnown || n <= 0 {
-			n = 1
-		}
-		g := t.group(groups, r, pricer, n)
-		size := int(math.Round(float64(r.InputTokens()+r.Output) / float64(n)))
-		g.sizes = append(g.sizes, sizeCount{tokens: size, n: n})
-		end := r.End
-		if !end.After(r.Start) && n > 1 {
-			end = r.Start.Add(time.Hour)
-		}
-		rows = append(rows, row{start: r.Start, end: end, b: simulate.Bucket{
-			Requests: n, Model: g.Key,
-			PromptTokens: int(math.Round(float64(r.InputTokens()) / float64(n))),
-			OutputTokens: int(math.Round(float64(r.Output) / float64(n))),
-		}})
-		t.span(r.Start, end)
-		return nil
-	})
+	rd := trafficReader{t: t, groups: map[string]*Group{}, sources: map[string]*UsageSource{}, pricer: pricer}
+	stats, err := usage.Read(ctx, files, opts, rd.add)
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) == 0 {
+	if len(rd.rows) == 0 {
 		return nil, fmt.Errorf("no usage rows with tokens in %d files: give the usage (token) exports, not only cost exports", len(files))
 	}
 	t.Stats = stats
-	for _, r := range rows {
-		b := r.b
-		b.Start, b.End = r.start.Sub(t.From).Seconds(), r.end.Sub(t.From).Seconds()
-		t.Buckets = append(t.Buckets, b)
+	t.From, t.To = time.Time{}, time.Time{}
+	for _, s := range rd.order {
+		s.From, s.To = wholeDays(s.From, s.To)
+		t.span(s.From, s.To)
+		t.Sources = append(t.Sources, *s)
 	}
-	t.sortGroups(groups)
+	for _, r := range rd.rows {
+		t.Buckets = appendBuckets(t.Buckets, r.b, r.start.Sub(t.From).Seconds(), r.end.Sub(t.From).Seconds())
+	}
+	for _, g := range rd.groups {
+		g.setMonths(rd.sources)
+	}
+	t.sortGroups(rd.groups)
+	t.Assumptions = rd.assumptions()
 	return t, nil
+}
+
+// UsageSource is one export file: its format and the whole UTC days it covers.
+type UsageSource struct {
+	File   string    `json:"file"`
+	Format string    `json:"format"`
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+	// RequestsKnown is false when the export counts no requests.
+	RequestsKnown bool `json:"requests_known"`
+	// Daily is set when its rows cover a day or more each.
+	Daily bool `json:"daily"`
+}
+
+// Months is the source's period in months of DaysPerMonth days.
+func (s UsageSource) Months() float64 {
+	return math.Max(s.To.Sub(s.From).Hours()/24, 1) / DaysPerMonth
+}
+
+// trafficReader gathers the records of ReadTraffic.
+type trafficReader struct {
+	t       *Traffic
+	groups  map[string]*Group
+	sources map[string]*UsageSource
+	order   []*UsageSource
+	rows    []trafficRow
+	pricer  spend.Pricer
+}
+
+type trafficRow struct {
+	start, end time.Time
+	b          simulate.Bucket
+}
+
+func (rd *trafficReader) add(r *usage.Record) error {
+	if r.Kind != usage.KindUsage {
+		return nil
+	}
+	src := rd.source(r)
+	n := r.Requests
+	tokens := r.InputTokens() + r.Output
+	switch {
+	case !r.RequestsKnown:
+		n = max(1, int64(math.Round(float64(tokens)/AssumedTokensPerRequest)))
+		src.RequestsKnown = false
+	case n <= 0:
+		n = 1
+	}
+	g := rd.t.group(rd.groups, r, rd.pricer, n)
+	g.addSource(r.File, g.lastSpend, tokens)
+	if r.RequestsKnown {
+		size := int(math.Round(float64(tokens) / float64(n)))
+		g.sizes = append(g.sizes, sizeCount{tokens: size, n: n})
+	}
+	end := r.End
+	if !end.After(r.Start) && n > 1 {
+		end = r.Start.Add(time.Hour)
+	}
+	if end.Sub(r.Start) >= 23*time.Hour {
+		src.Daily = true
+	}
+	if src.From.IsZero() || r.Start.Before(src.From) {
+		src.From = r.Start
+	}
+	if end.After(src.To) {
+		src.To = end
+	}
+	rd.rows = append(rd.rows, trafficRow{start: r.Start, end: end, b: simulate.Bucket{
+		Requests: n, Model: g.Key,
+		PromptTokens: int(math.Round(float64(r.InputTokens()) / float64(n))),
+		OutputTokens: int(math.Round(float64(r.Output) / float64(n))),
+	}})
+	return nil
+}
+
+func (rd *trafficReader) source(r *usage.Record) *UsageSource {
+	s := rd.sources[r.File]
+	if s == nil {
+		s = &UsageSource{File: r.File, Format: r.Format, RequestsKnown: true}
+		rd.sources[r.File] = s
+		rd.order = append(rd.order, s)
+	}
+	return s
+}
+
+// assumptions says what the plan assumes where the exports are silent.
+func (rd *trafficReader) assumptions() []string {
+	var out []string
+	var noCount, daily []string
+	for _, s := range rd.order {
+		if !s.RequestsKnown {
+			noCount = append(noCount, filepath.Base(s.File))
+		}
+		if s.Daily {
+			daily = append(daily, filepath.Base(s.File))
+		}
+	}
+	if len(noCount) > 0 {
+		out = append(out, fmt.Sprintf("requests: %s count no requests; each row is taken as its tokens / %d (a typical request), and its rows do not size the context",
+			strings.Join(noCount, ", "), AssumedTokensPerRequest))
+	}
+	if len(daily) > 0 {
+		out = append(out, fmt.Sprintf("time of day: %s count whole days; each day's requests are spread over the hours by an office-hours profile (UTC, peaks 9:00-17:00 at 2.4x the mean), not evenly", strings.Join(daily, ", ")))
+	}
+	if d := periodNote(rd.order); d != "" {
+		rd.t.PeriodNote = d
+		out = append(out, d)
+	}
+	return out
+}
+
+// periodNote names the periods of sources that cover different lengths of
+// time, each of which is averaged over its own period.
+func periodNote(srcs []*UsageSource) string {
+	if len(srcs) < 2 {
+		return ""
+	}
+	lo, hi := math.Inf(1), 0.0
+	var parts []string
+	for _, s := range srcs {
+		d := s.To.Sub(s.From).Hours() / 24
+		lo, hi = math.Min(lo, d), math.Max(hi, d)
+		parts = append(parts, fmt.Sprintf("%s %.0f days", filepath.Base(s.File), d))
+	}
+	if hi <= lo*1.1 {
+		return ""
+	}
+	return "periods: the exports cover different periods (" + strings.Join(parts, ", ") + "); each is turned into a monthly figure over its own period"
+}
+
+// wholeDays widens a span to whole UTC days.
+func wholeDays(from, to time.Time) (time.Time, time.Time) {
+	from = from.UTC().Truncate(24 * time.Hour)
+	end := to.UTC().Truncate(24 * time.Hour)
+	if end.Before(to) || !end.After(from) {
+		end = end.Add(24 * time.Hour)
+	}
+	return from, end
+}
+
+// appendBuckets adds a row's bucket, spread over the hours of its days by the
+// office profile when it covers a day or more.
+func appendBuckets(out []simulate.Bucket, b simulate.Bucket, start, end float64) []simulate.Bucket {
+	const day = 86400
+	if end-start < 23*3600 {
+		b.Start, b.End = start, end
+		return append(out, b)
+	}
+	hours := int(math.Round((end - start) / 3600))
+	weights := simulate.NormalizeHourly(simulate.DailyProfiles["office"])
+	first := int(math.Mod(start, day) / 3600)
+	w := make([]float64, hours)
+	for h := range w {
+		w[h] = weights[(first+h)%24]
+	}
+	for h, n := range apportion(b.Requests, w) {
+		if n == 0 {
+			continue
+		}
+		c := b
+		c.Requests = n
+		c.Start, c.End = start+float64(h)*3600, start+float64(h+1)*3600
+		out = append(out, c)
+	}
+	return out
+}
+
+// apportion splits n into whole parts proportional to w, by largest
+// remainder, so the parts add up to n.
+func apportion(n int64, w []float64) []int64 {
+	sum := 0.0
+	for _, v := range w {
+		sum += v
+	}
+	out := make([]int64, len(w))
+	type rem struct {
+		i int
+		r float64
+	}
+	rems := make([]rem, len(w))
+	var given int64
+	for i, v := range w {
+		x := float64(n) * v / sum
+		out[i] = int64(math.Floor(x))
+		given += out[i]
+		rems[i] = rem{i, x - math.Floor(x)}
+	}
+	sort.SliceStable(rems, func(a, b int) bool { return rems[a].r > rems[b].r })
+	for k := 0; given < n; k++ {
+		out[rems[k%len(rems)].i]++
+		given++
+	}
+	return out
 }
 
 // group finds or makes the record's group and adds the record to it.
@@ -181,8 +425,10 @@ func (t *Traffic) group(groups map[string]*Group, r *usage.Record, pricer spend.
 	g.Requests += n
 	g.InputTokens += r.InputTokens()
 	g.OutputTokens += r.Output
+	g.lastSpend = 0
 	if ok {
 		g.SpendUSD += p.CostUSD
+		g.lastSpend = p.CostUSD
 	} else {
 		g.Priced = false
 		t.Unpriced += n

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/plan-cli/plan/pricing"
 	"github.com/plan-cli/plan/pricing/spend"
@@ -61,7 +62,8 @@ func TestReadTraffic(t *testing.T) {
 	if s := g.ShareAbove(8192); math.Abs(s-1.0/101) > 1e-12 {
 		t.Errorf("share above 8192 tokens %v, want 1/101", s)
 	}
-	if months := tr.Months(); math.Abs(months-(2+1.0/24)/DaysPerMonth) > 1e-9 {
+	// 1 July 09:00 to 3 July 10:00, in whole UTC days: 3 days.
+	if months := tr.Months(); math.Abs(months-3/DaysPerMonth) > 1e-9 {
 		t.Errorf("months %v", months)
 	}
 	var n int64
@@ -86,5 +88,73 @@ func TestReadTrafficErrors(t *testing.T) {
 	os.WriteFile(path, []byte("start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,line_item,project_id,organization_id\n"), 0o644)
 	if _, err := ReadTraffic(context.Background(), []string{path}, usage.Options{}, spend.NewTablePricer(table)); err == nil || !strings.Contains(err.Error(), "no usage rows") {
 		t.Errorf("cost export only: %v", err)
+	}
+}
+
+// Exports of different periods are each made monthly over their own period,
+// and the difference is said.
+func TestReadTrafficPeriods(t *testing.T) {
+	dir := t.TempDir()
+	long := "timestamp,provider,model,requests,input_tokens,output_tokens\n"
+	for d := 0; d < 60; d++ {
+		day := time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d).Format("2006-01-02")
+		long += day + ",openai,gpt-4o,10,100000,10000\n"
+	}
+	short := "timestamp,provider,model,requests,input_tokens,output_tokens\n"
+	for d := 0; d < 14; d++ {
+		// Business hours only: the period is whole days, not 9:00 to 17:00.
+		day := time.Date(2026, 9, 17, 9, 0, 0, 0, time.UTC).AddDate(0, 0, d)
+		short += day.Format(time.RFC3339) + ",openai,gpt-4o-mini,1,100000,10000\n"
+		short += day.Add(8*time.Hour).Format(time.RFC3339) + ",openai,gpt-4o-mini,1,100000,10000\n"
+	}
+	a, b := filepath.Join(dir, "long.csv"), filepath.Join(dir, "short.csv")
+	os.WriteFile(a, []byte(long), 0o644)
+	os.WriteFile(b, []byte(short), 0o644)
+	table, _ := pricing.Embedded()
+	tr, err := ReadTraffic(context.Background(), []string{a, b}, usage.Options{}, spend.NewTablePricer(table))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range tr.Groups {
+		days := g.Months() * DaysPerMonth
+		want := map[string]float64{"gpt-4o": 60, "gpt-4o-mini": 14}[g.Model]
+		if math.Abs(days-want) > 1e-6 {
+			t.Errorf("%s: spread over %.2f days, want %v", g.Model, days, want)
+		}
+	}
+	if len(tr.Assumptions) == 0 || !strings.Contains(strings.Join(tr.Assumptions, "\n"), "different periods") {
+		t.Errorf("assumptions %q do not say the periods differ", tr.Assumptions)
+	}
+}
+
+// An export without request counts gets an assumed request size and does
+// not size the context; whole-day rows are spread by the office profile.
+func TestReadTrafficCoarse(t *testing.T) {
+	path := writeUsage(t,
+		"2026-07-01,anthropic,claude-sonnet-4-20250514,support,,1900000,100000",
+	)
+	tr := readTraffic(t, path)
+	g := tr.Groups[0]
+	if g.Requests != 1000 {
+		t.Errorf("requests %d, want 2,000,000 tokens / %d = 1000", g.Requests, AssumedTokensPerRequest)
+	}
+	if c := g.ContextPercentile(0.95); c != 0 {
+		t.Errorf("context p95 %d from a row of unknown request count", c)
+	}
+	var night, day int64
+	for _, b := range tr.Buckets {
+		h := int(b.Start/3600) % 24
+		if h < 6 {
+			night += b.Requests
+		}
+		if h >= 9 && h < 17 {
+			day += b.Requests
+		}
+	}
+	if day < 5*night || day+night == 0 {
+		t.Errorf("requests 9-17 h %d, 0-6 h %d: a whole day is not spread by office hours", day, night)
+	}
+	if !strings.Contains(strings.Join(tr.Assumptions, "\n"), "count no requests") {
+		t.Errorf("assumptions %q", tr.Assumptions)
 	}
 }

@@ -40,15 +40,16 @@ the quantization's penalty (unrated models last), then decode speed.`
 func newRecommendCmd(e *env) *cobra.Command {
 	o := &reportOptions{}
 	cmd := &cobra.Command{
-		Use:   "recommend",
+		Use:   "recommend [FILE|DIR ...]",
 		Short: "Which models and quantizations to run on this machine or what-if hardware",
 		Long:  recommendLong + "\n\n" + hardwareHelp,
 		Example: `  $ plan recommend
   $ plan recommend --gpu "RTX 4060 Ti 16GB" --context 8192
   $ plan recommend --gpu "RTX 3090" --count 2 --usage completions_usage_2026-10.csv --format json
   $ plan recommend --profile laptop.json --min-tps 20`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.usage = append(o.usage, args...)
 			if err := checkFormat(o.format, "table", "md", "json", "csv"); err != nil {
 				return err
 			}
@@ -62,7 +63,7 @@ func newRecommendCmd(e *env) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&o.usage, "usage", nil, "cloud usage export `files` to size the context from")
+	f.StringSliceVar(&o.usage, "usage", nil, "cloud usage exports to size the context from: `files`, directories or globs (further arguments are read too)")
 	f.StringVar(&o.inputFormat, "input-format", "", "read every --usage file as this format instead of detecting it")
 	f.StringVar(&o.bench, "bench", "", "plan benchmark results `file`: measured speeds for the models it holds")
 	f.StringVar(&o.calibrationFile, "calibration", "", "this machine's calibration `file` (default: calibration.json next to the benchmark results, when present)")

@@ -64,7 +64,7 @@ type reportOptions struct {
 
 func addReportFlags(cmd *cobra.Command, o *reportOptions) {
 	f := cmd.Flags()
-	f.StringSliceVar(&o.usage, "usage", nil, "cloud usage export `files` (any format plan usage reads; default: the example data shipped with plan)")
+	f.StringSliceVar(&o.usage, "usage", nil, "cloud usage exports: `files`, directories or globs, any format plan usage reads (further arguments are read too; default: the example data shipped with plan)")
 	f.StringVar(&o.inputFormat, "input-format", "", "read every --usage file as this format instead of detecting it")
 	addPricesFlag(cmd, &o.prices)
 	f.StringVar(&o.bench, "bench", "", "plan benchmark results `file`: measured speeds for the models it holds")
@@ -144,6 +144,9 @@ func (o *reportOptions) plan(ctx context.Context, e *env) (*planner.Report, erro
 		return nil, err
 	}
 	warn.summary(tr.Stats)
+	if tr.PeriodNote != "" {
+		fmt.Fprintln(e.stderr, "plan: warning: "+tr.PeriodNote)
+	}
 	target, err := o.target(ctx, e)
 	if err != nil {
 		return nil, err

@@ -47,15 +47,16 @@ Money is per month at the usage's rate: its spend / its span in months of 30.44 
 func newReportCmd(e *env) *cobra.Command {
 	o := &reportOptions{}
 	cmd := &cobra.Command{
-		Use:   "report",
+		Use:   "report [FILE|DIR ...]",
 		Short: "What to run locally, what stays in the cloud, and when the hardware pays for itself",
 		Long:  reportLong + "\n\n" + hardwareHelp,
 		Example: `  $ plan report
   $ plan report --usage completions_usage_2026-10.csv --gpu "RTX 4090" --format html -o report.html
   $ plan report --usage exports/ --profile workstation.json --bench results.jsonl --hardware-cost 0
   $ plan report --usage exports/ --gpu "RTX 3090" --count 2 --electricity 0.30 --growth 0.5 --litellm-config litellm.yaml --ollama-env ollama.env`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.usage = append(o.usage, args...)
 			if err := checkFormat(o.format, "table", "md", "json", "csv", "html"); err != nil {
 				return err
 			}

@@ -18,12 +18,35 @@ func summaryTable(r *planner.Report) reportTable {
 	add("hardware", hardwareText(h))
 	add("memory", hardwareMemoryText(h))
 	add("usage", usageSpanText(u))
-	add("cloud spend", fmt.Sprintf("%s a month (%s over the %.1f months of usage)", usd(r.MonthlyCloudCostUSD), usd(u.SpendUSD), u.Months))
+	add("cloud spend", cloudSpendText(r))
 	add("moved local", fmt.Sprintf("%s of the spend, %s of the requests, %s of the tokens",
 		pct(r.ShareSpendLocal), pct(r.ShareRequestsLocal), pct(r.ShareTokensLocal)))
 	add("local cost", usd(r.MonthlyLocalCostUSD)+" a month")
 	add("break-even", monthsText(r.BreakEvenMonths))
+	for _, a := range u.Assumptions {
+		add("assumed", a)
+	}
 	return t
+}
+
+// cloudSpendText is the monthly spend and what it comes from.
+func cloudSpendText(r *planner.Report) string {
+	u := r.Usage
+	if periodsDiffer(u.Sources) {
+		return fmt.Sprintf("%s a month (%s in the exports, each over its own period)", usd(r.MonthlyCloudCostUSD), usd(u.SpendUSD))
+	}
+	return fmt.Sprintf("%s a month (%s over the %.1f months of usage)", usd(r.MonthlyCloudCostUSD), usd(u.SpendUSD), u.Months)
+}
+
+// periodsDiffer reports whether the exports cover periods of different
+// lengths.
+func periodsDiffer(srcs []planner.UsageSource) bool {
+	for _, s := range srcs {
+		if s.To.Sub(s.From) != srcs[0].To.Sub(srcs[0].From) {
+			return true
+		}
+	}
+	return false
 }
 
 // hardwareText names the hardware and whether it is this machine.

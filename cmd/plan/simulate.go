@@ -156,14 +156,15 @@ hour, stacked.`
 func newSimulateCmd(e *env) *cobra.Command {
 	o := &simulateOptions{}
 	cmd := &cobra.Command{
-		Use:   "simulate",
+		Use:   "simulate [FILE|DIR ...]",
 		Short: "Replay a workload against a local server, with queueing and spillover",
 		Long:  simulateLong,
 		Example: `  $ plan simulate --rate 0.5 --duration 1h --prompt-tokens 1000 --output-tokens 300 --decode-tps 40 --prefill-tps 800
   $ plan simulate --rate 2 --burstiness 0.3 --duration 2h --bench results.jsonl --slots 4 --policy spill --slo-ttft 2 --cloud-model gpt-4o-mini
   $ plan simulate --usage completions_usage_2025-10-01_2025-10-31.csv --bench results.jsonl --model qwen2.5:7b --slots 4 --policy spill --slo-ttft 5 --format json`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.usage = append(o.usage, args...)
 			if o.listGPUs {
 				header, rows, err := gpuList()
 				if err != nil {
@@ -184,7 +185,7 @@ func newSimulateCmd(e *env) *cobra.Command {
 	f.StringVar(&o.daily, "daily", "flat", "synthetic workload: daily profile of the rate: flat, office, or 24 comma-separated hourly `weights`")
 	f.IntVar(&o.promptTokens, "prompt-tokens", 1000, "synthetic workload: prompt tokens of each request")
 	f.IntVar(&o.outputTokens, "output-tokens", 250, "synthetic workload: output tokens of each request")
-	f.StringSliceVar(&o.usage, "usage", nil, "replay these usage export `files` instead of a synthetic workload (repeat or comma-separate)")
+	f.StringSliceVar(&o.usage, "usage", nil, "replay these usage exports instead of a synthetic workload: `files`, directories or globs (further arguments are read too)")
 	f.StringVar(&o.inputFormat, "input-format", "", "read every --usage file as this format instead of detecting it")
 	f.DurationVar(&o.bucket, "bucket", time.Hour, "--usage: the bucket a row with one timestamp and several requests covers")
 	f.IntVar(&o.hours, "hours", 0, "--usage: replay only the busiest `N` consecutive hours (0 = all)")
