@@ -58,11 +58,16 @@ var candidateQuants = []string{"Q4_K_M", "Q8_0", "F16"}
 // maxParallel requests at once, and predicts its speeds. Models that do
 // not fit are left out.
 func Options(t Target, contextTokens, maxParallel int, minTPS float64, speeds Speeds) ([]Option, error) {
-	models, err := simulate.Models()
+	qc, err := Qualities()
 	if err != nil {
 		return nil, err
 	}
-	qc, err := Qualities()
+	return options(qc, t, contextTokens, maxParallel, minTPS, speeds)
+}
+
+// options is Options with the quality scores of qc.
+func options(qc *QualityCatalog, t Target, contextTokens, maxParallel int, minTPS float64, speeds Speeds) ([]Option, error) {
+	models, err := simulate.Models()
 	if err != nil {
 		return nil, err
 	}

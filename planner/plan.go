@@ -25,6 +25,9 @@ type Inputs struct {
 	MaxParallel       int     // most parallel requests per model (4 when 0)
 	MinDecodeTPS      float64 // per-request decode speed a user needs (10 when 0)
 	Top               int     // recommendations listed (10 when 0)
+	// Quality are the user's own scores (ParseQuality, QualityScore): they
+	// replace or add to the catalog's rows.
+	Quality []QualityRow
 }
 
 // DefaultMinDecodeTPS is the decode speed, per request, below which a model
@@ -63,6 +66,7 @@ func Build(in Inputs) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	qc = qc.With(in.Quality)
 	var pick *pick
 	for _, ctx := range in.contexts() {
 		p, err := in.tryContext(ctx, qc)
@@ -106,7 +110,7 @@ const candidatesReplayed = 4
 // tryContext places every option with ctx tokens of context and replays
 // the traffic on the candidates that could take the most spend.
 func (in *Inputs) tryContext(ctx int, qc *QualityCatalog) (*pick, error) {
-	opts, err := Options(in.Target, ctx, in.MaxParallel, in.MinDecodeTPS, in.Speeds)
+	opts, err := options(qc, in.Target, ctx, in.MaxParallel, in.MinDecodeTPS, in.Speeds)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +201,7 @@ func replayedSpend(t *Traffic, grs []groupRoute, rr replayResult, rule RouteRule
 		if !gr.verdict.Adequate || tokens == 0 {
 			continue
 		}
-		share := float64(rr.localTokens[g.Key]) / float64(tokens)
+		share := math.Min(1, float64(rr.localTokens[g.Key])/float64(tokens))
 		if rule.ShareLocal >= 0 {
 			share = rule.ShareLocal
 		}
@@ -401,10 +405,14 @@ func joinNote(a, b string) string {
 // Recommend ranks the catalog's models and quantizations on the target
 // for requests of contextTokens, with up to maxParallel at once, and
 // returns the top ones.
-func Recommend(t Target, contextTokens, maxParallel int, minTPS float64, speeds Speeds, top int) ([]Recommendation, error) {
+func Recommend(t Target, contextTokens, maxParallel int, minTPS float64, speeds Speeds, top int, quality []QualityRow) ([]Recommendation, error) {
 	in := Inputs{Speeds: speeds, MaxParallel: maxParallel, MinDecodeTPS: minTPS, Top: top}
 	in.defaults()
-	opts, err := Options(t, contextTokens, in.MaxParallel, in.MinDecodeTPS, in.Speeds)
+	qc, err := Qualities()
+	if err != nil {
+		return nil, err
+	}
+	opts, err := options(qc.With(quality), t, contextTokens, in.MaxParallel, in.MinDecodeTPS, in.Speeds)
 	if err != nil {
 		return nil, err
 	}

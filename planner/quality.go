@@ -350,3 +350,53 @@ func readCatalogCSV(r io.Reader, what string, need []string) ([]*csvRow, error) 
 	}
 	return rows, nil
 }
+
+// With returns the catalog with the user's own rows put before its own, so
+// that they are found first. A user row for a model the catalog has keeps
+// the catalog row's other facts (sizes, Ollama tag) and takes the user's
+// score.
+func (c *QualityCatalog) With(user []QualityRow) *QualityCatalog {
+	if len(user) == 0 {
+		return c
+	}
+	out := &QualityCatalog{Quants: c.Quants, Rows: make([]QualityRow, 0, len(user)+len(c.Rows))}
+	for _, u := range user {
+		if base, ok := c.find(u); ok {
+			base.Arena, base.ArenaCI95, base.ArenaMapping, base.ArenaSnapshot = u.Arena, u.ArenaCI95, u.ArenaMapping, u.ArenaSnapshot
+			u = base
+		}
+		out.Rows = append(out.Rows, u)
+	}
+	out.Rows = append(out.Rows, c.Rows...)
+	return out
+}
+
+// find is the catalog's row for the model a user row names.
+func (c *QualityCatalog) find(u QualityRow) (QualityRow, bool) {
+	if u.Kind == "open" {
+		r, _, err := c.Open(u.ID)
+		return r, err == nil
+	}
+	r, err := c.Cloud(u.ID)
+	return r, err == nil && r.Kind == "cloud"
+}
+
+// UserScoreSource is the snapshot and mapping of a score the user gave.
+const UserScoreSource = "given by the user"
+
+// ParseQualityScore reads a score given on the command line as
+// MODEL=SCORE, on the LMArena scale. MODEL is a cloud model as an export
+// names it, or an Ollama tag (name:size).
+func ParseQualityScore(s string) (QualityRow, error) {
+	model, score, ok := strings.Cut(s, "=")
+	model = strings.TrimSpace(model)
+	v, err := strconv.ParseFloat(strings.TrimSpace(score), 64)
+	if !ok || model == "" || err != nil || !(v >= 500 && v <= 2500) {
+		return QualityRow{}, fmt.Errorf("%q: want MODEL=SCORE with a score on the LMArena scale (about 1000 to 1600), e.g. gpt-4=1277", s)
+	}
+	kind := "cloud"
+	if strings.Contains(model, ":") && !strings.HasPrefix(model, "ft:") {
+		kind = "open"
+	}
+	return QualityRow{ID: model, Kind: kind, Arena: v, ArenaMapping: UserScoreSource, ArenaSnapshot: UserScoreSource}, nil
+}

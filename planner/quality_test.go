@@ -33,7 +33,7 @@ func TestQualityCatalogEmbedded(t *testing.T) {
 			t.Errorf("%s: open model without its size", r.ID)
 		}
 	}
-	if len(c.Rows) != prov.Entries || kinds["cloud"] != 21 || kinds["open"] != 41 {
+	if len(c.Rows) != prov.Entries || kinds["cloud"] != 45 || kinds["open"] != 41 {
 		t.Errorf("%d rows (%d cloud, %d open), provenance says %d", len(c.Rows), kinds["cloud"], kinds["open"], prov.Entries)
 	}
 	r, err := c.Cloud("gpt-4o")
@@ -90,8 +90,24 @@ func TestCloudQualityExportNames(t *testing.T) {
 	}
 }
 
+// The older models still in people's exports are rated, whatever snapshot
+// or spelling the export names.
+func TestCloudQualityOlderModels(t *testing.T) {
+	for name, want := range map[string]float64{
+		"gpt-4": 1277, "gpt-4-0613": 1277, "gpt-4-turbo-2024-04-09": 1324, "gpt-3.5-turbo-0125": 1224,
+		"claude-3-opus-20240229": 1323, "claude-3-sonnet-20240229": 1282, "claude-3-haiku-20240307": 1262,
+		"gemini-1.5-pro-002": 1351, "gemini-1.5-flash": 1310, "openai/gpt-4": 1277, "Claude 3 Opus": 1323,
+		"chatgpt-4o-latest": 1439, "claude-3-7-sonnet-20250219": 1370,
+	} {
+		r, err := CloudQuality(name)
+		if err != nil || r.Arena != want {
+			t.Errorf("CloudQuality(%q) = %v, %v; want %v", name, r.Arena, err, want)
+		}
+	}
+}
+
 func TestCloudQualityUnknown(t *testing.T) {
-	for _, name := range []string{"o1-preview", "gpt-5-chat-latest", "chatgpt-4o-latest", "claude-3-opus-20240229", "",
+	for _, name := range []string{"o1-preview", "gpt-3.5-turbo-16k", "claude-opus-4-7", "",
 		"meta-llama/llama-3.1-405b-instruct", "mistralai/mistral-small-24b-instruct-2501", "deepseek/deepseek-r1-distill-qwen-32b", "gpt-4o-mini-tts"} {
 		r, err := CloudQuality(name)
 		if !errors.Is(err, ErrUnknownModel) {

@@ -205,9 +205,10 @@ func addGroup(r *Route, gr groupRoute, o Option, rr replayResult, rule RouteRule
 		local = int64(math.Round(rule.ShareLocal * float64(g.Requests)))
 		localTok = int64(math.Round(rule.ShareLocal * float64(tokens)))
 	}
+	localTok = min(localTok, tokens)
 	share := 0.0
 	if tokens > 0 {
-		share = float64(localTok) / float64(tokens)
+		share = math.Min(1, float64(localTok)/float64(tokens))
 	}
 	r.RequestsLocal += local
 	r.TokensLocal += localTok

@@ -74,6 +74,7 @@ func newRecommendCmd(e *env) *cobra.Command {
 	f.IntVar(&o.context, "context", 0, "context per request in `tokens` (default: p95 of --usage, else 8192)")
 	f.IntVar(&o.parallel, "parallel", 4, "most parallel requests per model (OLLAMA_NUM_PARALLEL)")
 	f.IntVar(&o.top, "top", 10, "recommendations listed")
+	addQualityFlags(f, o)
 	f.StringVar(&o.format, "format", "table", "output format: table, md, json or csv")
 	o.electricity, o.months, o.lifeMonths, o.shareLocal, o.idleWatts, o.hardwareCost = 0.15, 36, 36, -1, -1, -1
 	return cmd
@@ -100,7 +101,11 @@ func runRecommend(ctx context.Context, e *env, o *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	recs, err := planner.Recommend(target, ctxTokens, o.parallel, o.minTPS, speeds, o.top)
+	quality, err := o.qualityRows()
+	if err != nil {
+		return err
+	}
+	recs, err := planner.Recommend(target, ctxTokens, o.parallel, o.minTPS, speeds, o.top, quality)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/plan-cli/plan/data"
 	"github.com/plan-cli/plan/planner"
@@ -42,8 +43,10 @@ type reportOptions struct {
 	activeWatts  float64
 	idleWatts    float64
 
-	shareLocal float64
-	tasks      string
+	shareLocal  float64
+	tasks       string
+	quality     []string
+	qualityFile string
 	tolerance  float64
 	sloTTFT    float64
 	sloE2E     float64
@@ -84,6 +87,7 @@ func addReportFlags(cmd *cobra.Command, o *reportOptions) {
 	f.Float64Var(&o.idleWatts, "idle-watts", -1, "power of the machine while idle, in `watts` (default: 60 W with a GPU, else 30 W)")
 	f.Float64Var(&o.shareLocal, "share-local", -1, "what-if: move this `fraction` of every adequate model's traffic local, instead of the computed split")
 	f.StringVar(&o.tasks, "tasks", "", "task-class mapping `file` (JSON) assigning classes by API key, project or model")
+	addQualityFlags(f, o)
 	f.Float64Var(&o.tolerance, "tolerance", planner.DefaultTolerance, "LMArena `points` a local model may score below the cloud model it replaces")
 	f.Float64Var(&o.sloTTFT, "slo-ttft", 5, "latency target: most expected time to first token, in `seconds`, before a request spills to the cloud (0 = none)")
 	f.Float64Var(&o.sloE2E, "slo-e2e", 0, "latency target: most expected end-to-end time, in `seconds` (0 = none)")
@@ -230,7 +234,44 @@ func (o *reportOptions) inputs(tr *planner.Traffic, target planner.Target) (plan
 		return in, err
 	}
 	in.Speeds = speeds
-	return in, nil
+	in.Quality, err = o.qualityRows()
+	return in, err
+}
+
+// addQualityFlags adds the flags that state a model's quality.
+func addQualityFlags(f *pflag.FlagSet, o *reportOptions) {
+	f.StringArrayVar(&o.quality, "quality", nil, "a model's quality on the LMArena scale as `MODEL=SCORE` (a cloud model or an Ollama tag), replacing the catalog's or rating a model it lacks; repeatable")
+	f.StringVar(&o.qualityFile, "quality-file", "", "a CSV `file` of quality scores with the catalog's columns (at least id, kind, lmarena_score), replacing or adding to its rows")
+}
+
+// qualityRows are the user's own quality scores.
+func (o *reportOptions) qualityRows() ([]planner.QualityRow, error) {
+	var rows []planner.QualityRow
+	for _, s := range o.quality {
+		r, err := planner.ParseQualityScore(s)
+		if err != nil {
+			return nil, usagef("invalid --quality %v", err)
+		}
+		rows = append(rows, r)
+	}
+	if o.qualityFile == "" {
+		return rows, nil
+	}
+	f, err := os.Open(o.qualityFile)
+	if err != nil {
+		return nil, fmt.Errorf("--quality-file: %w", err)
+	}
+	defer f.Close()
+	more, err := planner.ParseQuality(f)
+	if err != nil {
+		return nil, fmt.Errorf("--quality-file %s: %w", o.qualityFile, err)
+	}
+	for i := range more {
+		if more[i].ArenaSnapshot == "" {
+			more[i].ArenaSnapshot = planner.UserScoreSource
+		}
+	}
+	return append(rows, more...), nil
 }
 
 // reportSources names the catalogs and tables the report used.

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// writeDaily writes a generic usage CSV with one row a day for days days
+// from start: requests, input and output tokens a day, on model.
+func writeDaily(t *testing.T, dir, name, model string, start time.Time, days int, requests, in, out int64) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("timestamp,provider,model,requests,input_tokens,output_tokens\n")
+	for d := range days {
+		fmt.Fprintf(&b, "%s,openai,%s,%d,%d,%d\n", start.AddDate(0, 0, d).Format("2006-01-02"), model, requests, in, out)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// The write-ups' case from a plain export: 10M tokens a month on gpt-4
+// (about $330 at its list prices) against a $2,500-3,000 RTX 4090
+// workstation breaks even in about 8-10 months, with no price or quality
+// override.
+func TestReportWriteupCase(t *testing.T) {
+	path := writeDaily(t, t.TempDir(), "gpt4.csv", "gpt-4", time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), 30, 1000, 300000, 33333)
+	for _, c := range []struct {
+		cost   []string
+		lo, hi float64
+	}{{nil, 8, 10}, {[]string{"--hardware-cost", "2500"}, 7.5, 10}, {[]string{"--hardware-cost", "3000"}, 8, 10.5}} {
+		m, _ := reportJSON(t, append([]string{"--usage", path, "--gpu", "RTX 4090"}, c.cost...)...)
+		be, ok := m["break_even_months"].(float64)
+		if !ok || be < c.lo || be > c.hi || m["share_spend_local"].(float64) < 0.95 {
+			t.Errorf("%v: %.0f%% of $%.0f moved, break-even %v; want all of it and %v-%v months",
+				c.cost, 100*m["share_spend_local"].(float64), m["monthly_cloud_cost_usd"], m["break_even_months"], c.lo, c.hi)
+		}
+	}
+}
+
+// --quality states a model's quality: a low score keeps the traffic in
+// the cloud, a bad value is a usage error.
+func TestReportQualityFlag(t *testing.T) {
+	path := writeDaily(t, t.TempDir(), "gpt4.csv", "gpt-4", time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), 30, 1000, 300000, 33333)
+	m, _ := reportJSON(t, "--usage", path, "--gpu", "RTX 4090", "--quality", "gpt-4=1500")
+	if s := m["share_spend_local"].(float64); s != 0 {
+		t.Errorf("gpt-4 rated 1500 by the user: %.0f%% moved, want none", 100*s)
+	}
+	code, _, stderr := runPlan(t, context.Background(), nil, "report", "--usage", path, "--quality", "gpt-4")
+	if code != 2 || !strings.Contains(stderr, "MODEL=SCORE") {
+		t.Errorf("--quality gpt-4: exit %d, %q", code, stderr)
+	}
+	qf := filepath.Join(t.TempDir(), "q.csv")
+	os.WriteFile(qf, []byte("id,kind,lmarena_score\nmy-model,cloud,1100\n"), 0o644)
+	own := writeDaily(t, t.TempDir(), "own.csv", "my-model", time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), 30, 1000, 300000, 33333)
+	prices := filepath.Join(t.TempDir(), "prices.json")
+	os.WriteFile(prices, []byte(`{"my-model": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 3e-05, "output_cost_per_token": 6e-05}}`), 0o644)
+	m, _ = reportJSON(t, "--usage", own, "--prices", prices, "--gpu", "RTX 4090", "--quality-file", qf)
+	if s := m["share_spend_local"].(float64); s < 0.95 {
+		t.Errorf("my-model rated 1100 in --quality-file: %.0f%% moved, want all", 100*s)
+	}
+}
+
+// Several files, shell globs and directories work in every command that
+// reads exports.
+func TestReadsManyExports(t *testing.T) {
+	dir := t.TempDir()
+	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	a := writeDaily(t, dir, "a.csv", "gpt-4o", start, 30, 100, 100000, 10000)
+	b := writeDaily(t, dir, "b.csv", "gpt-4o-mini", start, 30, 100, 100000, 10000)
+	for _, args := range [][]string{
+		{"report", "--usage", a, b, "--gpu", "RTX 4090", "--format", "json"},
+		{"report", a, b, "--gpu", "RTX 4090", "--format", "json"},
+		{"report", "--usage", dir, "--gpu", "RTX 4090", "--format", "json"},
+		{"recommend", "--usage", a, b, "--gpu", "RTX 4090"},
+		{"simulate", "--usage", a, b, "--gpu", "RTX 4090", "--model", "llama3.1:8b", "--hours", "2"},
+	} {
+		code, stdout, stderr := runPlan(t, context.Background(), nil, args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+			continue
+		}
+		if args[0] == "report" && !strings.Contains(stdout, "gpt-4o-mini") {
+			t.Errorf("%v: the second file's model is missing", args)
+		}
+	}
+}
+
+// Exports of different periods are each made monthly over their own
+// period, with a warning; business hours count whole days.
+func TestReportExportPeriods(t *testing.T) {
+	dir := t.TempDir()
+	long := writeDaily(t, dir, "openai.csv", "gpt-4o", time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC), 61, 100, 1000000, 100000)
+	short := writeDaily(t, dir, "openrouter.csv", "gpt-4o-mini", time.Date(2026, 9, 18, 0, 0, 0, 0, time.UTC), 14, 100, 10000000, 1000000)
+	m, stderr := reportJSON(t, "--usage", long, short, "--gpu", "RTX 4090")
+	// gpt-4o: $3.50 a day; gpt-4o-mini: $2.10 a day; each a month of 30.44 days.
+	want := (3.5 + 2.1) * 30.44
+	if got := m["usage"].(map[string]any)["monthly_spend_usd"].(float64); math.Abs(got-want) > 0.5 {
+		t.Errorf("monthly spend $%.2f, want $%.2f (each export over its own period)", got, want)
+	}
+	if !strings.Contains(stderr, "different periods") {
+		t.Errorf("no warning that the periods differ: %q", stderr)
+	}
+	var b strings.Builder
+	b.WriteString("timestamp,provider,model,requests,input_tokens,output_tokens\n")
+	for d := range 30 {
+		for h := 9; h < 17; h++ {
+			at := time.Date(2026, 9, 1+d, h, 30, 0, 0, time.UTC)
+			fmt.Fprintf(&b, "%s,openai,gpt-4o,1,100000,10000\n", at.Format(time.RFC3339))
+		}
+	}
+	office := filepath.Join(dir, "office.csv")
+	os.WriteFile(office, []byte(b.String()), 0o644)
+	m, _ = reportJSON(t, "--usage", office, "--gpu", "RTX 4090")
+	// $0.35 a request, 8 a day, over 30 whole days.
+	if got, want := m["monthly_cloud_cost_usd"].(float64), 0.35*8*30.44; math.Abs(got-want) > 0.5 {
+		t.Errorf("business-hours export: $%.2f a month, want $%.2f over whole days", got, want)
+	}
+}
