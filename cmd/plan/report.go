@@ -47,14 +47,14 @@ type reportOptions struct {
 	tasks       string
 	quality     []string
 	qualityFile string
-	tolerance  float64
-	sloTTFT    float64
-	sloE2E     float64
-	minTPS     float64
-	context    int
-	parallel   int
-	top        int
-	seed       uint64
+	tolerance   float64
+	sloTTFT     float64
+	sloE2E      float64
+	minTPS      float64
+	context     int
+	parallel    int
+	top         int
+	seed        uint64
 
 	format   string
 	output   string
