@@ -54,6 +54,9 @@ type Hardware struct {
 	TFLOPS        float64 // accelerator FP16 rate; 0 if unknown (no compute ceiling, no prefill estimate)
 	VRAMBytes     int64   // accelerator memory; 0 means everything fits
 	UnifiedMemory bool    // accelerator memory is system memory
+	// ComputeEstimated says TFLOPS is an estimate, not a published figure:
+	// prefill predictions get a band EstimatedComputeBand times wider.
+	ComputeEstimated bool
 	// CPUBandwidthGBs and CPUTFLOPS are the system memory bandwidth and the
 	// CPU's compute rate, for the layers that do not fit in VRAMBytes.
 	CPUBandwidthGBs float64
@@ -243,9 +246,18 @@ func Predict(model ModelShape, hw Hardware, contextTokens, concurrency int, eff 
 		p.PrefillBound = BoundUnknown
 	}
 	p.DecodeLow, p.DecodeHigh = band(p.DecodeTPS, eff.DecodeBand)
-	p.PrefillLow, p.PrefillHigh = band(p.PrefillTPS, eff.PrefillBand)
+	pb := eff.PrefillBand
+	if hw.ComputeEstimated {
+		pb = Band{Low: pb.Low / EstimatedComputeBand, High: pb.High * EstimatedComputeBand}
+	}
+	p.PrefillLow, p.PrefillHigh = band(p.PrefillTPS, pb)
 	return p
 }
+
+// EstimatedComputeBand is how much wider a prefill band is when the
+// hardware's compute figure is an estimate: its bounds move out by this
+// factor each way.
+const EstimatedComputeBand = 1.5
 
 // band returns the bounds of v; an unset band is v itself.
 func band(v float64, b Band) (lo, hi float64) {

@@ -2,10 +2,12 @@ package simulate
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,7 +30,15 @@ type GPU struct {
 	PriceKind     string
 	UnifiedMemory bool   // memory shared with the CPU (Apple, APUs, DGX Spark)
 	Confidence    string // high, med or low, as the catalog says
+	// ComputeBasis says where the compute figure comes from: "spec" (a
+	// published figure), "derived" (from published cores and clocks) or
+	// "estimate" (no published figure; see ComputeEstimated).
+	ComputeBasis string
 }
+
+// ComputeEstimated reports whether the compute figure is an estimate, so
+// that prefill predictions from it need a wider band.
+func (g GPU) ComputeEstimated() bool { return g.ComputeBasis == "estimate" }
 
 // ComputeTFLOPS returns the FP16 rate the throughput model uses: the FP16
 // tensor figure when the catalog has one; otherwise, for NVIDIA GeForce and
@@ -55,6 +65,8 @@ func (g GPU) Hardware() Hardware {
 		TFLOPS:        g.ComputeTFLOPS(),
 		VRAMBytes:     g.MemoryBytes,
 		UnifiedMemory: g.UnifiedMemory,
+		// ComputeEstimated widens the prefill band of predictions.
+		ComputeEstimated: g.ComputeEstimated(),
 	}
 }
 
@@ -66,7 +78,10 @@ var (
 
 // GPUs returns the embedded GPU catalog in its file order.
 func GPUs() ([]GPU, error) {
-	gpuOnce.Do(func() { gpuCatalog, gpuErr = ParseGPUs(bytes.NewReader(data.GPUsCSV())) })
+	gpuOnce.Do(func() {
+		gpuCatalog, gpuErr = ParseGPUs(bytes.NewReader(data.GPUsCSV()))
+		estimateCompute(gpuCatalog)
+	})
 	if gpuErr != nil {
 		return nil, gpuErr
 	}
@@ -123,11 +138,12 @@ func ParseGPUs(r io.Reader) ([]GPU, error) {
 			return v, nil
 		}
 		g := GPU{
-			Name:       cell("name"),
-			Vendor:     cell("vendor"),
-			Class:      cell("class"),
-			PriceKind:  cell("price_kind"),
-			Confidence: cell("confidence"),
+			Name:         cell("name"),
+			Vendor:       cell("vendor"),
+			Class:        cell("class"),
+			PriceKind:    cell("price_kind"),
+			Confidence:   cell("confidence"),
+			ComputeBasis: cmp.Or(cell("compute_basis"), "spec"),
 		}
 		if g.Name == "" {
 			return nil, fmt.Errorf("GPU catalog line %d: no name", line)
@@ -158,6 +174,38 @@ func ParseGPUs(r io.Reader) ([]GPU, error) {
 		return nil, fmt.Errorf("GPU catalog: no rows")
 	}
 	return out, nil
+}
+
+// estimateCompute gives a part with no compute figure one estimated from
+// its bandwidth: the median ratio of FP16 rate to bandwidth of the parts
+// with both of its vendor (of all parts when its vendor has none), marked
+// as an estimate.
+func estimateCompute(gpus []GPU) {
+	ratios := func(vendor string) []float64 {
+		var r []float64
+		for _, g := range gpus {
+			if c := g.ComputeTFLOPS(); c > 0 && g.BandwidthGBs > 0 && (vendor == "" || g.Vendor == vendor) {
+				r = append(r, c/g.BandwidthGBs)
+			}
+		}
+		slices.Sort(r)
+		return r
+	}
+	for i := range gpus {
+		g := &gpus[i]
+		if g.ComputeTFLOPS() > 0 || g.BandwidthGBs <= 0 {
+			continue
+		}
+		r := ratios(g.Vendor)
+		if len(r) == 0 {
+			r = ratios("")
+		}
+		if len(r) == 0 {
+			continue
+		}
+		g.FP16TFLOPS = r[len(r)/2] * g.BandwidthGBs
+		g.ComputeBasis = "estimate"
+	}
 }
 
 var (

@@ -177,6 +177,10 @@ func (m *machine) fromGPU(g simulate.GPU, count int) {
 	if count > 1 {
 		m.Description = fmt.Sprintf("%d x %s (catalog)", count, g.Name)
 	}
+	if g.ComputeEstimated() {
+		m.Notes = append(m.Notes, fmt.Sprintf("%s has no published compute figure; %.1f TFLOPS is an estimate (see plan simulate --list-gpus), so its prefill speeds carry a band %.1fx wider",
+			g.Name, g.ComputeTFLOPS(), simulate.EstimatedComputeBand))
+	}
 }
 
 // fromProfileGPUs uses the first GPU of a profile, with every GPU of the

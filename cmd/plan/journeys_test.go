@@ -125,3 +125,28 @@ func TestReportExportPeriods(t *testing.T) {
 		t.Errorf("business-hours export: $%.2f a month, want $%.2f over whole days", got, want)
 	}
 }
+
+// The devices the catalog once had no compute figure for work in every
+// command; a device whose figure is an estimate says so.
+func TestCatalogDevicesWork(t *testing.T) {
+	usagePath := writeDaily(t, t.TempDir(), "u.csv", "gpt-4o-mini", time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), 2, 50, 50000, 5000)
+	for _, gpu := range []string{"Apple M4", "DGX Spark (GB10)", "RX 9070 XT", "Ryzen AI Max+ 395 (Strix Halo)"} {
+		m, _ := reportJSON(t, "--usage", usagePath, "--gpu", gpu)
+		recs := m["recommendations"].([]any)
+		if len(recs) == 0 || !(recs[0].(map[string]any)["prefill_tokens_per_second"].(float64) > 0) {
+			t.Errorf("%s: no recommendation with a prefill speed", gpu)
+		}
+		code, stdout, stderr := runPlan(t, context.Background(), nil, "recommend", "--gpu", gpu, "--format", "csv")
+		if code != 0 || strings.Contains(stdout, ",0,") {
+			t.Errorf("recommend --gpu %q: exit %d, %q\n%s", gpu, code, stderr, stdout)
+		}
+		code, _, stderr = runPlan(t, context.Background(), nil, "simulate", "--gpu", gpu, "--model", "llama3.1:8b", "--rate", "0.1", "--duration", "10m")
+		if code != 0 {
+			t.Errorf("simulate --gpu %q: exit %d, %q", gpu, code, stderr)
+		}
+	}
+	m, _ := reportJSON(t, "--usage", usagePath, "--gpu", "DGX Spark")
+	if !strings.Contains(fmt.Sprint(m["notes"]), "estimate") {
+		t.Errorf("DGX Spark's compute is an estimate and the notes do not say so: %v", m["notes"])
+	}
+}
