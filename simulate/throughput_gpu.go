@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -30,6 +31,7 @@ type GPU struct {
 	PriceKind     string
 	UnifiedMemory bool   // memory shared with the CPU (Apple, APUs, DGX Spark)
 	Confidence    string // high, med or low, as the catalog says
+	Launch        string // YYYY-MM, as the catalog says
 	// ComputeBasis says where the compute figure comes from: "spec" (a
 	// published figure), "derived" (from published cores and clocks) or
 	// "estimate" (no published figure; see ComputeEstimated).
@@ -143,6 +145,7 @@ func ParseGPUs(r io.Reader) ([]GPU, error) {
 			Class:        cell("class"),
 			PriceKind:    cell("price_kind"),
 			Confidence:   cell("confidence"),
+			Launch:       cell("launch"),
 			ComputeBasis: cmp.Or(cell("compute_basis"), "spec"),
 		}
 		if g.Name == "" {
@@ -174,6 +177,62 @@ func ParseGPUs(r io.Reader) ([]GPU, error) {
 		return nil, fmt.Errorf("GPU catalog: no rows")
 	}
 	return out, nil
+}
+
+// RepresentativeGPU is the catalog GPU that stands for "a GPU with memGB
+// GB" when nothing else is said: among the discrete GPUs with that much
+// memory (the nearest size when none has it exactly, the smaller on a tie),
+// the GeForce cards when there are any, else the consumer cards, else all;
+// of those the one of median bandwidth (the lower of the two middle ones;
+// the newer of two of the same bandwidth).
+func RepresentativeGPU(memGB float64) (GPU, bool) {
+	gpus, err := GPUs()
+	if err != nil {
+		return GPU{}, false
+	}
+	var discrete []GPU
+	for _, g := range gpus {
+		if !g.UnifiedMemory && g.BandwidthGBs > 0 {
+			discrete = append(discrete, g)
+		}
+	}
+	if len(discrete) == 0 {
+		return GPU{}, false
+	}
+	gb := func(g GPU) float64 { return math.Round(float64(g.MemoryBytes) / (1 << 30)) }
+	best := gb(discrete[0])
+	for _, g := range discrete {
+		d, bd := math.Abs(gb(g)-memGB), math.Abs(best-memGB)
+		if d < bd || (d == bd && gb(g) < best) {
+			best = gb(g)
+		}
+	}
+	var sized []GPU
+	for _, g := range discrete {
+		if gb(g) == best {
+			sized = append(sized, g)
+		}
+	}
+	pool := sized
+	for _, keep := range []func(GPU) bool{
+		func(g GPU) bool { return g.Vendor == "NVIDIA" && g.Class == "consumer" },
+		func(g GPU) bool { return g.Class == "consumer" },
+	} {
+		var p []GPU
+		for _, g := range sized {
+			if keep(g) {
+				p = append(p, g)
+			}
+		}
+		if len(p) > 0 {
+			pool = p
+			break
+		}
+	}
+	slices.SortStableFunc(pool, func(a, b GPU) int {
+		return cmp.Or(cmp.Compare(a.BandwidthGBs, b.BandwidthGBs), strings.Compare(b.Launch, a.Launch), strings.Compare(a.Name, b.Name))
+	})
+	return pool[(len(pool)-1)/2], true
 }
 
 // estimateCompute gives a part with no compute figure one estimated from

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/spf13/pflag"
 
@@ -91,6 +92,8 @@ type machine struct {
 	// measureLater says the CPU's bandwidth is to be measured on this
 	// machine if a model turns out not to fit in VRAM.
 	measureLater bool
+	// representative says the GPU was assumed from --vram alone.
+	representative bool
 }
 
 // export copies the figures of Hardware into the JSON fields.
@@ -149,6 +152,10 @@ func (h hardwareOptions) resolve(ctx context.Context, e *env) (machine, error) {
 			return machine{}, usagef("unknown --gpu %q: see plan simulate --list-gpus, or describe it with --vram, --bandwidth and --tflops", h.gpu)
 		}
 		m.fromGPU(g, h.count)
+	case h.vramOnly():
+		if err := m.fromVRAM(h.vramGB); err != nil {
+			return machine{}, err
+		}
 	case len(host.GPUs) > 0 && !h.cpuOnly():
 		if err := m.fromProfileGPUs(host.GPUs, h.bandwidth > 0); err != nil {
 			return machine{}, err
@@ -161,6 +168,27 @@ func (h hardwareOptions) resolve(ctx context.Context, e *env) (machine, error) {
 	}
 	m.override(h)
 	return m, nil
+}
+
+// vramOnly reports whether the flags describe a GPU by its memory alone:
+// --vram with no GPU, profile or bandwidth.
+func (h hardwareOptions) vramOnly() bool {
+	return h.vramGB > 0 && h.gpu == "" && h.profile == "" && h.bandwidth == 0
+}
+
+// fromVRAM assumes the catalog's representative GPU of that memory and
+// says which.
+func (m *machine) fromVRAM(gb float64) error {
+	g, ok := simulate.RepresentativeGPU(gb)
+	if !ok {
+		return usagef("--vram %v: the GPU catalog has no GPU to stand for it; give --bandwidth too", gb)
+	}
+	m.fromGPU(g, 1)
+	m.Description = fmt.Sprintf("a GPU with %s GB, assumed to be like the %s (%.0f GB/s)", strconv.FormatFloat(gb, 'f', -1, 64), g.Name, g.BandwidthGBs)
+	m.Notes = append(m.Notes, fmt.Sprintf("--vram %s alone: speeds are those of the %s, the catalog's GPU of median bandwidth among those with %.0f GB; name the card with --gpu or give --bandwidth",
+		strconv.FormatFloat(gb, 'f', -1, 64), g.Name, float64(g.MemoryBytes)/(1<<30)))
+	m.representative = true
+	return nil
 }
 
 // cpuOnly reports whether the flags describe a CPU: --bandwidth alone with
@@ -258,7 +286,7 @@ func (m *machine) override(h hardwareOptions) {
 	if h.tflops > 0 {
 		m.Hardware.TFLOPS = h.tflops
 	}
-	if h.gpu == "" && h.profile == "" && (h.vramGB > 0 || h.tflops > 0) && !h.cpuOnly() {
+	if h.gpu == "" && h.profile == "" && (h.vramGB > 0 || h.tflops > 0) && !h.cpuOnly() && !m.representative {
 		m.Description = fmt.Sprintf("accelerator with %.0f GB/s", m.Hardware.BandwidthGBs)
 		if h.vramGB > 0 {
 			m.Description += fmt.Sprintf(", %.0f GB", h.vramGB)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/plan-cli/plan/planner"
 )
 
 // writeDaily writes a generic usage CSV with one row a day for days days
@@ -148,5 +151,38 @@ func TestCatalogDevicesWork(t *testing.T) {
 	m, _ := reportJSON(t, "--usage", usagePath, "--gpu", "DGX Spark")
 	if !strings.Contains(fmt.Sprint(m["notes"]), "estimate") {
 		t.Errorf("DGX Spark's compute is an estimate and the notes do not say so: %v", m["notes"])
+	}
+}
+
+// --vram N alone means a GPU with N GB: a representative catalog GPU of
+// that memory, named, and the common guidance holds: the top picks for 8,
+// 16 and 24 GB include 7-9B, 12-14B and 27-32B models at 4 bits that fit
+// entirely.
+func TestRecommendVRAMGuidance(t *testing.T) {
+	for _, c := range []struct {
+		vram   string
+		lo, hi float64
+	}{{"8", 7, 9.5}, {"16", 12, 15}, {"24", 27, 33}} {
+		code, stdout, stderr := runPlan(t, context.Background(), nil, "recommend", "--vram", c.vram, "--format", "json")
+		if code != 0 {
+			t.Fatalf("--vram %s: exit %d, %s", c.vram, code, stderr)
+		}
+		var rep recommendReport
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(rep.Hardware, "GPU with "+c.vram+" GB, assumed to be like the RTX") {
+			t.Errorf("--vram %s: hardware %q does not name the GPU assumed", c.vram, rep.Hardware)
+		}
+		found := false
+		for _, r := range rep.Recommendations {
+			q, _, err := planner.OpenQuality(r.Model)
+			if err == nil && strings.HasPrefix(r.Quantization, "Q4") && r.Fit == "gpu" && q.ParamsB >= c.lo && q.ParamsB <= c.hi {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("--vram %s: no %v-%vB model at 4 bits fits entirely in the top %d: %+v", c.vram, c.lo, c.hi, len(rep.Recommendations), rep.Recommendations)
+		}
 	}
 }
