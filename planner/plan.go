@@ -30,6 +30,10 @@ type Inputs struct {
 	Quality []QualityRow
 }
 
+// DefaultContextTokens is the context per request assumed when the exports
+// give no request sizes and none is set.
+const DefaultContextTokens = 8192
+
 // DefaultMinDecodeTPS is the decode speed, per request, below which a model
 // is too slow to recommend: about reading speed.
 const DefaultMinDecodeTPS = 10
@@ -79,6 +83,9 @@ func Build(in Inputs) (*Report, error) {
 	}
 	rep := &Report{Generated: time.Now().UTC(), Recommendations: recommendations(pick.ranked, in.Top, in.MinDecodeTPS)}
 	rep.Usage = usageSummary(in.Traffic)
+	if in.ContextTokens == 0 && !in.Traffic.sized() {
+		rep.Usage.Assumptions = append(rep.Usage.Assumptions, fmt.Sprintf("context: the exports give no request sizes, so each request is taken to need %d tokens of context; give --context to set it", DefaultContextTokens))
+	}
 	rep.Hardware = hardwareSummary(in.Target)
 	if pick.best == nil {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("no model of the catalog fits %s and decodes %.0f tokens/s for one request", in.Target.Description, in.MinDecodeTPS))
@@ -136,6 +143,9 @@ func (in *Inputs) tryContext(ctx int, qc *QualityCatalog) (*pick, error) {
 func (in *Inputs) contexts() []int {
 	if in.ContextTokens > 0 {
 		return []int{in.ContextTokens}
+	}
+	if !in.Traffic.sized() {
+		return []int{DefaultContextTokens}
 	}
 	round := func(c int) int { return min(131072, max(2048, (c+1023)/1024*1024)) }
 	all := &Group{}

@@ -458,6 +458,16 @@ func (t *Traffic) sortGroups(groups map[string]*Group) {
 	})
 }
 
+// sized reports whether any row gave the size of its requests.
+func (t *Traffic) sized() bool {
+	for _, g := range t.Groups {
+		if len(g.sizes) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // RequestPercentile is the p-th percentile (0 to 1) of the tokens per
 // request over all the traffic (see Group.ContextPercentile).
 func RequestPercentile(t *Traffic, p float64) int {

@@ -186,3 +186,38 @@ func TestRecommendVRAMGuidance(t *testing.T) {
 		}
 	}
 }
+
+// An export without request counts or times of day says what it assumes,
+// in every format, and sizes nothing from the artefacts of its format.
+func TestReportCoarseExports(t *testing.T) {
+	anthropic := "testdata/usage/console_usage_export_sample.csv"
+	m, _ := reportJSON(t, "--usage", anthropic, "--gpu", "RTX 4090")
+	assumed := fmt.Sprint(m["usage"].(map[string]any)["assumptions"])
+	for _, want := range []string{"count no requests", "office-hours", "8192 tokens of context"} {
+		if !strings.Contains(assumed, want) {
+			t.Errorf("assumptions %q lack %q", assumed, want)
+		}
+	}
+	for _, r := range m["recommendations"].([]any) {
+		if c := r.(map[string]any)["context_tokens"].(float64); c != 8192 {
+			t.Errorf("context %v from an export that gives no request sizes, want the stated 8192", c)
+		}
+	}
+	for _, format := range []string{"table", "md", "csv", "html"} {
+		code, stdout, _ := runPlan(t, context.Background(), nil, "report", "--usage", anthropic, "--gpu", "RTX 4090", "--format", format)
+		if code != 0 || !strings.Contains(stdout, "count no requests") {
+			t.Errorf("--format %s: exit %d, the assumption is not shown", format, code)
+		}
+	}
+	// Daily buckets: the busiest hour is in office hours, not at midnight.
+	daily := writeDaily(t, t.TempDir(), "daily.csv", "gpt-4o-mini", time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), 7, 2400, 2400000, 240000)
+	m, _ = reportJSON(t, "--usage", daily, "--gpu", "RTX 4090")
+	bh := m["busiest_hour"].(map[string]any)
+	start, _ := time.Parse(time.RFC3339, bh["start"].(string))
+	if h := start.Hour(); h < 9 || h >= 17 {
+		t.Errorf("busiest hour of daily buckets at %s, want within 9-17 h", start)
+	}
+	if n := bh["requests"].(float64); n < 2400/24*2 {
+		t.Errorf("busiest hour holds %v requests; an office profile puts about 2.4x the mean (240) in it", n)
+	}
+}
