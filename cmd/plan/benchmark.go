@@ -99,7 +99,7 @@ func addBenchmarkFlags(cmd *cobra.Command, o *benchmarkOptions) {
 	f.IntSliceVar(&c.ContextTokens, "ctx", c.ContextTokens, "context windows (num_ctx) to sweep; 0 sizes it to prompt + output, at least 2048")
 	f.IntSliceVar(&c.Concurrency, "concurrency", c.Concurrency, "numbers of clients sending requests back to back to sweep (closed loop)")
 	f.IntVar(&c.Warmup, "warmup", c.Warmup, "warm-up runs, discarded")
-	f.IntVar(&c.MinRuns, "min-runs", c.MinRuns, "measured runs at least (3 or more)")
+	f.IntVar(&c.MinRuns, "min-runs", c.MinRuns, "valid measured runs at least (3 or more); up to 3 x --max-runs are sent to find them")
 	f.IntVar(&c.MaxRuns, "max-runs", c.MaxRuns, "measured runs at most")
 	f.Float64Var(&o.targetCIPct, "target-ci", 3, "stop when the 95% confidence interval of the median decode rate is within ± this many percent")
 	f.Float64Var(&c.Temperature, "temperature", c.Temperature, "sampling temperature")
@@ -167,11 +167,26 @@ Method
   client is then repeated, started the same way, to check that the same prompt
   gives the same text.
 
+  A request is a valid decode measurement when the server finished it with its
+  final statistics and it produced at least half of --max-tokens; others are
+  short (a stop token, or Ollama cutting off a model that loops, as models do at
+  temperature 0). A level keeps sending until it has --min-runs valid requests
+  per client, for at most 3 x --max-runs requests per client. If that budget
+  runs out first, the decode rate is timed on the client from the tokens every
+  request streamed, short ones included (decode_basis client-stream), and a
+  warning says so; if most requests were short at temperature 0, a hint
+  suggests --temperature 0.7.
+
 Metrics (per summary; medians over requests unless marked)
   decode tokens/s    output tokens / server decode time (Ollama eval_count /
                      eval_duration; llama.cpp timings). Servers that report no
                      durations are timed on the client: (tokens - 1) / (time of
-                     last chunk - time of first chunk); RATE says which.
+                     last chunk - time of first chunk); rate_source says which.
+  decode basis       (JSON and CSV) complete-requests: the median of the valid
+                     requests' rates; client-stream: of every request's client-timed
+                     rate, (tokens - 1) / (last chunk - first chunk time), the run's
+                     client_decode_tokens_per_second. valid_requests and
+                     short_requests (fewer tokens than asked for) count them.
   decode step tok/s  (JSON and CSV) tokens per chunk / mean gap between chunks,
                      without gaps over 8 x the mean: the speed between the pauses
                      in which the server read other requests' prompts, which
@@ -201,5 +216,6 @@ Results
   Every finished request is appended at once to the JSON Lines results file (-o),
   then one summary line per combination, each with its environment: plan version,
   backend and its version, host, model, digest, parameter count, quantization,
-  family, context, concurrency, hardware and time. The first Ctrl-C stops, prints
-  the summary so far and exits 130; nothing finished is lost.`
+  family, context, concurrency, hardware and time. The first Ctrl-C stops, clears
+  the progress line, prints the summary of the requests finished so far and the
+  results file's path, and exits 130; nothing finished is lost.`

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -146,8 +148,10 @@ func fakeOllama(t *testing.T, tags http.HandlerFunc, generate http.HandlerFunc) 
 		case "/api/ps":
 			fmt.Fprint(w, `{"models":[]}`)
 		case "/api/generate":
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body)) // for generate to read again
 			var req struct{ Prompt string }
-			_ = json.NewDecoder(r.Body).Decode(&req)
+			_ = json.Unmarshal(body, &req)
 			if req.Prompt == "" {
 				fmt.Fprint(w, `{"model":"m","done":true,"done_reason":"load"}`)
 				return

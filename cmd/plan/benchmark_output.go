@@ -57,7 +57,7 @@ func writeBenchmarkNotes(w io.Writer, sums []bench.Summary, path string) {
 	if len(sums) > 0 {
 		env := sums[0].Environment
 		fmt.Fprintf(w, "%s %s at %s; rates from the %s; %s\n", env.Backend, env.BackendVersion, env.Host,
-			rateSourceText(sums[0].RateSource), env.Hardware)
+			rateSourceText(sums[0]), env.Hardware)
 	}
 	for _, s := range sums {
 		for _, warn := range s.Warnings {
@@ -67,11 +67,28 @@ func writeBenchmarkNotes(w io.Writer, sums []bench.Summary, path string) {
 			fmt.Fprintf(w, "history: %s (prompt %d): %s\n", s.Model, s.PromptTokens, s.History)
 		}
 	}
+	if loops(sums) {
+		fmt.Fprintln(w, "hint: most requests ended short at temperature 0, as they do when a model loops or repeats itself (Ollama cuts such generations off): try --temperature 0.7")
+	}
 	fmt.Fprintf(w, "results appended to %s\n", path)
 }
 
-func rateSourceText(src string) string {
-	if src == "client" {
+// loops tells whether most requests of a level measured at temperature 0
+// were not valid decode measurements.
+func loops(sums []bench.Summary) bool {
+	for _, s := range sums {
+		if s.Temperature == 0 && 2*(s.Requests-s.ValidRequests) > s.Requests {
+			return true
+		}
+	}
+	return false
+}
+
+func rateSourceText(s bench.Summary) string {
+	switch {
+	case s.DecodeBasis == bench.BasisStream:
+		return "client's clock, from the streamed tokens (too few requests were valid measurements)"
+	case s.RateSource == "client":
 		return "client's clock (the server reports no durations)"
 	}
 	return "server's own token counts and durations"
@@ -84,7 +101,8 @@ func writeBenchmarkCSV(w io.Writer, sums []bench.Summary) error {
 		"decode_tokens_per_second_ci95_high", "converged", "prefill_tokens_per_second", "rate_source", "ttft_seconds_p50", "ttft_seconds_p95",
 		"itl_seconds_p50", "itl_seconds_p95", "itl_seconds_p99", "e2e_seconds_p50", "e2e_seconds_p95",
 		"aggregate_tokens_per_second", "parallelism", "output_tokens_mean", "load_seconds", "already_loaded", "memory_size_bytes",
-		"memory_vram_bytes", "output_tokens_identical", "decode_step_tokens_per_second", "ramp_requests"}
+		"memory_vram_bytes", "output_tokens_identical", "decode_step_tokens_per_second", "ramp_requests",
+		"short_requests", "valid_requests", "decode_basis", "temperature"}
 	if err := cw.Write(head); err != nil {
 		return err
 	}
@@ -101,7 +119,8 @@ func writeBenchmarkCSV(w io.Writer, sums []bench.Summary) error {
 			num(s.ITLSecondsP50), num(s.ITLSecondsP95), num(s.ITLSecondsP99), num(s.E2ESecondsP50), num(s.E2ESecondsP95),
 			num(s.AggregateTokensPerSecond), num(s.Parallelism), num(s.OutputTokensMean), num(s.LoadSeconds), strconv.FormatBool(s.AlreadyLoaded),
 			strconv.FormatInt(size, 10), strconv.FormatInt(vram, 10), strconv.FormatBool(s.OutputTokensIdentical),
-			num(s.DecodeStepTokensPerSecond), strconv.Itoa(s.RampRequests)})
+			num(s.DecodeStepTokensPerSecond), strconv.Itoa(s.RampRequests),
+			strconv.Itoa(s.ShortRequests), strconv.Itoa(s.ValidRequests), s.DecodeBasis, num(s.Temperature)})
 	}
 	cw.Flush()
 	return cw.Error()

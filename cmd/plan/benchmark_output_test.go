@@ -17,7 +17,7 @@ func sampleSummaries() []bench.Summary {
 		Hardware: "AMD Ryzen 9 7950X, 16 cores / 32 threads, 62.5 GiB RAM, NVIDIA GeForce RTX 4070 (12.0 GiB)",
 		Time:     time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)}
 	one := bench.Summary{Kind: "summary", Environment: env, Model: "qwen2.5:7b", Concurrency: 1, PromptTokens: 131,
-		PromptTokensTarget: 128, MaxTokens: 128, ContextTokens: 2048, Runs: 6, Requests: 6,
+		PromptTokensTarget: 128, MaxTokens: 128, ContextTokens: 2048, Runs: 6, Requests: 6, ValidRequests: 6, DecodeBasis: "complete-requests",
 		DecodeTokensPerSecond: 52.31, DecodeStepTokensPerSecond: 52.4, DecodeCI95Low: 51.9, DecodeCI95High: 52.8, DecodeCIRelative: 0.0094, Converged: true,
 		PrefillTokensPerSecond: 1873.2, AggregateTokensPerSecond: 49.1, RateSource: "server",
 		TTFTSecondsP50: 0.081, TTFTSecondsP95: 0.094, ITLSecondsP50: 0.0191, ITLSecondsP95: 0.021, ITLSecondsP99: 0.034,
@@ -56,5 +56,22 @@ func TestBenchmarkJSONEmpty(t *testing.T) {
 	}
 	if want := "{\n  \"results\": [],\n  \"results_file\": \"r.jsonl\"\n}\n"; out.String() != want {
 		t.Errorf("empty JSON = %q; want %q", out.String(), want)
+	}
+}
+
+func TestLoops(t *testing.T) {
+	tests := []struct {
+		name string
+		s    bench.Summary
+		want bool
+	}{
+		{"most short at temperature 0", bench.Summary{Requests: 30, ValidRequests: 2}, true},
+		{"half short at temperature 0", bench.Summary{Requests: 6, ValidRequests: 3}, false},
+		{"most short at temperature 0.7", bench.Summary{Requests: 30, ValidRequests: 2, Temperature: 0.7}, false},
+	}
+	for _, tt := range tests {
+		if got := loops([]bench.Summary{tt.s}); got != tt.want {
+			t.Errorf("%s: loops = %v; want %v", tt.name, got, tt.want)
+		}
 	}
 }

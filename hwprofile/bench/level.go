@@ -19,14 +19,14 @@ type level struct {
 }
 
 // runLevel measures one concurrency level as a closed loop: k clients each
-// send their next request as soon as the last one finished, until the median
-// decode rate is known within the target (after MinRuns requests per client)
-// or MaxRuns requests per client are done (k x MinRuns and k x MaxRuns
-// measured requests in all). The clients start one after another (see
-// ramp); requests that started before the last client did are recorded as
-// phase "ramp", and those that end after the level is done as phase
-// "tail", and both are left out of the statistics: they ran with fewer
-// requests beside them. Every finished request is recorded at once. Then
+// send their next request as soon as the last one finished, until the level
+// has k x MinRuns valid requests (see valid) and the median decode rate is
+// known within the target or k x MaxRuns requests are done, or until the
+// request budget (k x MaxRuns x requestBudget) is spent (see enough). The
+// clients start one after another (see ramp); requests that started before
+// the last client did are recorded as phase "ramp", and those that end after
+// the level is done as phase "tail", and both are left out of the
+// statistics: they ran with fewer requests beside them. Every finished request is recorded at once. Then
 // the first request of each client is repeated, started the same way, as a
 // check that outputs are reproducible.
 func (r *Runner) runLevel(ctx context.Context, model string, st *modelState, c combo, k int) (*Summary, error) {
@@ -47,8 +47,8 @@ func (r *Runner) runLevel(ctx context.Context, model string, st *modelState, c c
 	if lv.err != nil {
 		return r.finish(ctx, model, st, c, k, runs, nil), r.failure(model, lv.what, lv.err)
 	}
-	if m := measured(runs); len(decodeRates(m)) == 0 {
-		err := fmt.Errorf("none of the %d measured requests streamed any output to time", len(m))
+	if m := measured(runs); len(rates(basis(m, k*r.Config.MinRuns))) == 0 {
+		err := fmt.Errorf("none of the %d measured requests was valid or streamed two tokens to time", len(m))
 		return r.finish(ctx, model, st, c, k, runs, nil), &RunError{Model: model, What: fmt.Sprintf("concurrency %d", k), Err: err}
 	}
 	r.progress(Progress{Model: model, Phase: "check", Concurrency: k, PromptTokens: c.target})
@@ -69,7 +69,7 @@ func (r *Runner) client(ctx context.Context, cancel func(), lv *level, model str
 	}
 	for i := 1; !lv.finished() && ctx.Err() == nil; i++ {
 		if w == 0 {
-			r.progress(Progress{Model: model, Phase: "measure", Run: i, MaxRuns: r.Config.MaxRuns, Concurrency: k, PromptTokens: c.target})
+			r.progress(Progress{Model: model, Phase: "measure", Run: i, MaxRuns: r.runsUpTo(i), Concurrency: k, PromptTokens: c.target})
 		}
 		run := r.measure(ctx, r.request(model, st, c, i, w, k, "measure"), tl)
 		if w == 0 {
@@ -85,7 +85,7 @@ func (r *Runner) client(ctx context.Context, cancel func(), lv *level, model str
 			run.Phase = "tail"
 		}
 		r.stamp(&run, st, c)
-		what := fmt.Sprintf("run %d of up to %d at concurrency %d", i, r.Config.MaxRuns, k)
+		what := fmt.Sprintf("run %d of up to %d at concurrency %d", i, r.runsUpTo(i), k)
 		if k > 1 {
 			what = fmt.Sprintf("request %d of client %d of %d", i, w+1, k)
 		}
@@ -112,12 +112,22 @@ func (r *Runner) settle(ctx context.Context, lv *level, run Run, k int) error {
 			return err
 		}
 	}
-	runs := measured(lv.add(run))
-	n := len(runs)
-	if n >= k*r.Config.MaxRuns || n >= k*r.Config.MinRuns && converged(runs, r.Config.TargetCI) {
+	if r.enough(measured(lv.add(run)), k) {
 		lv.finish()
 	}
 	return nil
+}
+
+// enough tells whether a level of k clients has measured enough: k x MinRuns
+// valid requests with a narrow interval or after k x MaxRuns requests, or
+// the request budget spent, whatever the number of valid ones.
+func (r *Runner) enough(runs []Run, k int) bool {
+	c := r.Config
+	n, v := len(runs), len(validRuns(runs))
+	if n >= k*c.MaxRuns*requestBudget {
+		return true
+	}
+	return v >= k*c.MinRuns && (n >= k*c.MaxRuns || converged(runs, c.TargetCI))
 }
 
 // add keeps a finished request and returns a copy of all kept so far.

@@ -100,6 +100,7 @@ func fillRates(run *Run, u Usage, times []time.Time, maxTokens int) {
 	run.LoadSeconds = u.LoadDuration.Seconds()
 	setITL(run, times)
 	run.DecodeStepTokensPerSecond = stepRate(run.OutputTokens, times)
+	run.ClientDecodeTokensPerSecond = clientRate(run.OutputTokens, times)
 	if u.DecodeDuration > 0 && u.OutputTokens > 0 {
 		run.RateSource = "server"
 		run.DecodeTokensPerSecond = float64(u.OutputTokens) / u.DecodeDuration.Seconds()
@@ -109,13 +110,25 @@ func fillRates(run *Run, u Usage, times []time.Time, maxTokens int) {
 		return
 	}
 	run.RateSource = "client"
-	if n := len(times); n >= 2 {
-		tokens := max(run.OutputTokens, n)
-		run.DecodeTokensPerSecond = float64(tokens-1) / times[n-1].Sub(times[0]).Seconds()
-	}
+	run.DecodeTokensPerSecond = run.ClientDecodeTokensPerSecond
 	if run.TTFTSeconds > 0 {
 		run.PrefillTokensPerSecond = float64(u.PromptTokens) / run.TTFTSeconds
 	}
+}
+
+// clientRate is the decode rate timed on the client: (tokens - 1) / (time of
+// the last chunk - time of the first), counting at least one token a chunk;
+// 0 with fewer than two chunks.
+func clientRate(tokens int, times []time.Time) float64 {
+	n := len(times)
+	if n < 2 {
+		return 0
+	}
+	span := times[n-1].Sub(times[0]).Seconds()
+	if span <= 0 {
+		return 0
+	}
+	return float64(max(tokens, n)-1) / span
 }
 
 // pauseGaps is how many times the mean gap between chunks a gap must be to

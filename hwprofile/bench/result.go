@@ -67,6 +67,10 @@ type Run struct {
 	OutputSHA256              string  `json:"output_sha256"`
 	Error                     string  `json:"error,omitempty"`
 
+	// ClientDecodeTokensPerSecond is timed on the client whatever the
+	// server reports: (tokens - 1) / (last chunk time - first chunk time).
+	ClientDecodeTokensPerSecond float64 `json:"client_decode_tokens_per_second,omitempty"`
+
 	// start and firstToken are offsets within the run, used to tell whether
 	// concurrent requests really overlapped; not stored.
 	start, firstToken, end time.Duration
@@ -86,13 +90,19 @@ type Summary struct {
 	Runs               int         `json:"runs"`
 	Requests           int         `json:"requests"`
 	FailedRequests     int         `json:"failed_requests"`
-	ShortRequests      int         `json:"short_requests"`
+	ShortRequests      int         `json:"short_requests"` // fewer output tokens than asked for
+	ValidRequests      int         `json:"valid_requests"` // decode measurements: finished by the server, with at least half the tokens asked for
+	Temperature        float64     `json:"temperature"`
 	RampRequests       int         `json:"ramp_requests,omitempty"` // ran with fewer requests beside them (phases ramp and tail); not in the statistics
 
 	DecodeTokensPerSecond float64 `json:"decode_tokens_per_second"`
 	DecodeCI95Low         float64 `json:"decode_tokens_per_second_ci95_low,omitempty"`
 	DecodeCI95High        float64 `json:"decode_tokens_per_second_ci95_high,omitempty"`
 	DecodeCIRelative      float64 `json:"decode_ci95_relative,omitempty"`
+	// DecodeBasis names the requests the decode figure comes from:
+	// "complete-requests" (the valid ones) or "client-stream" (all of
+	// them, timed on the client from their streamed tokens).
+	DecodeBasis string `json:"decode_basis"`
 	// DecodeStepTokensPerSecond is the median of the requests' decode speed
 	// between pauses (see Run).
 	DecodeStepTokensPerSecond float64  `json:"decode_step_tokens_per_second,omitempty"`

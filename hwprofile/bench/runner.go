@@ -424,44 +424,23 @@ func (r *Runner) progressTokens(q request, n int64, t0 time.Time) {
 		return
 	}
 	el := time.Since(t0).Seconds()
-	r.Progress(Progress{Model: q.Model, Phase: q.phase, Run: q.run, MaxRuns: r.Config.MaxRuns, Concurrency: q.concurrency,
+	r.Progress(Progress{Model: q.Model, Phase: q.phase, Run: q.run, MaxRuns: r.runsUpTo(q.run), Concurrency: q.concurrency,
 		PromptTokens: q.target, Tokens: n, TokensPerSecond: float64(n) / max(el, 1e-9)})
 }
 
-// converged tells whether the 95% interval of the median decode rate is within target.
+// converged tells whether the 95% interval of the median decode rate of the
+// valid requests is within target.
 func converged(runs []Run, target float64) bool {
-	rates := decodeRates(runs)
-	lo, hi, ok := MedianCI(rates, 0.95)
-	return ok && RelativeHalfWidth(Median(rates), lo, hi) <= target
+	xs := rates(validRuns(runs), BasisComplete)
+	lo, hi, ok := MedianCI(xs, 0.95)
+	return ok && RelativeHalfWidth(Median(xs), lo, hi) <= target
 }
 
-func decodeRates(runs []Run) []float64 {
-	var out []float64
-	for _, run := range usable(runs) {
-		if run.DecodeTokensPerSecond > 0 {
-			out = append(out, run.DecodeTokensPerSecond)
-		}
+// runsUpTo is the most runs a level may take, as far as run i knows: MaxRuns,
+// or the request budget once more were needed to find MinRuns valid ones.
+func (r *Runner) runsUpTo(i int) int {
+	if i <= r.Config.MaxRuns {
+		return r.Config.MaxRuns
 	}
-	return out
-}
-
-// usable returns the requests the statistics are made of: those the server
-// finished with its own counts. When the server cut every one of them short
-// (Ollama's repeat limit, which random or looping models hit at temperature
-// 0), it falls back to the ones that streamed, timed on the client.
-func usable(runs []Run) []Run {
-	var done, streamed []Run
-	for _, run := range runs {
-		switch {
-		case run.Error != "":
-		case run.Complete:
-			done = append(done, run)
-		case run.DecodeTokensPerSecond > 0:
-			streamed = append(streamed, run)
-		}
-	}
-	if len(done) > 0 {
-		return done
-	}
-	return streamed
+	return r.Config.MaxRuns * requestBudget
 }

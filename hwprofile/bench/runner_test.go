@@ -346,9 +346,51 @@ func TestRunnerTimesCutShortRequestsOnTheClient(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 	s := sums[0]
-	if s.RateSource != "client" || s.DecodeTokensPerSecond <= 0 || s.FailedRequests != s.Requests ||
-		!strings.Contains(strings.Join(s.Warnings, "\n"), "cut all") {
+	if s.RateSource != "client" || s.DecodeBasis != BasisStream || s.DecodeTokensPerSecond <= 0 || s.FailedRequests != s.Requests ||
+		!strings.Contains(strings.Join(s.Warnings, "\n"), "decode_basis client-stream") {
 		t.Errorf("summary = %+v; want client-timed rates and a warning", s)
+	}
+	if s.Requests != 3*cfg.MaxRuns {
+		t.Errorf("requests = %d; want the budget of 3 x --max-runs %d spent looking for valid ones", s.Requests, cfg.MaxRuns)
+	}
+}
+
+func TestRunnerKeepsSendingUntilMinRunsAreValid(t *testing.T) {
+	cfg := testConfig()
+	cfg.MaxRuns = 3
+	// Calls 1-2 are the probes, 3 the warm-up; every even one is cut short.
+	r := &Runner{Backend: &fakeBackend{Rate: 100, CutShort: 2}, Config: cfg}
+	sums, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	s := sums[0]
+	if s.Requests != 6 || s.ValidRequests != 3 || s.DecodeBasis != BasisComplete || math.Abs(s.DecodeTokensPerSecond-100) > 0.1 {
+		t.Errorf("requests %d, valid %d, basis %q, decode %.1f; want 6 requests sent to find 3 valid, their server rate 100",
+			s.Requests, s.ValidRequests, s.DecodeBasis, s.DecodeTokensPerSecond)
+	}
+}
+
+func TestValid(t *testing.T) {
+	full := Run{Complete: true, MaxTokens: 128, OutputTokens: 128, DecodeTokensPerSecond: 100}
+	tests := []struct {
+		name string
+		edit func(*Run)
+		want bool
+	}{
+		{"all tokens", func(*Run) {}, true},
+		{"half the tokens", func(r *Run) { r.OutputTokens = 64 }, true},
+		{"stopped early", func(r *Run) { r.OutputTokens = 63 }, false},
+		{"cut short", func(r *Run) { r.Complete = false }, false},
+		{"failed", func(r *Run) { r.Error = "connection reset" }, false},
+		{"no rate", func(r *Run) { r.DecodeTokensPerSecond = 0 }, false},
+	}
+	for _, tt := range tests {
+		run := full
+		tt.edit(&run)
+		if got := valid(run); got != tt.want {
+			t.Errorf("%s: valid(%+v) = %v; want %v", tt.name, run, got, tt.want)
+		}
 	}
 }
 
