@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 )
@@ -26,8 +27,13 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], e))
 }
 
+// duplicateSignal is how soon after the first a signal is taken for a copy of
+// it: a terminal's Ctrl-C goes to the whole foreground process group, and a
+// wrapper in that group (timeout, a script) passes its own copy on.
+const duplicateSignal = time.Second
+
 // interruptContext returns a context cancelled by the first Ctrl-C (or SIGTERM);
-// a second one ends the process at once with exit code 130.
+// a second one, a second or more later, ends the process at once with exit code 130.
 func interruptContext() (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sigs := make(chan os.Signal, 2)
@@ -35,8 +41,12 @@ func interruptContext() (context.Context, func()) {
 	go func() {
 		<-sigs
 		cancel(errInterrupted)
-		<-sigs
-		os.Exit(exitInterrupted)
+		first := time.Now()
+		for range sigs {
+			if time.Since(first) >= duplicateSignal {
+				os.Exit(exitInterrupted)
+			}
+		}
 	}()
 	return ctx, func() { signal.Stop(sigs); cancel(nil) }
 }
