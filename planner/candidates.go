@@ -36,14 +36,17 @@ type Speeds func(shape simulate.ModelShape, hw simulate.Hardware, contextTokens,
 // Option is one model at one quantization, placed on the target.
 type Option struct {
 	Tag, Quant string
-	Arch       Arch
-	Settings   MemoryOptions
-	Fit        Fit
-	Shape      simulate.ModelShape
-	Hardware   simulate.Hardware // the target with VRAM set to what the fit placed
-	One        simulate.Prediction
-	Curve      []simulate.CurvePoint
-	Users      int // concurrent requests each decoding at least the minimum speed
+	// PullTag is the Ollama tag that serves it: the installed model's, or
+	// the library's tag of this quantization ("" when the library has none).
+	PullTag  string
+	Arch     Arch
+	Settings MemoryOptions
+	Fit      Fit
+	Shape    simulate.ModelShape
+	Hardware simulate.Hardware // the target with VRAM set to what the fit placed
+	One      simulate.Prediction
+	Curve    []simulate.CurvePoint
+	Users    int // concurrent requests each decoding at least the minimum speed
 
 	Rated   bool
 	Quality float64 // LMArena score after the quantization penalty
@@ -73,9 +76,10 @@ func options(qc *QualityCatalog, t Target, contextTokens, maxParallel int, minTP
 	}
 	installed := installedByTag(t.Installed)
 	var out []Option
-	add := func(tag, quant string, a Arch) error {
+	add := func(tag, quant, pull string, a Arch) error {
 		o, ok, err := place(t, tag, quant, a, contextTokens, maxParallel, minTPS, speeds)
 		if err == nil && ok {
+			o.PullTag = pull
 			o.rate(qc)
 			out = append(out, o)
 		}
@@ -84,19 +88,21 @@ func options(qc *QualityCatalog, t Target, contextTokens, maxParallel int, minTP
 	for _, m := range models {
 		for _, q := range quantsOf(m) {
 			a, ok := installed[m.Tag+" "+q]
+			pull := m.PullTag(q)
 			if ok {
 				delete(installed, m.Tag+" "+q)
+				pull = a.Name
 			} else if a, err = ArchFromCatalog(m.Tag, q); err != nil {
 				return nil, err
 			}
-			if err := add(m.Tag, q, a); err != nil {
+			if err := add(m.Tag, q, pull, a); err != nil {
 				return nil, err
 			}
 		}
 	}
 	for _, a := range t.Installed {
 		if _, left := installed[installedKey(a)]; left {
-			if err := add(a.Name, a.Quant, a); err != nil {
+			if err := add(a.Name, a.Quant, a.Name, a); err != nil {
 				return nil, err
 			}
 		}

@@ -83,6 +83,7 @@ func Build(in Inputs) (*Report, error) {
 	}
 	rep := &Report{Generated: time.Now().UTC(), Recommendations: recommendations(pick.ranked, in.Top, in.MinDecodeTPS)}
 	rep.Usage = usageSummary(in.Traffic)
+	rep.SLOTTFTSeconds, rep.SLOE2ESeconds = in.Route.SLOTTFT, in.Route.SLOE2E
 	if in.ContextTokens == 0 && !in.Traffic.sized() {
 		rep.Usage.Assumptions = append(rep.Usage.Assumptions, fmt.Sprintf("context: the exports give no request sizes, so each request is taken to need %d tokens of context; give --context to set it", DefaultContextTokens))
 	}
@@ -96,6 +97,10 @@ func Build(in Inputs) (*Report, error) {
 	rep.Routes = routes(in.Traffic, best, pick.routes, pick.replay, in.Route)
 	if bh, err := busiestHour(in.Traffic, best, pick.routes, in.Route); err == nil {
 		rep.BusiestHour = bh
+	}
+	if !anyLocal(rep.Routes) {
+		rep.Notes = append(rep.Notes, "no traffic moves to a local model, so there is nothing to install")
+		return rep, in.finish(rep, nil, replayResult{})
 	}
 	markChosen(rep, best, in.MinDecodeTPS)
 	return rep, in.finish(rep, &best, pick.replay)
@@ -218,6 +223,16 @@ func replayedSpend(t *Traffic, grs []groupRoute, rr replayResult, rule RouteRule
 		s += g.SpendUSD * share
 	}
 	return s
+}
+
+// anyLocal reports whether any route moves requests to a local model.
+func anyLocal(routes []Route) bool {
+	for _, r := range routes {
+		if r.RequestsLocal > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // markChosen flags the recommendation the routing uses.
@@ -383,7 +398,7 @@ func recommendations(ranked []Option, top int, minTPS float64) []Recommendation 
 
 func recommendation(o Option, rank int, minTPS float64) Recommendation {
 	r := Recommendation{
-		Rank: rank, Model: o.Tag, Quantization: o.Quant, Tier: Tier(o), Quality: math.Round(o.Quality),
+		Rank: rank, Model: o.Tag, OllamaTag: o.PullTag, Quantization: o.Quant, Tier: Tier(o), Quality: math.Round(o.Quality),
 		MemoryBytes: o.Fit.VRAMBytes + o.Fit.RAMBytes, Fit: string(o.Fit.Placement),
 		GPULayers: o.Fit.GPULayers, Layers: o.Arch.Layers, ContextTokens: o.Settings.ContextTokens,
 		DecodeTPS: o.One.DecodeTPS, DecodeLow: o.One.DecodeLow, DecodeHigh: o.One.DecodeHigh,
@@ -397,12 +412,20 @@ func recommendation(o Option, rank int, minTPS float64) Recommendation {
 		r.Ollama.KVCacheType = "f16"
 	}
 	if o.Rated && o.Penalty > 0 {
-		r.QualityNote = fmt.Sprintf("%.0f points for %s", o.Penalty, o.Quant)
+		r.QualityNote = fmt.Sprintf("%s lost to %s", plural(math.Round(o.Penalty), "quality point"), o.Quant)
 	}
 	if o.One.PerRequestTPS < minTPS {
 		r.QualityNote = joinNote(r.QualityNote, fmt.Sprintf("slower than %.0f tokens/s", minTPS))
 	}
 	return r
+}
+
+// plural is "1 quality point" or "3 quality points".
+func plural(n float64, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%.0f %ss", n, unit)
 }
 
 func joinNote(a, b string) string {

@@ -29,6 +29,13 @@ type Report struct {
 	BreakEven       BreakEven        `json:"break_even"`
 	Sources         []Source         `json:"sources"`
 	Notes           []string         `json:"notes,omitempty"`
+
+	// The latency targets the routing keeps (0 = none), for the router
+	// configuration that implements it.
+	SLOTTFTSeconds float64 `json:"slo_ttft_seconds"`
+	SLOE2ESeconds  float64 `json:"slo_e2e_seconds"`
+	// OllamaURL is the Ollama server the plan was made for, when named.
+	OllamaURL string `json:"ollama_url,omitempty"`
 }
 
 // HardwareSummary is the machine the plan is for.
@@ -67,9 +74,13 @@ type UsageSummary struct {
 
 // Recommendation is one model at one quantization that fits the hardware.
 type Recommendation struct {
-	Rank         int    `json:"rank"`
-	Chosen       bool   `json:"chosen"` // the model the routing and break-even use
-	Model        string `json:"model"`  // Ollama tag
+	Rank   int    `json:"rank"`
+	Chosen bool   `json:"chosen"` // the model the routing and break-even use
+	Model  string `json:"model"`  // Ollama tag
+	// OllamaTag is the tag to pull and serve for this quantization: the
+	// installed one, or the library's (gemma3:12b-it-q8_0); "" when the
+	// library has none.
+	OllamaTag    string `json:"ollama_tag"`
 	Quantization string `json:"quantization"`
 	// Tier is the quality tier on the common scale; TaskClasses the task
 	// classes it is adequate for.

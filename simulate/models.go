@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,7 +35,10 @@ type OpenModel struct {
 	GlobalEvery   int
 	DefaultQuant  string   // what the plain tag pulls, e.g. Q4_K_M
 	Quants        []string // the types the library offers
-	Confidence    string
+	// TagStem is the front of the library's tags of the other types:
+	// TagStem-<type> (gemma3:12b-it-q8_0); "" when only the plain tag exists.
+	TagStem    string
+	Confidence string
 	Notes         string
 }
 
@@ -71,6 +75,38 @@ func (m OpenModel) Shape(quant string) (ModelShape, error) {
 		Layers: m.Layers, KVHeads: m.KVHeads, HeadDim: m.HeadDim,
 		BitsPerWeight: bits, Quant: q,
 	}, nil
+}
+
+// PullTag is the Ollama library tag of the model at quant: the plain tag
+// for its default type, TagStem-<type> for another it comes in, and "" when
+// the library has no tag for it.
+func (m OpenModel) PullTag(quant string) string {
+	q := NormalizeQuant(quant)
+	switch {
+	case q == m.DefaultQuant || q == "":
+		return m.Tag
+	case m.TagStem == "" || !slices.Contains(m.Quants, q):
+		return ""
+	}
+	return m.TagStem + "-" + OllamaQuantName(q)
+}
+
+// OllamaQuantName writes a quantization type the way Ollama's tags do:
+// q4_K_M, q8_0, fp16.
+func OllamaQuantName(q string) string {
+	q = NormalizeQuant(q)
+	switch q {
+	case "F16":
+		return "fp16"
+	case "F32":
+		return "fp32"
+	case "BF16":
+		return "bf16"
+	}
+	if len(q) > 0 && q[0] == 'Q' {
+		return "q" + q[1:]
+	}
+	return q
 }
 
 // NormalizeQuant writes a quantization type the way llama.cpp names it:
@@ -228,6 +264,7 @@ func modelRow(r rowReader) (OpenModel, error) {
 		HeadDim: r.int("head_dim"), Hidden: r.int("hidden"), MaxContext: r.int("max_ctx"),
 		SlidingWindow: r.int("sliding_window"), GlobalEvery: r.int("global_every"),
 		DefaultQuant: NormalizeQuant(r.cell("default_quant")),
+		TagStem:      r.cell("tag_stem"),
 		Confidence:   r.cell("confidence"), Notes: r.cell("notes"),
 	}
 	if r.err != nil {

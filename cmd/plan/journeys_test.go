@@ -221,3 +221,112 @@ func TestReportCoarseExports(t *testing.T) {
 		t.Errorf("busiest hour holds %v requests; an office profile puts about 2.4x the mean (240) in it", n)
 	}
 }
+
+// When nothing should move, every format says so plainly: no model is
+// chosen, nothing is to be installed, no latency is judged and no cost
+// curve is drawn.
+func TestReportNothingMoves(t *testing.T) {
+	dir := t.TempDir()
+	path := writeDaily(t, dir, "u.csv", "gpt-4o", time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), 30, 1000, 1000000, 100000)
+	env := filepath.Join(dir, "ollama.env")
+	args := []string{"report", "--usage", path, "--gpu", "RTX 4090", "--quality", "gpt-4o=1700", "--ollama-env", env}
+	code, stdout, stderr := runPlan(t, context.Background(), nil, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, bad := range []string{"chosen", "is within the", "is over the"} {
+		if strings.Contains(stdout, bad) {
+			t.Errorf("nothing moves, yet the report says %q:\n%s", bad, stdout)
+		}
+	}
+	if !strings.Contains(stdout, "nothing to install") {
+		t.Errorf("the report does not say there is nothing to install:\n%s", stdout)
+	}
+	b, _ := os.ReadFile(env)
+	if strings.Contains(string(b), "OLLAMA_") && !strings.Contains(string(b), "nothing to install") || strings.Contains(string(b), "ollama pull") {
+		t.Errorf("env file when nothing moves:\n%s", b)
+	}
+	_, html, _ := runPlan(t, context.Background(), nil, "report", "--usage", path, "--gpu", "RTX 4090", "--quality", "gpt-4o=1700", "--format", "html")
+	if strings.Contains(html, "Cumulative cost") {
+		t.Error("the HTML draws a cost curve of traffic that does not move")
+	}
+}
+
+// A model whose layers all fit but whose output layer does not is not
+// "partial (48/48 layers on GPU)".
+func TestFitText(t *testing.T) {
+	for _, c := range []struct {
+		rec  planner.Recommendation
+		want string
+	}{
+		{planner.Recommendation{Fit: "partial", GPULayers: 48, Layers: 48}, "partial (all 48 layers on GPU, output layer on CPU)"},
+		{planner.Recommendation{Fit: "partial", GPULayers: 30, Layers: 48}, "partial (30/48 layers on GPU)"},
+		{planner.Recommendation{Fit: "gpu", GPULayers: 48, Layers: 48}, "gpu"},
+	} {
+		if got := fitText(c.rec); got != c.want {
+			t.Errorf("fitText(%+v) = %q; want %q", c.rec, got, c.want)
+		}
+	}
+}
+
+// An overloaded simulation says so in every format instead of printing
+// hour-long latencies as if they were the server's.
+func TestSimulateSaysOverloaded(t *testing.T) {
+	code, stdout, stderr := runPlan(t, context.Background(), nil, "simulate", "--rate", "2", "--duration", "30m", "--decode-tps", "20", "--prefill-tps", "500", "--slots", "2", "--format", "json")
+	if code != 0 || !strings.Contains(stderr, "beyond the local servers' capacity") || !strings.Contains(stdout, `"overloaded": true`) {
+		t.Errorf("exit %d, stderr %q, JSON overloaded missing", code, stderr)
+	}
+	_, stdout, _ = runPlan(t, context.Background(), nil, "simulate", "--rate", "2", "--duration", "30m", "--decode-tps", "20", "--prefill-tps", "500", "--slots", "2")
+	if !strings.Contains(stdout, "OVERLOADED") {
+		t.Errorf("the table does not say the run is overloaded:\n%s", stdout)
+	}
+	code, _, stderr = runPlan(t, context.Background(), nil, "simulate", "--rate", "0.02", "--duration", "30m", "--decode-tps", "20", "--prefill-tps", "500", "--slots", "2")
+	if code != 0 || strings.Contains(stderr, "capacity") {
+		t.Errorf("a light load is called overloaded: %q", stderr)
+	}
+}
+
+// The written configuration implements the computed plan: the LiteLLM
+// config serves the planned quantization's library tag, sends what the
+// local server cannot take to the cloud at once, and the Ollama settings
+// are an env file that systemd, docker and a shell read alike.
+func TestReportConfigImplementsPlan(t *testing.T) {
+	dir := t.TempDir()
+	path := writeDaily(t, dir, "u.csv", "gpt-4o-mini", time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), 30, 1000, 1000000, 100000)
+	yml, env := filepath.Join(dir, "litellm.yaml"), filepath.Join(dir, "ollama.env")
+	m, _ := reportJSON(t, "--usage", path, "--gpu", "RTX 4090", "--litellm-config", yml, "--ollama-env", env)
+	var rec map[string]any
+	for _, r := range m["recommendations"].([]any) {
+		if r.(map[string]any)["chosen"] == true {
+			rec = r.(map[string]any)
+		}
+	}
+	if rec == nil {
+		t.Fatal("no chosen recommendation")
+	}
+	tag, quant := rec["ollama_tag"].(string), rec["quantization"].(string)
+	if quant != "Q4_K_M" && !strings.HasSuffix(tag, "-"+strings.ToLower(quant)) && !strings.HasSuffix(tag, "-fp16") {
+		t.Errorf("chosen %s %s: tag %q is not the library's tag of that quantization", rec["model"], quant, tag)
+	}
+	b, err := os.ReadFile(yml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := parseLiteLLM(t, b)
+	local := c.ModelList[0].LiteLLMParams
+	if local["model"] != "ollama_chat/"+tag || local["api_base"] != "os.environ/OLLAMA_API_BASE" || local["max_parallel_requests_queue_size"] != 0 {
+		t.Errorf("local deployment %v: want ollama_chat/%s at $OLLAMA_API_BASE with no queue", local, tag)
+	}
+	if c.RouterSettings.NumRetries != 0 || len(c.RouterSettings.Fallbacks) != 1 {
+		t.Errorf("router settings %+v", c.RouterSettings)
+	}
+	e, _ := os.ReadFile(env)
+	for _, l := range strings.Split(strings.TrimSpace(string(e)), "\n") {
+		if !strings.HasPrefix(l, "#") && (strings.HasPrefix(l, "export ") || strings.ContainsAny(l, `"' `)) {
+			t.Errorf("env line %q is not NAME=value", l)
+		}
+	}
+	if strings.Contains(string(e), "OLLAMA_FLASH_ATTENTION=0") || !strings.Contains(string(e), "# ollama pull "+tag) {
+		t.Errorf("env file:\n%s", e)
+	}
+}

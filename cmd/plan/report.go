@@ -165,6 +165,7 @@ func (o *reportOptions) plan(ctx context.Context, e *env) (*planner.Report, erro
 	}
 	rep.ExampleData = example
 	rep.PlanVersion = version
+	rep.OllamaURL = o.ollamaURL()
 	rep.Usage.Files = o.usage
 	if example {
 		rep.Usage.Files = []string{"example: " + data.ExampleUsageName}

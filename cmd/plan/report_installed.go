@@ -63,3 +63,15 @@ func rootCause(err error) error {
 		err = u
 	}
 }
+
+// ollamaURL is the --ollama server as a URL, or "" when none is named.
+func (o *reportOptions) ollamaURL() string {
+	if o.ollamaHost == "" {
+		return ""
+	}
+	u, err := backend.ParseHost(o.ollamaHost, "11434")
+	if err != nil {
+		return ""
+	}
+	return u.String()
+}

@@ -38,7 +38,7 @@ func reportCharts(r *planner.Report) ([]reportChart, error) {
 		charts = append(charts, reportChart{Caption: caption, SVG: template.HTML(b.String())})
 		return nil
 	}
-	if len(r.BreakEven.Months) > 0 {
+	if len(r.BreakEven.Months) > 0 && r.ShareSpendLocal > 0 {
 		if err := add(cumulativeCaption(r), cumulativeChart(r.BreakEven)); err != nil {
 			return nil, err
 		}
@@ -52,7 +52,7 @@ func reportCharts(r *planner.Report) ([]reportChart, error) {
 			return nil, err
 		}
 	}
-	if h := r.BusiestHour; h != nil {
+	if h := r.BusiestHour; h != nil && h.ServedLocal > 0 {
 		if err := add(latencyCaption(h), latencyChart(h)); err != nil {
 			return nil, err
 		}

@@ -52,6 +52,7 @@ func sampleReport() *planner.Report {
 		},
 	}
 	r.BreakEvenMonths = r.BreakEven.BreakEvenMonths
+	r.SLOTTFTSeconds = 5
 	r.MonthlyLocalCostUSD = r.BreakEven.LocalMonthlyUSD
 	return r
 }
@@ -59,16 +60,16 @@ func sampleReport() *planner.Report {
 func sampleRecommendations() []planner.Recommendation {
 	ollama := planner.OllamaSettings{ContextLength: 16384, NumParallel: 4, KVCacheType: "q8_0", FlashAttention: true, MaxLoadedModels: 2}
 	return []planner.Recommendation{
-		{Rank: 1, Chosen: true, Model: "qwen2.5:14b", Quantization: "Q4_K_M", Tier: "gpt-4o-mini class", Quality: 1254,
+		{Rank: 1, Chosen: true, Model: "qwen2.5:14b", OllamaTag: "qwen2.5:14b", Quantization: "Q4_K_M", Tier: "gpt-4o-mini class", Quality: 1254,
 			TaskClasses: []string{"summarize", "extract", "draft", "refactor"}, QualityNote: "-6 points for Q4_K_M (KLD 0.031)",
 			MemoryBytes: 11_900_000_000, Fit: "gpu", GPULayers: 49, Layers: 49, ContextTokens: 16384,
 			DecodeTPS: 58.2, DecodeLow: 55.9, DecodeHigh: 60.1, PrefillTPS: 3120, Basis: "measured", ConcurrentUse: 6, Ollama: ollama},
-		{Rank: 2, Model: "llama3.1:8b", Quantization: "Q8_0", Tier: "gpt-3.5 class", Quality: 1176,
+		{Rank: 2, Model: "llama3.1:8b", OllamaTag: "llama3.1:8b-instruct-q8_0", Quantization: "Q8_0", Tier: "gpt-3.5 class", Quality: 1176,
 			TaskClasses: []string{"classify", "routing", "tool-selection"},
 			MemoryBytes: 9_800_000_000, Fit: "gpu", GPULayers: 33, Layers: 33, ContextTokens: 8192,
 			DecodeTPS: 96.4, DecodeLow: 81.0, DecodeHigh: 111.8, PrefillTPS: 5400, Basis: "estimated from catalog", ConcurrentUse: 10,
 			Ollama: planner.OllamaSettings{ContextLength: 8192, NumParallel: 4, KVCacheType: "q8_0", FlashAttention: true, MaxLoadedModels: 2}},
-		{Rank: 3, Model: "qwen2.5:32b", Quantization: "Q4_K_M", Tier: "gpt-4o class", Quality: 1288,
+		{Rank: 3, Model: "qwen2.5:32b", OllamaTag: "qwen2.5:32b", Quantization: "Q4_K_M", Tier: "gpt-4o class", Quality: 1288,
 			MemoryBytes: 27_300_000_000, Fit: "partial", GPULayers: 52, Layers: 64, ContextTokens: 16384,
 			DecodeTPS: 11.3, DecodeLow: 8.9, DecodeHigh: 13.6, PrefillTPS: 610, Basis: "calibrated here", ConcurrentUse: 1,
 			Ollama: planner.OllamaSettings{ContextLength: 16384, NumParallel: 1, KVCacheType: "q8_0", FlashAttention: true, MaxLoadedModels: 1}},
@@ -134,7 +135,7 @@ func cpuOnlyReport() *planner.Report {
 	r := sampleReport()
 	r.Hardware = planner.HardwareSummary{Description: "Intel N100 mini PC", ThisMachine: true, RAMBytes: 16 << 30, RAMFreeBytes: 11 << 30,
 		BandwidthGBs: 38, ActiveWatts: 25, IdleWatts: 6, PriceUSD: 0}
-	r.Recommendations = []planner.Recommendation{{Rank: 1, Model: "llama3.2:3b", Quantization: "Q4_K_M", Tier: "small", Quality: 1103,
+	r.Recommendations = []planner.Recommendation{{Rank: 1, Model: "llama3.2:3b", OllamaTag: "llama3.2:3b", Quantization: "Q4_K_M", Tier: "small", Quality: 1103,
 		MemoryBytes: 2_600_000_000, Fit: "cpu", Layers: 28, ContextTokens: 4096, DecodeTPS: 9.8, DecodeLow: 9.1, DecodeHigh: 10.4,
 		PrefillTPS: 48, Basis: "measured", ConcurrentUse: 1,
 		Chosen: true, Ollama: planner.OllamaSettings{ContextLength: 4096, NumParallel: 1, KVCacheType: "f16", MaxLoadedModels: 1}}}

@@ -17,7 +17,7 @@ func reportHeadline(r *planner.Report) string {
 	moved := r.ShareSpendLocal * total
 	machine := machineName(r.Hardware)
 	if moved <= 0 {
-		return strings.TrimSpace(fmt.Sprintf("%s cannot take any of your cloud spend (%s a month). %s",
+		return strings.TrimSpace(fmt.Sprintf("%s cannot take any of your cloud spend (%s a month), so there is nothing to install. %s",
 			machine, usd(total), staysSentence(r, "All of it stays in the cloud")))
 	}
 	parts := []string{

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/plan-cli/plan/planner"
 )
@@ -15,9 +18,13 @@ import (
 // a LiteLLM proxy config and the Ollama settings. Both are written by hand
 // (no YAML dependency) and quote every string.
 
-// ollamaBase is where the LiteLLM config expects Ollama: its default
-// address.
-const ollamaBase = "http://127.0.0.1:11434"
+// ollamaBaseEnv is where the LiteLLM config reads the Ollama server's
+// address when the plan names none (--ollama).
+const ollamaBaseEnv = "os.environ/OLLAMA_API_BASE"
+
+// defaultE2ETimeout caps a local response when the plan has no end-to-end
+// target, so that a stuck server falls back to the cloud.
+const defaultE2ETimeout = 600
 
 // cloudGroup is the routes of one cloud model, in the order of the report.
 type cloudGroup struct {
@@ -53,17 +60,19 @@ func (g cloudGroup) moving() (planner.Route, bool) {
 }
 
 // writeLiteLLMConfig writes a LiteLLM proxy config that implements the
-// routing of r. Clients keep the cloud model names they use: each cloud
+// routing of r as closely as LiteLLM allows (see the README's "Router
+// configuration"). Clients keep the cloud model names they use: each cloud
 // model with traffic that moves is served under its own name by the local
 // model through Ollama (ollama_chat/<tag>, the chat endpoint LiteLLM
-// recommends), with at most OLLAMA_NUM_PARALLEL requests at a time and
-// max_input_tokens set to the planned context, and falls back to the cloud
-// model, named "cloud/<name>", when the local call fails
-// (router_settings.fallbacks) or the prompt is longer than the local
-// context (enable_pre_call_checks with context_window_fallbacks). Cloud
-// models with nothing to move are passed through. Traffic that stays for
-// its task class or quality cannot be told apart by the proxy: clients send
-// it to "cloud/<name>".
+// recommends, with the library tag of the planned quantization), and falls
+// back to the cloud model, named "cloud/<name>", at once when the local
+// server has no free slot (max_parallel_requests with a queue of 0), when
+// the first token is later than the latency target (stream_timeout), when
+// the call fails, and when the prompt is longer than the local context
+// (context_window_fallbacks); retries are off so that a fallback is not
+// delayed. Cloud models with nothing to move are passed through. Traffic
+// that stays for its task class or quality cannot be told apart by the
+// proxy: clients send it to "cloud/<name>".
 func writeLiteLLMConfig(w io.Writer, r *planner.Report) error {
 	ew := &errWriter{w: w}
 	writeLiteLLMHeader(ew, r)
@@ -76,13 +85,14 @@ func writeLiteLLMConfig(w io.Writer, r *planner.Report) error {
 			moved = append(moved, g.name)
 			continue
 		}
-		ew.printf("  # %s stays in the cloud: %s.\n", g.name, groupStaysText(g))
+		ew.printf("  # %s stays in the cloud: %s.\n", commentSafe(g.name), groupStaysText(g))
 		writeCloudDeployment(ew, g.name, g.name)
 	}
 	if len(groups) == 0 {
 		ew.printf("  []\n")
 	}
-	ew.printf("router_settings:\n  enable_pre_call_checks: true\n")
+	ew.printf("router_settings:\n  enable_pre_call_checks: true\n  num_retries: 0\n")
+	ew.printf("  retry_policy:\n    RateLimitErrorRetries: 0\n    TimeoutErrorRetries: 0\n")
 	writeFallbacks(ew, "fallbacks", moved)
 	writeFallbacks(ew, "context_window_fallbacks", moved)
 	return ew.err
@@ -93,17 +103,24 @@ func writeLiteLLMHeader(ew *errWriter, r *planner.Report) {
 	if r.ExampleData {
 		ew.printf("# %s\n", exampleDataWarning)
 	}
-	ew.printf("%s", strings.Join([]string{
-		"# Start it with: litellm --config litellm.yaml",
-		"# Clients keep the model names they use. A model plan moves is served by",
-		"# Ollama under its own name and falls back to \"cloud/<name>\" when the local",
-		"# call fails or the prompt is longer than the local context. Send traffic",
-		"# that must stay in the cloud (its task class or quality) to \"cloud/<name>\".",
-		"# At most OLLAMA_NUM_PARALLEL requests go to Ollama at a time",
-		"# (max_parallel_requests); the proxy holds the others until a slot is free.",
-		"# Cloud model names are as your usage exports give them: check them against",
-		"# your provider's model ids, and set the API keys in the environment.",
-	}, "\n")+"\n")
+	lines := []string{
+		"# Start it with: litellm --config litellm.yaml (one worker: the slot limit is per process).",
+		"# Clients keep the model names they use. A model plan moves is served by Ollama",
+		"# under its own name and goes to \"cloud/<name>\" at once, not into a queue, when",
+		"# Ollama's slots are all busy (max_parallel_requests, with",
+		"# max_parallel_requests_queue_size 0, which needs a LiteLLM that knows it; an older",
+		"# one queues instead), when the first token takes longer than the latency target",
+		"# (stream_timeout), when the call fails, or when the prompt is longer than the",
+		"# local context. Send traffic that must stay in the cloud (its task class or",
+		"# quality) to \"cloud/<name>\". Cloud model names are as your usage exports give",
+		"# them: check them against your provider's model ids, and set the API keys in",
+		"# the environment.",
+	}
+	if r.OllamaURL == "" {
+		lines = append(lines, "# Set OLLAMA_API_BASE to the Ollama server (http://127.0.0.1:11434 when it runs",
+			"# beside the proxy) before starting LiteLLM.")
+	}
+	ew.printf("%s\n", strings.Join(lines, "\n"))
 }
 
 // writeLocalDeployment writes the local deployment of a cloud model and
@@ -114,19 +131,26 @@ func writeLocalDeployment(ew *errWriter, r *planner.Report, g cloudGroup, rt pla
 	for _, x := range g.routes {
 		req, local, spend, spendLocal = req+x.Requests, local+x.RequestsLocal, spend+x.SpendUSD, spendLocal+x.SpendLocalUSD
 	}
-	ew.printf("  # %s -> %s: %s of the requests, %s of %s a month.\n", g.name, rt.LocalModel, share(local, req), usd(spendLocal), usd(spend))
+	ew.printf("  # %s -> %s: %s of the requests, %s of %s a month.\n", commentSafe(g.name), commentSafe(rt.LocalModel), share(local, req), usd(spendLocal), usd(spend))
 	if stays := groupStaysText(g); stays != "nothing" {
 		ew.printf("  # Stays in the cloud: %s.\n", stays)
 	}
 	ew.printf("  - model_name: %s\n    litellm_params:\n", yamlString(g.name))
 	rec, ok := recommendationFor(r, rt.LocalModel)
-	ew.printf("      model: %s\n      api_base: %s\n", yamlString("ollama_chat/"+ollamaTag(rt.LocalModel, rec, ok)), yamlString(ollamaBase))
-	if ok && otherQuant(rec) {
-		ew.printf("      # %s: use the model's %s tag here\n", rec.Quantization, strings.ToLower(rec.Quantization))
+	tag := ollamaTag(rt.LocalModel, rec, ok)
+	if tag == "" {
+		ew.printf("      # the Ollama library has no %s tag of %s: create one with ollama create --quantize\n", rec.Quantization, commentSafe(rec.Model))
+		tag = rec.Model
 	}
+	base := cmp.Or(r.OllamaURL, ollamaBaseEnv)
+	ew.printf("      model: %s\n      api_base: %s\n", yamlString("ollama_chat/"+tag), yamlString(base))
 	if ok && rec.Ollama.NumParallel > 0 {
-		ew.printf("      max_parallel_requests: %d\n", rec.Ollama.NumParallel)
+		ew.printf("      max_parallel_requests: %d\n      max_parallel_requests_queue_size: 0\n", rec.Ollama.NumParallel)
 	}
+	if r.SLOTTFTSeconds > 0 {
+		ew.printf("      stream_timeout: %s\n", strconv.FormatFloat(r.SLOTTFTSeconds, 'f', -1, 64))
+	}
+	ew.printf("      timeout: %s\n", strconv.FormatFloat(cmp.Or(r.SLOE2ESeconds, defaultE2ETimeout), 'f', -1, 64))
 	if ok && rec.ContextTokens > 0 {
 		ew.printf("    model_info:\n      max_input_tokens: %d\n", rec.ContextTokens)
 	}
@@ -189,10 +213,11 @@ func recommendationFor(r *planner.Report, local string) (planner.Recommendation,
 }
 
 // ollamaTag is the Ollama tag of a route's local model: its
-// recommendation's, or the local model's name up to a space.
+// recommendation's tag of the planned quantization ("" when the library has
+// none), or the local model's name up to a space.
 func ollamaTag(local string, rec planner.Recommendation, ok bool) string {
 	if ok {
-		return rec.Model
+		return rec.OllamaTag
 	}
 	tag, _, _ := strings.Cut(local, " ")
 	return tag
@@ -232,13 +257,17 @@ func yamlString(s string) string {
 	return string(b)
 }
 
-// writeOllamaEnv writes the shell environment of the Ollama server that
-// implements the plan: the settings of the recommendations whose models
-// take traffic (or of the chosen one, or the top one, when none does). The server
-// settings are shared by its models, so the largest context and parallel
-// slots are used, the KV cache type of the best-ranked model, flash
-// attention when any model wants it, and at least as many loaded models as
-// models take traffic.
+// writeOllamaEnv writes the environment of the Ollama server that
+// implements the plan, as NAME=value lines with no quotes: a file that
+// systemd (EnvironmentFile=), docker (--env-file) and a shell (set -a; .
+// FILE) all read. It has the settings of the recommendations whose models
+// take traffic (or of the chosen one, or the top one, when none does). The
+// server settings are shared by its models, so the largest context and
+// parallel slots are used, the KV cache type of the best-ranked model, and
+// at least as many loaded models as models take traffic. Settings left at
+// the server's own default are not written: flash attention is set only
+// when a quantized KV cache needs it, since current Ollama turns it on by
+// itself where the hardware has it.
 func writeOllamaEnv(w io.Writer, r *planner.Report) error {
 	ew := &errWriter{w: w}
 	ew.printf("# Ollama server settings from plan report (%s, %s).\n", planLabel(r), day(r.Generated))
@@ -252,37 +281,57 @@ func writeOllamaEnv(w io.Writer, r *planner.Report) error {
 }
 
 // ollamaEnvLines are the lines of writeOllamaEnv after its header: which
-// models, the exports and the models to pull.
+// models, how to use the file, the settings and the models to pull.
 func ollamaEnvLines(r *planner.Report) []string {
 	recs := planRecommendations(r)
 	if len(recs) == 0 {
 		return []string{"# No model fits this hardware: there is nothing to set."}
 	}
+	if !movesTraffic(r) {
+		return []string{"# No traffic moves to a local model in this plan: there is nothing to install or set."}
+	}
 	names := make([]string, len(recs))
 	for i, rec := range recs {
-		names[i] = rec.Model + " (" + rec.Quantization + ")"
+		names[i] = commentSafe(rec.Model) + " (" + rec.Quantization + ")"
 	}
 	s := serverSettings(recs)
 	lines := []string{
-		fmt.Sprintf("# For %s. Set them where `ollama serve` runs (for systemd:", joinAnd(names)),
-		"# systemctl edit ollama, one Environment=NAME=value line each) and restart it.",
-		fmt.Sprintf("export OLLAMA_CONTEXT_LENGTH=%d", s.ContextLength),
-		fmt.Sprintf("export OLLAMA_NUM_PARALLEL=%d", s.NumParallel),
+		fmt.Sprintf("# For %s. As a file (plan report --ollama-env FILE), use it with", joinAnd(names)),
+		"#   systemd: systemctl edit ollama, add [Service] EnvironmentFile=/path/to/this/file",
+		"#   docker:  docker run --env-file this-file ... ollama/ollama",
+		"#   a shell: set -a; . ./this-file; set +a; ollama serve",
+		"# and restart the server.",
 	}
-	if s.KVCacheType != "" {
-		lines = append(lines, "export OLLAMA_KV_CACHE_TYPE="+shellWord(s.KVCacheType))
+	for _, a := range r.Usage.Assumptions {
+		if strings.HasPrefix(a, "context:") {
+			lines = append(lines, "# "+commentSafe(a))
+		}
 	}
 	lines = append(lines,
-		fmt.Sprintf("export OLLAMA_FLASH_ATTENTION=%d", boolInt(s.FlashAttention)),
-		fmt.Sprintf("export OLLAMA_MAX_LOADED_MODELS=%d", s.MaxLoadedModels))
+		fmt.Sprintf("OLLAMA_CONTEXT_LENGTH=%d", s.ContextLength),
+		fmt.Sprintf("OLLAMA_NUM_PARALLEL=%d", s.NumParallel))
+	if s.KVCacheType != "" && s.KVCacheType != "f16" {
+		lines = append(lines, "OLLAMA_KV_CACHE_TYPE="+envValue(s.KVCacheType), "OLLAMA_FLASH_ATTENTION=1")
+	}
+	lines = append(lines, fmt.Sprintf("OLLAMA_MAX_LOADED_MODELS=%d", s.MaxLoadedModels))
 	for _, rec := range recs {
-		pull := "# ollama pull " + rec.Model
-		if otherQuant(rec) {
-			pull += fmt.Sprintf("   (%s: pull the model's %s tag instead)", rec.Quantization, strings.ToLower(rec.Quantization))
+		if rec.OllamaTag == "" {
+			lines = append(lines, fmt.Sprintf("# the Ollama library has no %s tag of %s: create one with ollama create --quantize", rec.Quantization, commentSafe(rec.Model)))
+			continue
 		}
-		lines = append(lines, pull)
+		lines = append(lines, "# ollama pull "+commentSafe(rec.OllamaTag))
 	}
 	return lines
+}
+
+// movesTraffic reports whether any route moves requests to a local model.
+func movesTraffic(r *planner.Report) bool {
+	for _, rt := range r.Routes {
+		if rt.RequestsLocal > 0 {
+			return true
+		}
+	}
+	return len(r.Routes) == 0
 }
 
 // planRecommendations returns the recommendations whose models take
@@ -324,26 +373,25 @@ func serverSettings(recs []planner.Recommendation) planner.OllamaSettings {
 	return s
 }
 
-// otherQuant reports whether a recommendation's quantization is not
-// Ollama's usual default build (Q4_K_M), so it has a tag of its own.
-func otherQuant(rec planner.Recommendation) bool {
-	return rec.Quantization != "" && !strings.EqualFold(rec.Quantization, "Q4_K_M")
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// safeWord matches values a POSIX shell reads as one word without quotes.
+// safeWord matches values that every env-file reader (systemd, docker, a
+// POSIX shell) reads the same without quotes.
 var safeWord = regexp.MustCompile(`^[A-Za-z0-9_.:/+-]+$`)
 
-// shellWord quotes s for a POSIX shell when it needs quotes.
-func shellWord(s string) string {
+// envValue is s when every env-file reader reads it as it is, else "".
+func envValue(s string) string {
 	if safeWord.MatchString(s) {
 		return s
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return ""
+}
+
+// commentSafe is s with control characters (newlines, escapes) replaced by
+// spaces, for a comment line.
+func commentSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -23,6 +24,8 @@ type liteLLMConfig struct {
 	} `yaml:"model_list"`
 	RouterSettings struct {
 		EnablePreCallChecks    bool                  `yaml:"enable_pre_call_checks"`
+		NumRetries             int                   `yaml:"num_retries"`
+		RetryPolicy            map[string]int        `yaml:"retry_policy"`
 		Fallbacks              []map[string][]string `yaml:"fallbacks"`
 		ContextWindowFallbacks []map[string][]string `yaml:"context_window_fallbacks"`
 	} `yaml:"router_settings"`
@@ -56,7 +59,7 @@ func TestLiteLLMConfigParses(t *testing.T) {
 	wantModels := map[string]string{
 		r.Routes[0].CloudModel:            "ollama_chat/qwen2.5:14b",
 		"cloud/" + r.Routes[0].CloudModel: "openai/" + r.Routes[0].CloudModel,
-		"gpt-4o-mini":                     "ollama_chat/llama3.1:8b",
+		"gpt-4o-mini":                     "ollama_chat/llama3.1:8b-instruct-q8_0",
 		"cloud/gpt-4o-mini":               "openai/gpt-4o-mini",
 		"claude-3-5-sonnet":               "anthropic/claude-3-5-sonnet",
 	}
@@ -68,8 +71,17 @@ func TestLiteLLMConfigParses(t *testing.T) {
 	if len(c.ModelList) != len(wantModels) {
 		t.Errorf("model_list has %d entries; want %d", len(c.ModelList), len(wantModels))
 	}
-	if got := names["gpt-4o-mini"]["api_base"]; got != ollamaBase {
-		t.Errorf("local deployment api_base = %v; want %s", got, ollamaBase)
+	if got := names["gpt-4o-mini"]["api_base"]; got != ollamaBaseEnv {
+		t.Errorf("local deployment api_base = %v; want %s", got, ollamaBaseEnv)
+	}
+	// Beyond the slots or the latency target, a request goes to the cloud
+	// at once: no queue, no retries.
+	local := names["gpt-4o-mini"]
+	if local["max_parallel_requests"] != 4 || local["max_parallel_requests_queue_size"] != 0 || local["stream_timeout"] != 5 {
+		t.Errorf("local deployment %v: want 4 slots, a queue of 0 and the 5 s first-token target as stream_timeout", local)
+	}
+	if rs := c.RouterSettings; rs.NumRetries != 0 || rs.RetryPolicy["RateLimitErrorRetries"] != 0 || len(rs.RetryPolicy) != 2 {
+		t.Errorf("router settings %+v: want no retries before a fallback", rs)
 	}
 	if got := c.ModelList[0].ModelInfo["max_input_tokens"]; got != 16384 {
 		t.Errorf("max_input_tokens = %v; want the planned context 16384", got)
@@ -145,7 +157,7 @@ func TestOllamaEnvRuns(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, sh, "-eu", "-c", `. "$1" && env`, "sh", path).Output()
+	out, err := exec.CommandContext(ctx, sh, "-eu", "-c", `set -a; . "$1"; set +a; env`, "sh", path).Output()
 	if err != nil {
 		t.Fatalf("sourcing the environment file: %v", err)
 	}
@@ -159,12 +171,38 @@ func TestOllamaEnvRuns(t *testing.T) {
 	}
 }
 
-func TestShellWord(t *testing.T) {
-	tests := map[string]string{"q8_0": "q8_0", "f16": "f16", "a b": "'a b'", "it's": `'it'\''s'`, "$(x)": "'$(x)'"}
-	for in, want := range tests {
-		if got := shellWord(in); got != want {
-			t.Errorf("shellWord(%q) = %q; want %q", in, got, want)
+// The environment file is plain NAME=value lines that docker's --env-file
+// and systemd's EnvironmentFile= read as a shell does, and it leaves flash
+// attention to the server unless a quantized KV cache needs it.
+func TestOllamaEnvFileFormat(t *testing.T) {
+	var buf bytes.Buffer
+	if err := writeOllamaEnv(&buf, sampleReport()); err != nil {
+		t.Fatal(err)
+	}
+	assign := regexp.MustCompile(`^[A-Z_]+=[A-Za-z0-9_.:/+-]+$`)
+	for _, l := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		if !strings.HasPrefix(l, "#") && !assign.MatchString(l) {
+			t.Errorf("line %q is not NAME=value without quotes", l)
 		}
+	}
+	if !strings.Contains(buf.String(), "# ollama pull llama3.1:8b-instruct-q8_0") {
+		t.Errorf("no pull line for the Q8_0 tag:\n%s", buf.String())
+	}
+	buf.Reset()
+	writeOllamaEnv(&buf, cpuOnlyReport())
+	if strings.Contains(buf.String(), "FLASH_ATTENTION") || strings.Contains(buf.String(), "ollama pull") {
+		t.Errorf("nothing moves, yet the file sets or pulls something:\n%s", buf.String())
+	}
+}
+
+func TestEnvValueAndComment(t *testing.T) {
+	for in, want := range map[string]string{"q8_0": "q8_0", "f16": "f16", "a b": "", "$(x)": "", "it's": ""} {
+		if got := envValue(in); got != want {
+			t.Errorf("envValue(%q) = %q; want %q", in, got, want)
+		}
+	}
+	if got := commentSafe("a\nb\x1b[31mc"); strings.ContainsAny(got, "\n\x1b") {
+		t.Errorf("commentSafe kept control characters: %q", got)
 	}
 }
 
@@ -187,15 +225,15 @@ func TestServerSettings(t *testing.T) {
 func TestRecommendationFor(t *testing.T) {
 	r := sampleReport()
 	extra := r.Recommendations[0]
-	extra.Rank, extra.Quantization, extra.Chosen = 4, "Q8_0", false
+	extra.Rank, extra.Quantization, extra.Chosen, extra.OllamaTag = 4, "Q8_0", false, "qwen2.5:14b-instruct-q8_0"
 	r.Recommendations = append(r.Recommendations, extra)
 	tests := []struct {
 		local, wantTag, wantQuant string
 		found                     bool
 	}{
 		{"qwen2.5:14b", "qwen2.5:14b", "Q4_K_M", true},
-		{"qwen2.5:14b Q8_0", "qwen2.5:14b", "Q8_0", true},
-		{"llama3.1:8b Q8_0", "llama3.1:8b", "Q8_0", true},
+		{"qwen2.5:14b Q8_0", "qwen2.5:14b-instruct-q8_0", "Q8_0", true},
+		{"llama3.1:8b Q8_0", "llama3.1:8b-instruct-q8_0", "Q8_0", true},
 		{"mistral:7b Q4_0", "mistral:7b", "", false},
 	}
 	for _, tt := range tests {

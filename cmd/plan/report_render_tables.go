@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -35,7 +36,7 @@ func cloudSpendText(r *planner.Report) string {
 	if periodsDiffer(u.Sources) {
 		return fmt.Sprintf("%s a month (%s in the exports, each over its own period)", usd(r.MonthlyCloudCostUSD), usd(u.SpendUSD))
 	}
-	return fmt.Sprintf("%s a month (%s over the %.1f months of usage)", usd(r.MonthlyCloudCostUSD), usd(u.SpendUSD), u.Months)
+	return fmt.Sprintf("%s a month (%s over the %s of usage)", usd(r.MonthlyCloudCostUSD), usd(u.SpendUSD), spanText(u.Months))
 }
 
 // periodsDiffer reports whether the exports cover periods of different
@@ -76,8 +77,21 @@ func hardwareMemoryText(h planner.HardwareSummary) string {
 
 // usageSpanText is the span, requests and tokens of the usage.
 func usageSpanText(u planner.UsageSummary) string {
-	return fmt.Sprintf("%s to %s (%.1f months): %s requests, %s input and %s output tokens, from %s",
-		day(u.From), day(u.To), u.Months, count(u.Requests), tokens(u.InputTokens), tokens(u.OutputTokens), filesText(u.Files))
+	return fmt.Sprintf("%s to %s (%s): %s requests, %s input and %s output tokens, from %s",
+		day(u.From), day(u.To), spanText(u.Months), count(u.Requests), tokens(u.InputTokens), tokens(u.OutputTokens), filesText(u.Files))
+}
+
+// spanText is a span of months in words: "1.0 months", or "3 days" below
+// a month.
+func spanText(months float64) string {
+	days := math.Round(months * planner.DaysPerMonth)
+	switch {
+	case days == 1:
+		return "1 day"
+	case months < 1:
+		return fmt.Sprintf("%.0f days", days)
+	}
+	return fmt.Sprintf("%.1f months", months)
 }
 
 func filesText(files []string) string {
@@ -118,7 +132,10 @@ func recommendationsTable(r *planner.Report) reportTable {
 // fitText is where a model runs: gpu, cpu, or partial with the layers on
 // the GPU.
 func fitText(rec planner.Recommendation) string {
-	if rec.Fit == "partial" {
+	switch {
+	case rec.Fit == "partial" && rec.GPULayers >= rec.Layers:
+		return fmt.Sprintf("partial (all %d layers on GPU, output layer on CPU)", rec.Layers)
+	case rec.Fit == "partial":
 		return fmt.Sprintf("partial (%d/%d layers on GPU)", rec.GPULayers, rec.Layers)
 	}
 	return rec.Fit
@@ -271,6 +288,9 @@ func latencyVerdict(h *planner.BusiestHour) string {
 			within = "over"
 		}
 		parts = append(parts, fmt.Sprintf("%s %s is %s the %s target", what, seconds(v), within, seconds(target)))
+	}
+	if h.ServedLocal == 0 {
+		return "no request of this hour is served locally, so there is no local latency to check"
 	}
 	check("p95 latency", h.LatencyP95, h.TargetP95)
 	check("p95 time to first token", h.TTFTP95, h.TargetTTFT)

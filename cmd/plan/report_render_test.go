@@ -185,7 +185,7 @@ func TestReportHeadline(t *testing.T) {
 			"it pays for itself in 16.1 months",
 			"The other $114 a month stays in the cloud, for task class ($96), context ($14) and capacity ($3.60)."}},
 		{"owned", exampleReport(), []string{"This machine (RTX 4090 workstation) can take", "With no hardware to buy, it saves $171 a month from the first month"}},
-		{"nothing moves", cpuOnlyReport(), []string{"This machine (Intel N100 mini PC) cannot take any of your cloud spend ($300 a month).",
+		{"nothing moves", cpuOnlyReport(), []string{"This machine (Intel N100 mini PC) cannot take any of your cloud spend ($300 a month), so there is nothing to install.",
 			"All of it stays in the cloud, for quality ($204) and task class ($96)."}},
 		{"not within the horizon", never, []string{"It does not pay for itself within 36 months: it saves $171 a month, too little to pay back $2,750 of hardware"}},
 		{"running costs more", costly, []string{"It never pays for itself: running it costs more than the $10 a month of cloud spend it takes over."}},

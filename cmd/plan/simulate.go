@@ -292,6 +292,24 @@ type simulateReport struct {
 	Band       *simulateBand `json:"band,omitempty"`
 	// Energy is the local servers' energy, when their power is known.
 	Energy *energyReport `json:"energy,omitempty"`
+	// Overloaded says the load is at or beyond the servers' capacity: the
+	// queue grows while requests arrive, so latencies depend on how long
+	// the run is (see overloaded).
+	Overloaded bool   `json:"overloaded"`
+	Warning    string `json:"warning,omitempty"`
+}
+
+// overloaded reports whether a run's servers were beyond their capacity:
+// busy 97% of the time or more, with a mean wait for a slot over ten times
+// the median time in service. (A stable queue at 95% load on two slots
+// waits about nine service times.)
+func overloaded(r simulate.Result) (bool, string) {
+	service := math.Max(r.Latency.P50-r.Wait.Mean, 1e-3)
+	if r.Utilization < 0.97 || r.Wait.Mean < 10*service || r.ServedLocal == 0 {
+		return false, ""
+	}
+	return true, fmt.Sprintf("the load is beyond the local servers' capacity: they are busy %.0f%% of the time and requests wait %.0f s on average for a slot, so the queue grows while requests arrive and the latencies depend on how long the run is; add slots or replicas, lower the rate, or use --policy spill",
+		100*r.Utilization, r.Wait.Mean)
 }
 
 // energyReport is the energy the replicas use over the run.
@@ -372,6 +390,9 @@ func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
 		}
 	}
 	rep.Energy = o.energy(rep.Result, pred)
+	if rep.Overloaded, rep.Warning = overloaded(rep.Result); rep.Overloaded {
+		fmt.Fprintln(e.stderr, "plan: warning: "+rep.Warning)
+	}
 	if rep.UnpricedSpilled > 0 {
 		fmt.Fprintf(e.stderr, "plan: warning: %d spilled requests have no price (give --cloud-model); left out of spill_cost_usd\n", rep.UnpricedSpilled)
 	}

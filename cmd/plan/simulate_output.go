@@ -87,6 +87,9 @@ func writeSimulateTable(w io.Writer, rep simulateReport) error {
 			[]string{"latency p50/p95 if faster", fmt.Sprintf("%s / %s s (%s spilled)", secs(b.Fast.Latency.P50), secs(b.Fast.Latency.P95), pct(b.Fast.Spilled))},
 		)
 	}
+	if rep.Overloaded {
+		summary = append([][]string{{"OVERLOADED", "the queue grows: latencies below depend on the run's length"}}, summary...)
+	}
 	if err := writeTable(w, []string{"metric", "value"}, summary); err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func (c Line) SVG(w io.Writer) error {
 	}
 	legend := legendOf(names)
 	p, rows := layout(width, height, c.Title, c.YLabel, niceAxis(ylo, yhi, 5), legend)
-	x := niceAxis(xlo, xhi, max(2, int((p.right-p.left)/90)))
+	x := dataAxis(xlo, xhi, max(2, int((p.right-p.left)/90)))
 	px := func(v float64) float64 { return p.left + x.frac(v)*(p.right-p.left) }
 
 	var cv canvas

@@ -41,6 +41,17 @@ func niceAxis(lo, hi float64, target int) axis {
 	return a
 }
 
+// dataAxis is niceAxis kept to the range of the data: a line chart's x axis
+// ends where its data ends (a 36-month horizon is not drawn to 40).
+func dataAxis(lo, hi float64, target int) axis {
+	a := niceAxis(lo, hi, target)
+	if lo < hi {
+		a.lo, a.hi = lo, hi
+		a.ticks = tickValues(lo, hi, a.step)
+	}
+	return a
+}
+
 // niceStep returns the smallest of 1, 2 or 5 times a power of ten that is at
 // least raw, a positive span per tick.
 func niceStep(raw float64) float64 {

@@ -89,3 +89,11 @@ func TestLabel(t *testing.T) {
 		}
 	}
 }
+
+// A line chart's x axis ends at its data: 36 months is not drawn to 40.
+func TestDataAxis(t *testing.T) {
+	a := dataAxis(0, 36, 5)
+	if a.lo != 0 || a.hi != 36 || a.ticks[len(a.ticks)-1] > 36 {
+		t.Errorf("dataAxis(0, 36) = %v to %v, ticks %v; want 0 to 36", a.lo, a.hi, a.ticks)
+	}
+}
