@@ -39,7 +39,7 @@ type OpenModel struct {
 	// TagStem-<type> (gemma3:12b-it-q8_0); "" when only the plain tag exists.
 	TagStem    string
 	Confidence string
-	Notes         string
+	Notes      string
 }
 
 // GlobalLayers is the number of layers that attend to the whole context.
