@@ -2,8 +2,11 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -90,4 +93,119 @@ func TestHelpExamplesParse(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestReadmeCommandsRun runs the README's commands as written, in a folder
+// holding the files they name (copies of the test exports, a price table,
+// a profile, benchmark results), with shell globs expanded as a shell
+// would. plan benchmark, which needs a model server serving the named
+// models, is left to its own tests.
+func TestReadmeCommandsRun(t *testing.T) {
+	dir := readmeFolder(t)
+	wd, _ := os.Getwd()
+	readme := filepath.Join(wd, "../../README.md")
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	lines := readmeLines(t, readme)
+	for _, line := range lines {
+		if strings.HasPrefix(line, "plan benchmark") {
+			continue
+		}
+		args := shellWords(t, line)[1:]
+		code, _, stderr := runPlan(t, context.Background(), nil, args...)
+		if code != 0 {
+			t.Errorf("README command %q: exit %d, stderr %q", line, code, stderr)
+		}
+	}
+}
+
+// readmeLines are the README's command lines, "go run ./cmd/plan" written
+// as "plan".
+func readmeLines(t *testing.T, path string) []string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	inCode := false
+	for _, l := range strings.Split(string(b), "\n") {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "```") {
+			inCode = !inCode
+			continue
+		}
+		l = strings.Replace(l, "go run ./cmd/plan ", "plan ", 1)
+		if !inCode || !strings.HasPrefix(l, "plan ") {
+			continue
+		}
+		if i := strings.Index(l, "  #"); i > 0 {
+			l = strings.TrimSpace(l[:i])
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// shellWords splits a command line as a shell does for these examples:
+// double quotes group, unquoted globs expand.
+func shellWords(t *testing.T, line string) []string {
+	var out []string
+	for i, w := range strings.Split(line, "\"") {
+		if i%2 == 1 {
+			out = append(out, w)
+			continue
+		}
+		for _, f := range strings.Fields(w) {
+			if strings.Contains(f, "*") {
+				m, _ := filepath.Glob(f)
+				if len(m) == 0 {
+					t.Fatalf("%q matches no file", f)
+				}
+				out = append(out, m...)
+				continue
+			}
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// readmeFolder makes a folder with the files the README's commands name.
+func readmeFolder(t *testing.T) string {
+	dir := t.TempDir()
+	cp := func(from, to string) {
+		b, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, to)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, to), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	openai := "testdata/usage/completions_usage_sample_2025-10-05_2025-10-12.csv"
+	for _, to := range []string{"completions_usage_2026-10.csv", "completions_usage_2025-10-01_2025-10-31.csv", "completions_usage.csv",
+		"exports/completions_usage_2025-10-05_2025-10-12.csv"} {
+		cp(openai, to)
+	}
+	cp("testdata/usage/console_usage_export_sample.csv", "exports/console_usage_export.csv")
+	cp("testdata/usage/cost_sample_2025-10-05_2025-10-12.csv", "cost.csv")
+	cp("../../pricing/usage/testdata/litellm/spend_logs.csv", "spend_logs.csv")
+	cp("../../data/prices/litellm_prices.json", "my-prices.json")
+	cp("../../data/prices/litellm_prices.json", "model_prices_and_context_window.json")
+	cp("../../data/examples/tasks.json", "tasks.json")
+	cp("testdata/profile-workstation.golden.json", "workstation.json")
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	b, _ := os.ReadFile("../../pricing/usage/testdata/openrouter/activity_export.csv")
+	zw.Write(b)
+	zw.Close()
+	os.WriteFile(filepath.Join(dir, "openrouter_activity.csv.gz"), gz.Bytes(), 0o644)
+	results := `{"kind":"summary","model":"llama3.1:8b","concurrency":1,"prompt_tokens":512,"max_tokens":128,"decode_tokens_per_second":50,"prefill_tokens_per_second":1000,"aggregate_tokens_per_second":41}
+{"kind":"summary","model":"llama3.1:8b","concurrency":4,"prompt_tokens":512,"max_tokens":128,"decode_tokens_per_second":30,"prefill_tokens_per_second":1200,"aggregate_tokens_per_second":100}
+`
+	os.WriteFile(filepath.Join(dir, "results.jsonl"), []byte(results), 0o644)
+	return dir
 }
