@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -207,5 +208,10 @@ func readmeFolder(t *testing.T) string {
 {"kind":"summary","model":"llama3.1:8b","concurrency":4,"prompt_tokens":512,"max_tokens":128,"decode_tokens_per_second":30,"prefill_tokens_per_second":1200,"aggregate_tokens_per_second":100}
 `
 	os.WriteFile(filepath.Join(dir, "results.jsonl"), []byte(results), 0o644)
+	gpt4 := "timestamp,provider,model,requests,input_tokens,output_tokens\n"
+	for d := 1; d <= 30; d++ {
+		gpt4 += fmt.Sprintf("2026-10-%02d,openai,gpt-4,1000,300000,33000\n", d)
+	}
+	os.WriteFile(filepath.Join(dir, "gpt4_usage.csv"), []byte(gpt4), 0o644)
 	return dir
 }
