@@ -140,10 +140,7 @@ var recommendHeader = []string{"rank", "model", "quant", "tier", "quality", "mem
 func recommendRows(recs []planner.Recommendation) [][]string {
 	rows := make([][]string, 0, len(recs))
 	for _, r := range recs {
-		fit := r.Fit
-		if r.Fit == "partial" {
-			fit = fmt.Sprintf("partial %d/%d", r.GPULayers, r.Layers)
-		}
+		fit := fitText(r)
 		quality := "-"
 		if r.Quality > 0 {
 			quality = strconv.FormatFloat(r.Quality, 'f', 0, 64)
