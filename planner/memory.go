@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -27,6 +28,27 @@ type MemoryOptions struct {
 	// BatchTokens is the prompt tokens processed per step (num_batch); 0
 	// means Ollama's 512.
 	BatchTokens int
+	// OllamaVersion is the release of the server ("0.6.5", "0.17.4"); its
+	// memory rules apply (see LegacyRules). "" means the current release.
+	OllamaVersion string
+}
+
+// CurrentOllama is the Ollama release plan assumes when no server is named:
+// the newest it is tested against.
+const CurrentOllama = "0.17.4"
+
+// LegacyRules reports whether an Ollama release sizes models by v0.6.5's
+// rules rather than the current ones. Both were checked against /api/ps
+// (v0.6.5 and v0.17.4); releases from 0.12, which reworked scheduling and
+// memory reporting, are taken to follow the current rules, and older ones
+// v0.6.5's. A version that does not parse (a development build) is
+// current.
+func LegacyRules(version string) bool {
+	var major, minor int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(version, "v"), "%d.%d", &major, &minor); err != nil {
+		return false
+	}
+	return major == 0 && minor < 12
 }
 
 // DefaultBatchTokens is Ollama's default num_batch.
@@ -46,6 +68,18 @@ func KVBytesPerElement(cacheType string) (float64, error) {
 		return 18.0 / 32, nil
 	}
 	return 0, fmt.Errorf("unknown KV cache type %q: use f16, q8_0 or q4_0", cacheType)
+}
+
+// ollamaKVBytes is the bytes per cached element as Ollama counts them when
+// it sizes a model (both v0.6.5 and current releases): 2 for f16, 1 for
+// q8_0, 0.5 for q4_0, without the block scales KVBytesPerElement counts.
+// Ollama places models by these figures, so the estimate uses them too.
+func ollamaKVBytes(cacheType string) (float64, error) {
+	b, err := KVBytesPerElement(cacheType)
+	if err != nil {
+		return 0, err
+	}
+	return math.Floor(b*2) / 2, nil
 }
 
 // Memory is the memory a loaded model takes, term by term, as Ollama sizes
@@ -70,10 +104,16 @@ type Memory struct {
 	GraphPartial int64 `json:"graph_partial_bytes"`
 	// LayerMargin is one block's weights and cache, kept free as a margin.
 	LayerMargin int64 `json:"layer_margin_bytes"`
-	// Total is Weights + KVCache + GraphFull + LayerMargin: the size Ollama
-	// reports in /api/ps for a model on the CPU or on one GPU, less the
-	// GPU's runtime reserve (see GPU.ReserveBytes).
+	// Total is the size Ollama reports in /api/ps for a model on one GPU,
+	// less the GPU's runtime reserve (see GPU.ReserveBytes): Weights +
+	// KVCache + GraphFull, + LayerMargin by v0.6.5's rules.
 	Total int64 `json:"total_bytes"`
+	// CPUTotal is the size reported for a model on the CPU alone: Weights +
+	// KVCache by the current rules (no compute graph or margin is counted
+	// there), Total by v0.6.5's.
+	CPUTotal int64 `json:"cpu_total_bytes"`
+	// Legacy says v0.6.5's rules were used.
+	Legacy bool `json:"legacy_rules"`
 }
 
 // EstimateMemory sizes a model loaded with the given settings:
@@ -88,6 +128,11 @@ type Memory struct {
 //	                or the logits (b x vocabulary x 4 bytes), whichever is larger
 //	margin        = the first block's weights + its cache
 //	total         = weights + KV cache + graph (full offload) + margin
+//
+// by v0.6.5's rules. The current rules (Ollama 0.12 and later; checked on
+// 0.17.4) differ: the context is cut to the model's trained context, the
+// batch is min(num_batch, context), the margin is kept free but not counted
+// in the size, and a model on the CPU alone counts weights and cache only.
 func EstimateMemory(a Arch, o MemoryOptions) (Memory, error) {
 	if err := a.Validate(); err != nil {
 		return Memory{}, err
@@ -99,14 +144,21 @@ func EstimateMemory(a Arch, o MemoryOptions) (Memory, error) {
 	if o.FlashAttention && o.KVCacheType != "" {
 		cacheType = strings.ToLower(strings.TrimSpace(o.KVCacheType))
 	}
-	perElement, err := KVBytesPerElement(cacheType)
+	perElement, err := ollamaKVBytes(cacheType)
 	if err != nil {
 		return Memory{}, err
 	}
-	m := Memory{KVCacheType: cacheType, HostWeights: a.InputEmbeddingBytes}
+	m := Memory{KVCacheType: cacheType, HostWeights: a.InputEmbeddingBytes, Legacy: LegacyRules(o.OllamaVersion)}
 	parallel := max(o.Parallel, 1)
-	m.CacheTokens = o.ContextTokens * parallel
+	ctx := o.ContextTokens
+	if !m.Legacy && a.ContextLength > 0 {
+		ctx = min(ctx, a.ContextLength)
+	}
+	m.CacheTokens = ctx * parallel
 	m.BatchTokens = min(cmpOr(o.BatchTokens, DefaultBatchTokens), m.CacheTokens)
+	if !m.Legacy {
+		m.BatchTokens = min(cmpOr(o.BatchTokens, DefaultBatchTokens), ctx)
+	}
 	m.KVCacheLayers = kvCacheLayers(a, m.CacheTokens, parallel, m.BatchTokens, perElement)
 	for i, kv := range m.KVCacheLayers {
 		m.KVCache += kv
@@ -116,6 +168,11 @@ func EstimateMemory(a Arch, o MemoryOptions) (Memory, error) {
 	m.GraphFull, m.GraphPartial = graphSize(a, m.CacheTokens, m.BatchTokens)
 	m.LayerMargin = a.BlockBytes(0) + m.KVCacheLayers[0]
 	m.Total = m.Weights + m.KVCache + m.GraphFull + m.LayerMargin
+	m.CPUTotal = m.Total
+	if !m.Legacy {
+		m.Total -= m.LayerMargin
+		m.CPUTotal = m.Weights + m.KVCache
+	}
 	return m, nil
 }
 

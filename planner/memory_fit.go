@@ -84,7 +84,7 @@ func FitMemory(a Arch, o MemoryOptions, mc Machine) (Fit, error) {
 		f.RAMBytes = m.HostWeights + f.overflow(a)
 		f.Reasons = append(f.Reasons, partialReason(a, &f, mc))
 	default:
-		f.Placement, f.VRAMBytes, f.RAMBytes = PlaceCPU, 0, m.Total+m.HostWeights
+		f.Placement, f.VRAMBytes, f.RAMBytes = PlaceCPU, 0, m.CPUTotal+m.HostWeights
 		f.LayersPerGPU = make([]int, len(mc.GPUs))
 		f.CPULayers = a.Layers
 		if len(mc.GPUs) > 0 {
@@ -160,6 +160,9 @@ func (f *Fit) addGraphs(m Memory, mc Machine) {
 	for i, n := range f.LayersPerGPU {
 		if n > 0 {
 			f.VRAMBytes += f.alloc[i] + graph
+			if !m.Legacy {
+				f.VRAMBytes -= m.LayerMargin // kept free, not counted
+			}
 		}
 	}
 }
@@ -197,7 +200,11 @@ func totalFree(mc Machine) int64 {
 
 // memoryReason lists the terms of the estimate.
 func memoryReason(m Memory) string {
-	return fmt.Sprintf("weights %s, KV cache %s (%d tokens, %s), compute graph %s, margin %s: total %s",
+	if !m.Legacy {
+		return fmt.Sprintf("weights %s, KV cache %s (%d tokens, %s), compute graph on a GPU %s, %s kept free: total %s on a GPU, %s on the CPU",
+			gb(m.Weights+m.HostWeights), gb(m.KVCache), m.CacheTokens, m.KVCacheType, gb(m.GraphFull), gb(m.LayerMargin), gb(m.Total+m.HostWeights), gb(m.CPUTotal+m.HostWeights))
+	}
+	return fmt.Sprintf("weights %s, KV cache %s (%d tokens, %s), compute graph %s, margin %s: total %s (Ollama before 0.12)",
 		gb(m.Weights+m.HostWeights), gb(m.KVCache), m.CacheTokens, m.KVCacheType, gb(m.GraphFull), gb(m.LayerMargin), gb(m.Total+m.HostWeights))
 }
 

@@ -34,8 +34,8 @@ func TestKVCacheTerms(t *testing.T) {
 		{"f16, 1 slot", MemoryOptions{ContextTokens: 8192}, perToken * 8192},
 		{"f16, 4 slots", MemoryOptions{ContextTokens: 8192, Parallel: 4}, perToken * 8192 * 4},
 		{"q8_0 without flash attention stays f16", MemoryOptions{ContextTokens: 8192, KVCacheType: "q8_0"}, perToken * 8192},
-		{"q8_0 with flash attention", MemoryOptions{ContextTokens: 8192, KVCacheType: "q8_0", FlashAttention: true}, perToken * 8192 * 17 / 32},
-		{"q4_0 with flash attention", MemoryOptions{ContextTokens: 8192, KVCacheType: "q4_0", FlashAttention: true}, perToken * 8192 * 9 / 32},
+		{"q8_0 with flash attention", MemoryOptions{ContextTokens: 8192, KVCacheType: "q8_0", FlashAttention: true}, perToken * 8192 / 2},
+		{"q4_0 with flash attention", MemoryOptions{ContextTokens: 8192, KVCacheType: "q4_0", FlashAttention: true}, perToken * 8192 / 4},
 	} {
 		m, err := EstimateMemory(a, tt.o)
 		if err != nil {
@@ -44,8 +44,12 @@ func TestKVCacheTerms(t *testing.T) {
 		if m.KVCache != tt.want {
 			t.Errorf("%s: KV cache = %d; want %d", tt.name, m.KVCache, tt.want)
 		}
-		if m.Total != m.Weights+m.KVCache+m.GraphFull+m.LayerMargin {
-			t.Errorf("%s: total %d is not the sum of its terms", tt.name, m.Total)
+		if m.Total != m.Weights+m.KVCache+m.GraphFull || m.CPUTotal != m.Weights+m.KVCache {
+			t.Errorf("%s: total %d (CPU %d) is not the sum of its terms", tt.name, m.Total, m.CPUTotal)
+		}
+		tt.o.OllamaVersion = "0.6.5"
+		if m, _ := EstimateMemory(a, tt.o); m.Total != m.Weights+m.KVCache+m.GraphFull+m.LayerMargin || m.CPUTotal != m.Total {
+			t.Errorf("%s, v0.6.5: total %d is not the sum of its terms", tt.name, m.Total)
 		}
 	}
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# ensure-ollama.sh prints the path of an Ollama v0.6.5 binary, building it first if needed.
+# ensure-ollama.sh [VERSION] prints the path of an Ollama binary of VERSION (default 0.6.5; the
+# tests also run against 0.17.4, the current release), building it first if needed.
 #
 # Lookup order:
-#   1. $PLAN_OLLAMA_BIN, if set (it must be executable; its version is not checked);
-#   2. ${XDG_CACHE_HOME:-$HOME/.cache}/plan/ollama-v0.6.5/ollama, if it reports version 0.6.5;
+#   1. $PLAN_OLLAMA_BIN, if set and no VERSION is given (it must be executable; its version is not
+#      checked);
+#   2. ${XDG_CACHE_HOME:-$HOME/.cache}/plan/ollama-vVERSION/ollama, if it reports VERSION;
 #   3. otherwise the binary is built there with `go install` (gcc and g++ needed, a few minutes
 #      on two cores) and then printed.
 #
@@ -13,8 +15,15 @@
 # those started by the Go test helper in internal/ollamatest.
 set -euo pipefail
 
-version=0.6.5
+version=${1:-0.6.5}
+version=${version#v}
+if [[ $# -gt 0 ]]; then
+	unset PLAN_OLLAMA_BIN
+fi
 module=github.com/ollama/ollama
+# Current releases include headers their Go module leaves out: nlohmann/json and stb_image come
+# from Debian (scripts/install-deps.sh), miniaudio from a stand-in written for this project.
+include_dir="$(cd "$(dirname "$0")" && pwd)/ollama-include"
 cache_dir="${XDG_CACHE_HOME:-$HOME/.cache}/plan/ollama-v${version}"
 cached="$cache_dir/ollama"
 
@@ -44,13 +53,15 @@ build() {
 	tmp=$(mktemp -d "$cache_dir/build.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	echo "ensure-ollama: building ollama v${version} into $cache_dir (takes a few minutes)" >&2
-	GOBIN="$tmp" GOFLAGS= GOWORK=off CGO_ENABLED=1 \
+	local started=$SECONDS
+	GOBIN="$tmp" GOFLAGS= GOWORK=off CGO_ENABLED=1 CGO_CPPFLAGS="-I$include_dir" \
 		go install -ldflags "-X ${module}/version.Version=${version}" "${module}@v${version}" >&2
 	is_pinned "$tmp/ollama" || {
 		echo "ensure-ollama: the built binary does not report version ${version}" >&2
 		exit 1
 	}
 	mv -f "$tmp/ollama" "$cached"
+	echo "ensure-ollama: built ollama v${version} in $((SECONDS - started)) s" >&2
 }
 
 if [[ -n "${PLAN_OLLAMA_BIN:-}" ]]; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the build and tests need when they are missing:
-# a C toolchain for the Ollama test server and the race detector, and Debian's
+# a C toolchain for the Ollama test servers and the race detector, the headers a
+# current Ollama release needs to build (nlohmann-json, stb), and Debian's
 # chromium, the headless browser the HTML report test opens its output in.
 # Quiet and idempotent: it does nothing when everything is there.
 set -euo pipefail
@@ -8,6 +9,9 @@ need=()
 for tool in gcc g++ make git chromium; do
 	command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
+# Headers that current Ollama releases include but their Go module leaves out.
+[ -f /usr/include/nlohmann/json.hpp ] || need+=(nlohmann-json3-dev)
+[ -f /usr/include/stb/stb_image.h ] || need+=(libstb-dev)
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"io"
 	"math"
+	"os"
 	"math/rand/v2"
 
 	"github.com/ollama/ollama/fs/ggml"
@@ -82,12 +83,17 @@ func (s Spec) ParameterCount() int {
 
 func (s Spec) kvDim() int { return s.EmbeddingLength / s.HeadCount * s.HeadCountKV }
 
-// WriteGGUF writes the model as a GGUF file to w. The output depends only on the spec.
-func (s Spec) WriteGGUF(w io.WriteSeeker) error {
+// WriteGGUF writes the model as a GGUF file to f. The output depends only on the spec.
+func (s Spec) WriteGGUF(f *os.File) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	if err := ggml.WriteGGUF(w, s.metadata(), s.tensors()); err != nil {
+	ts := s.tensors()
+	ptrs := make([]*ggml.Tensor, len(ts))
+	for i := range ts {
+		ptrs[i] = &ts[i]
+	}
+	if err := ggml.WriteGGUF(f, s.metadata(), ptrs); err != nil {
 		return fmt.Errorf("writing gguf: %w", err)
 	}
 	return nil
@@ -192,7 +198,8 @@ func (s Spec) matrix(name string, rows, cols int, edit func(v []float32, cols in
 	if s.F32 {
 		kind = 0
 	}
-	return ggml.Tensor{Name: name, Kind: kind, Shape: []uint64{uint64(rows), uint64(cols)},
+	// GGUF lists dimensions innermost first: [columns, rows].
+	return ggml.Tensor{Name: name, Kind: kind, Shape: []uint64{uint64(cols), uint64(rows)},
 		WriterTo: tensorData{f32: kind == 0, values: values}}
 }
 

@@ -8,17 +8,34 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 )
 
-// Version is the Ollama release that the helper runs and builds.
-const Version = "0.6.5"
+// The Ollama releases the tests run against: the current release users
+// run, and v0.6.5, the spring 2025 release many servers still are.
+const (
+	CurrentVersion = "0.17.4"
+	LegacyVersion  = "0.6.5"
+)
+
+// Version is the Ollama release that the helper runs and builds:
+// $PLAN_OLLAMA_VERSION (CurrentVersion or LegacyVersion), else
+// LegacyVersion.
+var Version = versionFromEnv()
+
+func versionFromEnv() string {
+	if v := os.Getenv("PLAN_OLLAMA_VERSION"); v != "" {
+		return strings.TrimPrefix(v, "v")
+	}
+	return LegacyVersion
+}
 
 const ollamaModule = "github.com/ollama/ollama"
 
 // ErrNoBinary means that no Ollama binary of the pinned version was found.
-var ErrNoBinary = errors.New("no ollama v" + Version + " binary")
+var ErrNoBinary = errors.New("no ollama binary of the pinned version")
 
 // CachePath returns where the pinned Ollama binary is cached:
 // ${XDG_CACHE_HOME:-$HOME/.cache}/plan/ollama-v0.6.5/ollama, as in scripts/ensure-ollama.sh.
@@ -110,11 +127,30 @@ func goInstall(ctx context.Context, gobin string) error {
 	cmd := exec.CommandContext(ctx, "go", "install",
 		"-ldflags", "-X "+ollamaModule+"/version.Version="+Version, ollamaModule+"@v"+Version)
 	cmd.Env = append(os.Environ(), "GOBIN="+gobin, "GOFLAGS=", "GOWORK=off", "CGO_ENABLED=1")
+	if inc, err := includeDir(); err == nil {
+		// Current releases include a header their module does not ship
+		// (see scripts/ollama-include); v0.6.5 does not look for it.
+		cmd.Env = append(cmd.Env, "CGO_CPPFLAGS=-I"+inc)
+	}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("go install: %w\n%s", err, lastLines(string(out), 30))
 	}
 	return nil
+}
+
+// includeDir is the folder of the stand-in headers a build of a current
+// release needs, next to this package in the repository.
+func includeDir() (string, error) {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return "", errors.New("no source path")
+	}
+	dir := filepath.Join(filepath.Dir(file), "..", "..", "scripts", "ollama-include")
+	if _, err := os.Stat(dir); err != nil {
+		return "", err
+	}
+	return dir, nil
 }
 
 // isPinned reports whether bin runs and reports the pinned version. The probe points
