@@ -7,8 +7,8 @@ import (
 	"hash/fnv"
 	"io"
 	"math"
-	"os"
 	"math/rand/v2"
+	"os"
 
 	"github.com/ollama/ollama/fs/ggml"
 )
