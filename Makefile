@@ -1,14 +1,24 @@
 # The one test command: formatting, vet, staticcheck and the race-enabled tests,
 # including the integration tests against a real Ollama server that
-# scripts/ensure-ollama.sh builds (once, then cached) from the Go module proxy.
+# scripts/ensure-ollama.sh builds (once, then cached) from the Go module proxy:
+# v0.6.5 and the current release.
 GO ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PKGS = ./...
+# The current Ollama release, which the integration tests run against as well
+# as v0.6.5 (scripts/ensure-ollama.sh builds both), and those tests.
+OLLAMA_CURRENT = 0.17.4
+CURRENT_ENV = PLAN_REQUIRE_OLLAMA=1 PLAN_OLLAMA_VERSION=$(OLLAMA_CURRENT) PLAN_OLLAMA_BIN="$$(./scripts/ensure-ollama.sh $(OLLAMA_CURRENT))"
+CURRENT_TESTS = ^(TestBenchmark|TestRecommendInstalled|TestReportOllamaVersion)
 
 .PHONY: test check build deps ollama bench
 
 test: deps check ollama
 	PLAN_REQUIRE_OLLAMA=1 PLAN_OLLAMA_BIN="$$(./scripts/ensure-ollama.sh)" $(GO) test -race -count=1 -timeout 30m $(PKGS)
+	# The integration tests of the benchmark, the calibration, the memory fit
+	# and the installed models again, against the current Ollama release.
+	$(CURRENT_ENV) $(GO) test -race -count=1 -timeout 30m ./planner ./hwprofile/... ./internal/ollamatest
+	$(CURRENT_ENV) $(GO) test -race -count=1 -timeout 30m -run '$(CURRENT_TESTS)' ./cmd/plan
 	# The simulator against a real server: timed live loads, so it runs alone,
 	# after the step above, with no other package's tests on the cores. Without
 	# -race, which would slow the client that keeps the arrival times and the
@@ -29,6 +39,7 @@ deps:
 
 ollama:
 	./scripts/ensure-ollama.sh
+	./scripts/ensure-ollama.sh $(OLLAMA_CURRENT)
 
 build:
 	$(GO) build -o bin/plan ./cmd/plan

@@ -23,6 +23,9 @@ type Target struct {
 	IdleWatts      float64
 	PriceUSD       float64 // 0 for hardware already owned
 	RAMBytes       int64   // system memory in all
+	// OllamaVersion is the server's release, whose memory rules apply (see
+	// LegacyRules); "" means the current release (CurrentOllama).
+	OllamaVersion string
 	// Installed are the models installed on the user's server, read from
 	// /api/show (ArchFromShow): their real shape and size replace the
 	// catalog's, and models the catalog lacks are considered too.
@@ -154,7 +157,7 @@ func place(t Target, tag, quant string, a Arch, ctx, maxParallel int, minTPS flo
 	found := false
 	for _, kv := range kvChoices(t) {
 		for p := maxParallel; p >= 1; p /= 2 {
-			mo := MemoryOptions{ContextTokens: c, Parallel: p, KVCacheType: kv, FlashAttention: kv != "f16"}
+			mo := MemoryOptions{ContextTokens: c, Parallel: p, KVCacheType: kv, FlashAttention: kv != "f16", OllamaVersion: t.OllamaVersion}
 			f, err := FitMemory(a, mo, t.Memory)
 			if err != nil {
 				return Option{}, false, err

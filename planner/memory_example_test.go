@@ -7,7 +7,7 @@ import (
 )
 
 // A 14B model at 4-bit with a 4k context, on a GPU with 8 GB free: most
-// layers on the GPU, the rest on the CPU.
+// layers on the GPU, the rest on the CPU, by the current Ollama release's rules.
 func ExampleFitMemory() {
 	a, err := planner.ArchFromCatalog("qwen2.5:14b", "Q4_K_M")
 	if err != nil {
@@ -27,5 +27,5 @@ func ExampleFitMemory() {
 	fmt.Printf("KV cache %.2f GB, total %.1f GB\n", float64(f.Memory.KVCache)/1e9, float64(f.Memory.Total)/1e9)
 	// Output:
 	// partial: 32 layers on the GPU, 16 on the CPU (GPU share 0.67)
-	// KV cache 0.81 GB, total 10.4 GB
+	// KV cache 0.81 GB, total 10.2 GB
 }

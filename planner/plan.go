@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -84,6 +85,7 @@ func Build(in Inputs) (*Report, error) {
 	rep := &Report{Generated: time.Now().UTC(), Recommendations: recommendations(pick.ranked, in.Top, in.MinDecodeTPS)}
 	rep.Usage = usageSummary(in.Traffic)
 	rep.SLOTTFTSeconds, rep.SLOE2ESeconds = in.Route.SLOTTFT, in.Route.SLOE2E
+	rep.OllamaVersion = cmp.Or(in.Target.OllamaVersion, CurrentOllama)
 	if in.ContextTokens == 0 && !in.Traffic.sized() {
 		rep.Usage.Assumptions = append(rep.Usage.Assumptions, fmt.Sprintf("context: the exports give no request sizes, so each request is taken to need %d tokens of context; give --context to set it", DefaultContextTokens))
 	}

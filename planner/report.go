@@ -34,8 +34,11 @@ type Report struct {
 	// configuration that implements it.
 	SLOTTFTSeconds float64 `json:"slo_ttft_seconds"`
 	SLOE2ESeconds  float64 `json:"slo_e2e_seconds"`
-	// OllamaURL is the Ollama server the plan was made for, when named.
-	OllamaURL string `json:"ollama_url,omitempty"`
+	// OllamaURL is the Ollama server the plan was made for, when named, and
+	// OllamaVersion its release (CurrentOllama when none is named): its
+	// memory rules size the models and its settings are written.
+	OllamaURL     string `json:"ollama_url,omitempty"`
+	OllamaVersion string `json:"ollama_version"`
 }
 
 // HardwareSummary is the machine the plan is for.

@@ -15,7 +15,7 @@
 # those started by the Go test helper in internal/ollamatest.
 set -euo pipefail
 
-version=${1:-0.6.5}
+version=${1:-${PLAN_OLLAMA_VERSION:-0.6.5}}
 version=${version#v}
 if [[ $# -gt 0 ]]; then
 	unset PLAN_OLLAMA_BIN

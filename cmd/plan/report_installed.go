@@ -15,8 +15,9 @@ import (
 // installed reads the models installed on the --ollama server: their
 // real architecture and size from /api/show and /api/tags. A model it
 // cannot read is skipped with a warning.
-func (o *reportOptions) installed(ctx context.Context, e *env) ([]planner.Arch, error) {
+func (o *reportOptions) installed(ctx context.Context, e *env, t *planner.Target) ([]planner.Arch, error) {
 	if o.ollamaHost == "" {
+		o.notes = append(o.notes, fmt.Sprintf("memory is sized by the rules of the current Ollama release, %s, since no server is named; give --ollama HOST to use your server's", planner.CurrentOllama))
 		return nil, nil
 	}
 	u, err := backend.ParseHost(o.ollamaHost, "11434")
@@ -28,6 +29,12 @@ func (o *reportOptions) installed(ctx context.Context, e *env) ([]planner.Arch, 
 	if err != nil {
 		return nil, fmt.Errorf("--ollama: cannot list the models at %s: %v: is ollama serve running there?", u, rootCause(err))
 	}
+	t.OllamaVersion = b.ServerVersion(ctx)
+	rules := "the current rules"
+	if planner.LegacyRules(t.OllamaVersion) {
+		rules = "the rules of releases before 0.12"
+	}
+	o.notes = append(o.notes, fmt.Sprintf("memory is sized for Ollama %q at %s, by %s", t.OllamaVersion, u, rules))
 	var out []planner.Arch
 	for _, m := range models {
 		show, err := b.Show(ctx, m.Name)

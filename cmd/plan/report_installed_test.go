@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/plan-cli/plan/internal/ollamatest"
+	"github.com/plan-cli/plan/planner"
 )
 
 // With --ollama, the models installed on the server are sized from their
@@ -40,5 +42,19 @@ func TestRecommendInstalled(t *testing.T) {
 	code, _, stderr = runPlan(t, context.Background(), nil, "recommend", "--ollama", "127.0.0.1:1", "--bandwidth", "50")
 	if code != 1 || !strings.Contains(stderr, "127.0.0.1:1") {
 		t.Errorf("unreachable server: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// With --ollama the plan is sized by the rules of that server's release and
+// says which; with none, by the current release's, and it says so.
+func TestReportOllamaVersion(t *testing.T) {
+	s := ollamatest.Shared(t)
+	m, _ := reportJSON(t, "--ollama", s.URL, "--gpu", "RTX 4090")
+	if v := m["ollama_version"]; v != s.Version || !strings.Contains(fmt.Sprint(m["notes"]), "memory is sized for Ollama \""+s.Version+"\"") {
+		t.Errorf("ollama_version %v, notes %v; want the server's %s", v, m["notes"], s.Version)
+	}
+	m, _ = reportJSON(t, "--gpu", "RTX 4090")
+	if v := m["ollama_version"]; v != planner.CurrentOllama || !strings.Contains(fmt.Sprint(m["notes"]), "current Ollama release") {
+		t.Errorf("no server: ollama_version %v, notes %v; want the current release, said", v, m["notes"])
 	}
 }

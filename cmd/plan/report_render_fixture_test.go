@@ -20,7 +20,7 @@ func sampleReport() *planner.Report {
 		ElectricityUSDPerKWh: 0.17, HorizonMonths: 36,
 	}
 	r := &planner.Report{
-		Generated:   time.Date(2026, 11, 22, 8, 30, 0, 0, time.UTC),
+		Generated: time.Date(2026, 11, 22, 8, 30, 0, 0, time.UTC), OllamaVersion: "0.17.4",
 		PlanVersion: "v0.4.0",
 		Hardware: planner.HardwareSummary{
 			Description: "RTX 4090 workstation", VRAMBytes: 24 << 30, VRAMFreeBytes: 23 << 30,

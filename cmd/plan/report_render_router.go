@@ -296,7 +296,7 @@ func ollamaEnvLines(r *planner.Report) []string {
 	}
 	s := serverSettings(recs)
 	lines := []string{
-		fmt.Sprintf("# For %s. As a file (plan report --ollama-env FILE), use it with", joinAnd(names)),
+		fmt.Sprintf("# For %s on Ollama %s. As a file (plan report --ollama-env FILE), use it with", joinAnd(names), commentSafe(r.OllamaVersion)),
 		"#   systemd: systemctl edit ollama, add [Service] EnvironmentFile=/path/to/this/file",
 		"#   docker:  docker run --env-file this-file ... ollama/ollama",
 		"#   a shell: set -a; . ./this-file; set +a; ollama serve",

@@ -46,7 +46,7 @@ func (o *reportOptions) target(ctx context.Context, e *env) (planner.Target, err
 	}
 	o.gpus(&t, m, host)
 	o.power(&t, m)
-	if t.Installed, err = o.installed(ctx, e); err != nil {
+	if t.Installed, err = o.installed(ctx, e, &t); err != nil {
 		return planner.Target{}, err
 	}
 	return t, nil
