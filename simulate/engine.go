@@ -30,7 +30,22 @@ type Config struct {
 	// requests arriving in each of the run's first Minutes minutes
 	// (Result.Minutes), up to MaxMinutes.
 	Minutes int
+	// Done, when closed, stops the run: Run then returns ErrStopped.
+	Done <-chan struct{}
 }
+
+// MaxQueued is the most requests that may wait for a slot, over all
+// replicas, before Run stops and says the load is beyond capacity: its
+// memory then stays bounded (about 64 bytes a waiting request) whatever
+// the load asked for.
+const MaxQueued = 1_000_000
+
+// ErrBeyondCapacity is wrapped by the error of a run stopped because
+// MaxQueued requests were waiting: the load grows the queue without bound.
+var ErrBeyondCapacity = errors.New("the load is beyond the servers' capacity")
+
+// ErrStopped is returned by a run stopped through Config.Done.
+var ErrStopped = errors.New("stopped")
 
 func (c Config) validate() error {
 	switch {
@@ -115,6 +130,7 @@ type engine struct {
 	busySeconds   float64     // seconds after the warm-up with a replica busy, summed over replicas
 	lastDone      float64
 	hours         []hourSums
+	queued        int // requests waiting for a slot, over all replicas
 }
 
 // replica is the state of one server behind the balancer.
@@ -152,7 +168,10 @@ func newEngine(cfg Config) *engine {
 func (e *engine) run(src Source) error {
 	last := math.Inf(-1)
 	next, more := src.Next()
-	for {
+	for n := 0; ; n++ {
+		if n%4096 == 0 && e.stopped() {
+			return ErrStopped
+		}
 		due := e.nextEvent()
 		if !more && math.IsInf(due, 1) {
 			return nil
@@ -265,8 +284,27 @@ func (e *engine) arrive(r Request) error {
 		}
 	default:
 		e.reps[i].queue.push(r)
+		if e.queued++; e.queued > MaxQueued {
+			return fmt.Errorf("%w: %d requests were waiting for a slot %.0f s into the run; stopped there", ErrBeyondCapacity, e.queued, r.Arrival)
+		}
 	}
 	return nil
+}
+
+// dequeue takes the next request waiting at replica i.
+func (e *engine) dequeue(i int) Request {
+	e.queued--
+	return e.reps[i].queue.pop()
+}
+
+// stopped reports whether Config.Done is closed.
+func (e *engine) stopped() bool {
+	select {
+	case <-e.cfg.Done:
+		return true
+	default:
+		return false
+	}
 }
 
 // finish ends a request's service and starts the next one waiting on the
@@ -277,7 +315,7 @@ func (e *engine) finish(c completion) error {
 	if rep.queue.len() == 0 {
 		return nil
 	}
-	return e.start(rep.queue.pop(), c.t, c.replica)
+	return e.start(e.dequeue(c.replica), c.t, c.replica)
 }
 
 // start puts a request into service on replica i at time t, its times

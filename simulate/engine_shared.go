@@ -86,7 +86,7 @@ func (e *engine) advance(i int, t float64) error {
 		}
 	}
 	for rep.busy < e.cfg.Slots && rep.queue.len() > 0 {
-		e.enter(rep.queue.pop(), t, i)
+		e.enter(e.dequeue(i), t, i)
 	}
 	return e.retime(i, t)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -147,7 +146,7 @@ var loadCSVHeader = []string{"model", "prompt_tokens", "max_tokens", "offered_ra
 	"mean_in_flight", "send_lag_seconds_max"}
 
 func writeLoadCSV(w io.Writer, s bench.LoadSummary) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	cw.Write(loadCSVHeader)
 	cw.Write([]string{s.Model, strconv.Itoa(s.PromptTokens), strconv.Itoa(s.MaxTokens), num(s.OfferedRate), num(s.DurationSeconds),
 		strconv.Itoa(s.Sent), strconv.Itoa(s.Completed), strconv.Itoa(s.Failed), strconv.Itoa(s.CutShort), strconv.Itoa(s.Unfinished),

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -29,8 +31,11 @@ func checkFormat(value string, allowed ...string) error {
 // writeTable writes a plain table: the header row, then the rows, columns
 // left-aligned and separated by two spaces, no borders, no wrapping and no
 // trailing spaces, so that the output stays easy to read, grep and diff.
-// Cells are written as given.
+// Control characters in cells (a name from a server or an export with an
+// escape sequence or a newline) are written as spaces, so that they cannot
+// move the terminal's cursor or change its colours.
 func writeTable(w io.Writer, header []string, rows [][]string) error {
+	rows = cleanRows(rows)
 	var buf bytes.Buffer
 	table := tablewriter.NewTable(&buf,
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
@@ -116,7 +121,7 @@ func writeMarkdownTable(w io.Writer, header []string, rows [][]string) error {
 	line := func(cells []string) string {
 		esc := make([]string, len(cells))
 		for i, c := range cells {
-			esc[i] = strings.ReplaceAll(c, "|", `\|`)
+			esc[i] = strings.ReplaceAll(commentSafe(c), "|", `\|`)
 		}
 		return "| " + strings.Join(esc, " | ") + " |\n"
 	}
@@ -132,4 +137,56 @@ func writeMarkdownTable(w io.Writer, header []string, rows [][]string) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// cleanRows is rows with control characters replaced by spaces.
+func cleanRows(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = make([]string, len(r))
+		for j, c := range r {
+			out[i][j] = commentSafe(c)
+		}
+	}
+	return out
+}
+
+// csvWriter is a csv.Writer whose cells a spreadsheet cannot take for a
+// formula (see csvCell).
+type csvWriter struct{ *csv.Writer }
+
+func newCSVWriter(w io.Writer) csvWriter { return csvWriter{csv.NewWriter(w)} }
+
+// Write writes one record, its cells made inert.
+func (c csvWriter) Write(rec []string) error {
+	out := make([]string, len(rec))
+	for i, s := range rec {
+		out[i] = csvCell(s)
+	}
+	return c.Writer.Write(out)
+}
+
+// WriteAll writes the records and flushes.
+func (c csvWriter) WriteAll(recs [][]string) error {
+	for _, r := range recs {
+		if err := c.Write(r); err != nil {
+			return err
+		}
+	}
+	c.Flush()
+	return c.Error()
+}
+
+// csvCell keeps a spreadsheet from running a cell as a formula: a text
+// that starts with =, +, -, @, a tab or a carriage return gets a leading
+// apostrophe (OWASP's advice for CSV injection). Numbers, negative ones
+// too, are written as they are.
+func csvCell(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return s
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return s
+	}
+	return "'" + s
 }

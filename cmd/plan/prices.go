@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -251,7 +250,7 @@ func writePricesCSV(w io.Writer, sources []pricing.Source, found []*pricing.Pric
 	for _, s := range sources {
 		dates[s.Name] = s.Date
 	}
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	cw.Write([]string{"model", "canonical", "provider", "mode", "tier", "above_tokens",
 		"input_usd_per_mtok", "cache_read_usd_per_mtok", "cache_write_5m_usd_per_mtok", "cache_write_1h_usd_per_mtok",
 		"output_usd_per_mtok", "reasoning_usd_per_mtok", "max_input_tokens", "max_output_tokens", "deprecation_date",

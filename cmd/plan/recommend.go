@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -190,7 +189,7 @@ func writeRecommend(w io.Writer, format string, rep recommendReport) error {
 // writeRecommendCSV writes one row per recommendation with plain numbers,
 // one figure per column.
 func writeRecommendCSV(w io.Writer, recs []planner.Recommendation) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	cw.Write([]string{"rank", "model", "quantization", "tier", "quality", "memory_bytes", "fit", "gpu_layers", "layers",
 		"context_tokens", "decode_tokens_per_second", "decode_low", "decode_high", "prefill_tokens_per_second", "basis",
 		"concurrent_users", "OLLAMA_CONTEXT_LENGTH", "OLLAMA_NUM_PARALLEL", "OLLAMA_KV_CACHE_TYPE", "OLLAMA_FLASH_ATTENTION"})

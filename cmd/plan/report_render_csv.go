@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -23,7 +22,7 @@ var reportCSVHeader = []string{"cloud_model", "task_class", "local_model", "dest
 
 // writeReportCSV writes the routes of r as CSV.
 func writeReportCSV(w io.Writer, r *planner.Report) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	example := strconv.FormatBool(r.ExampleData)
 	assumed := strings.Join(r.Usage.Assumptions, "; ")
 	rows := [][]string{reportCSVHeader}

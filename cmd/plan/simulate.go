@@ -58,6 +58,8 @@ type simulateOptions struct {
 	seed   uint64
 	format string
 	chart  string
+	// done stops the replay when the command is interrupted.
+	done <-chan struct{}
 }
 
 const simulateLong = `Replay a workload against a local model server with a number of parallel slots and a
@@ -349,6 +351,7 @@ type simulateSettings struct {
 }
 
 func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
+	o.done = ctx.Done()
 	set := simulateSettings{
 		Slots: o.slots, QueueLimit: o.queueLimit, Policy: o.policy, CloudModel: o.cloudModel, Seed: o.seed,
 	}
@@ -511,7 +514,7 @@ func roundedWeights(w []float64) []float64 {
 // replay runs the simulation of a fresh source on svc and prices the spill.
 func (o *simulateOptions) replay(newSource func() simulate.Source, svc simulate.Service, pricer *pricing.Pricer) (simulateReport, error) {
 	rec := &recordingSource{src: newSource()}
-	cfg := simulate.Config{Replicas: o.replicas, Slots: o.slots, QueueLimit: o.queueLimit, Service: svc}
+	cfg := simulate.Config{Replicas: o.replicas, Slots: o.slots, QueueLimit: o.queueLimit, Service: svc, Done: o.done}
 	var spill *spillMeter
 	if o.policy == "spill" {
 		slo := sloSpill{ttft: o.sloTTFT, e2e: o.sloE2E, svc: svc}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -36,7 +35,7 @@ func simulateHourRows(rep simulateReport) [][]string {
 }
 
 func writeSimulateCSV(w io.Writer, rep simulateReport) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	cw.Write(simulateHourHeader)
 	cw.WriteAll(simulateHourRows(rep))
 	if err := cw.Error(); err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -178,7 +177,7 @@ func writeUsageNotes(w io.Writer, s spend.Summary) {
 }
 
 func writeGroupsCSV(w io.Writer, s spend.Summary) error {
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	_ = cw.Write([]string{s.By, "requests", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens",
 		"reasoning_tokens", "cost_usd", "reported_cost_usd", "unpriced_rows", "cache_hit_share", "input_output_ratio"})
 	for _, g := range s.Groups {

@@ -9,6 +9,10 @@ import (
 	"slices"
 )
 
+// MaxColumns bounds the columns of a CSV export's header. The widest
+// known export (LiteLLM's spend logs) has about 40.
+const MaxColumns = 1024
+
 // readCSV reads one CSV export: the header picks the format, then each row
 // becomes a record.
 func (rd *reader) readCSV(name string, r *bufio.Reader) error {
@@ -21,6 +25,9 @@ func (rd *reader) readCSV(name string, r *bufio.Reader) error {
 	}
 	if err != nil {
 		return fmt.Errorf("%s: reading the header: %w", name, err)
+	}
+	if len(first) > MaxColumns {
+		return fmt.Errorf("%s:1: the header has %d columns, more than the %d any export has: not a usage export", name, len(first), MaxColumns)
 	}
 	h := newHeader(slices.Clone(first))
 	f, err := detectCSV(h, rd.opts.Format)

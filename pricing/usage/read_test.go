@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -563,4 +564,33 @@ func gzipBytes(t testing.TB, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// A header far wider than any export is refused with the file and line, in
+// bounded memory; it used to reserve 8 x 256 rows x its columns.
+func TestWideHeader(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "wide.csv")
+	var b strings.Builder
+	for i := range 1_000_000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("c")
+	}
+	b.WriteString("\n1\n")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := Read(context.Background(), []string{path}, Options{}, func(*Record) error { return nil })
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "wide.csv:1: the header has 1000000 columns") {
+		t.Errorf("Read = %v; want a refusal naming the file, line and column count", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 256<<20 {
+		t.Errorf("reading a 2 MB header allocated %d MB; want under 256 MB", alloc>>20)
+	}
 }

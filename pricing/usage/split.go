@@ -54,8 +54,9 @@ type rowSplitter struct {
 
 func newRowSplitter(cr *csv.Reader, cols int) *rowSplitter {
 	s := &rowSplitter{batches: make(chan *splitBatch, 4), free: make(chan *splitBatch, 8), done: make(chan struct{})}
+	// Room for rows of up to 64 fields; wider ones grow the slice as they come.
 	for range 8 {
-		s.free <- &splitBatch{vals: make([]string, 0, splitRows*cols), start: make([]int, 1, splitRows+1)}
+		s.free <- &splitBatch{vals: make([]string, 0, splitRows*min(cols, 64)), start: make([]int, 1, splitRows+1)}
 	}
 	go s.run(cr)
 	return s

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+// hostileNames are names a server, an export or a price file might carry.
+var hostileNames = []string{
+	"x\n$(id)", "x`id`", "x; rm -rf ~", "=HYPERLINK(\"http://evil\")", "+1+2", "-2+3", "@SUM(A1)",
+	"x\x1b[31mred", "x\x07bell", "a: b # c", "\"quoted\"", "x\r\ny", "\ttab",
+}
+
+// Names from outside cannot inject anything into the Ollama env file: every
+// line is a comment or NAME=value, and a shell that sources it runs nothing.
+func TestOllamaEnvHostileNames(t *testing.T) {
+	for _, name := range hostileNames {
+		r := sampleReport()
+		r.Recommendations[0].Model, r.Recommendations[0].OllamaTag = name, name
+		r.Routes[0].LocalModel = name
+		var buf bytes.Buffer
+		if err := writeOllamaEnv(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		checkEnvFile(t, name, buf.String())
+	}
+}
+
+var envLine = regexp.MustCompile(`^(#[^\n]*|[A-Z_]+=[A-Za-z0-9_.:/+-]*)$`)
+
+func checkEnvFile(t *testing.T, name, file string) {
+	t.Helper()
+	for _, l := range strings.Split(strings.TrimRight(file, "\n"), "\n") {
+		if !envLine.MatchString(l) || strings.ContainsFunc(l, unicode.IsControl) {
+			t.Errorf("name %q: env line %q is neither a comment nor NAME=value", name, l)
+		}
+	}
+}
+
+// Names from outside come back from the LiteLLM YAML as they went in.
+func TestLiteLLMHostileNames(t *testing.T) {
+	for _, name := range hostileNames {
+		checkLiteLLMName(t, name)
+	}
+}
+
+func checkLiteLLMName(t *testing.T, name string) {
+	t.Helper()
+	r := sampleReport()
+	r.Routes[0].CloudModel = name
+	var buf bytes.Buffer
+	if err := writeLiteLLMConfig(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	c := parseLiteLLM(t, buf.Bytes())
+	if c.ModelList[0].ModelName != name {
+		t.Errorf("model_name %q came back as %q", name, c.ModelList[0].ModelName)
+	}
+}
+
+// CSV cells a spreadsheet would run as formulas are made inert; numbers
+// stay numbers.
+func TestCSVCells(t *testing.T) {
+	for in, want := range map[string]string{
+		"=1+1": "'=1+1", "+cmd": "'+cmd", "-cmd": "'-cmd", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx",
+		"-0.25": "-0.25", "+3": "+3", "gpt-4o": "gpt-4o", "": "",
+	} {
+		if got := csvCell(in); got != want {
+			t.Errorf("csvCell(%q) = %q; want %q", in, got, want)
+		}
+	}
+	r := sampleReport()
+	r.Routes[0].CloudModel = "=HYPERLINK(\"http://evil\")"
+	var buf bytes.Buffer
+	if err := writeReportCSV(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := recs[1][0]; got != "'=HYPERLINK(\"http://evil\")" {
+		t.Errorf("report CSV cell %q; want the formula made inert", got)
+	}
+}
+
+// Terminal tables never carry control characters.
+func TestTableHostileNames(t *testing.T) {
+	var buf bytes.Buffer
+	if err := writeTable(&buf, []string{"model"}, [][]string{{"x\x1b[31mred\x1b[0m"}, {"a\nb"}}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsRune(buf.String(), '\x1b') || strings.Count(buf.String(), "\n") != 3 {
+		t.Errorf("table %q carries escape sequences or extra lines", buf.String())
+	}
+}
+
+// An overloaded simulation stops with a clear line instead of growing
+// without bound, and Ctrl-C stops it with exit 130.
+func TestSimulateBoundedAndInterruptible(t *testing.T) {
+	code, _, stderr := runPlan(t, context.Background(), nil, "simulate", "--rate", "1e6", "--duration", "1h", "--decode-tps", "20")
+	if code != 1 || !strings.Contains(stderr, "beyond the servers' capacity") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("--rate 1e6: exit %d, stderr %q; want 1 and one line saying the load is beyond capacity", code, stderr)
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errInterrupted)
+	code, _, stderr = runPlan(t, ctx, nil, "simulate", "--rate", "1", "--duration", "24h", "--decode-tps", "20")
+	if code != exitInterrupted {
+		t.Errorf("interrupted simulate: exit %d, stderr %q; want 130", code, stderr)
+	}
+}
+
+func FuzzOllamaEnvNames(f *testing.F) {
+	for _, n := range hostileNames {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		r := sampleReport()
+		r.Recommendations[0].Model, r.Recommendations[0].OllamaTag = name, name
+		var buf bytes.Buffer
+		if err := writeOllamaEnv(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		checkEnvFile(t, name, buf.String())
+	})
+}
+
+func FuzzLiteLLMNames(f *testing.F) {
+	for _, n := range hostileNames {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if !utf8.ValidString(name) || name == "" {
+			return // YAML carries text; exports are read as UTF-8
+		}
+		checkLiteLLMName(t, name)
+	})
+}
+
+func FuzzCSVCell(f *testing.F) {
+	for _, n := range hostileNames {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		var buf bytes.Buffer
+		cw := newCSVWriter(&buf)
+		if err := cw.WriteAll([][]string{{name, "x"}}); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(&buf).ReadAll()
+		if err != nil || len(recs) != 1 || len(recs[0]) != 2 {
+			t.Fatalf("%q: read back %q, %v", name, recs, err)
+		}
+		got := recs[0][0]
+		want := strings.ReplaceAll(name, "\r\n", "\n") // CSV readers read a quoted CRLF as LF
+		if got != want && got != "'"+want {
+			t.Errorf("%q came back as %q", name, got)
+		}
+		if _, err := strconv.ParseFloat(got, 64); got != "" && strings.ContainsRune("=+-@\t\r", rune(got[0])) && err != nil {
+			t.Errorf("%q came back as a formula %q", name, got)
+		}
+	})
+}
