@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -178,7 +177,13 @@ func writeFallbacks(ew *errWriter, key string, moved []string) {
 	}
 	ew.printf("  %s:\n", key)
 	for _, m := range moved {
-		ew.printf("    - %s: [%s]\n", yamlString(m), yamlString("cloud/"+m))
+		key := yamlString(m)
+		if len(key) > 1000 {
+			// YAML bounds an implicit key at 1,024 characters: say it is a key.
+			ew.printf("    - ? %s\n      : [%s]\n", key, yamlString("cloud/"+m))
+			continue
+		}
+		ew.printf("    - %s: [%s]\n", key, yamlString("cloud/"+m))
 	}
 }
 
@@ -250,11 +255,37 @@ func cloudProvider(model string) (provider, keyVar string) {
 	return "", ""
 }
 
-// yamlString quotes s as a YAML double-quoted scalar. JSON strings are
-// valid YAML double-quoted scalars.
+// yamlString quotes s as a YAML double-quoted scalar: quotes and
+// backslashes escaped, and every character YAML does not allow in a
+// document (control characters, C1 controls, surrogates, U+FEFF, U+FFFE,
+// U+FFFF, and invalid UTF-8 as U+FFFD) written as a \u escape.
 func yamlString(s string) string {
-	b, _ := json.Marshal(s) // a string always marshals
-	return string(b)
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case yamlPrintable(r):
+			b.WriteRune(r)
+		default:
+			fmt.Fprintf(&b, "\\u%04X", r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// yamlPrintable reports whether YAML 1.2 allows r as it is in a document.
+func yamlPrintable(r rune) bool {
+	switch {
+	case r == 0xFEFF || r == 0xFFFE || r == 0xFFFF:
+		return false
+	case r >= 0x20 && r <= 0x7E, r >= 0xA0 && r <= 0xD7FF, r >= 0xE000 && r <= 0x10FFFF:
+		return true
+	}
+	return false
 }
 
 // writeOllamaEnv writes the environment of the Ollama server that
