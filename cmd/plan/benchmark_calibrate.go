@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"time"
@@ -129,7 +128,7 @@ func calibrateClients(o *benchmarkOptions) (*backend.Ollama, *api.Client, error)
 	if !ok {
 		return nil, nil, usagef("--calibrate needs an Ollama server")
 	}
-	return ob, api.NewClient(u, &http.Client{}), nil
+	return ob, api.NewClient(u, modelServerClient(o.connectTimeout, 0)), nil
 }
 
 // calibrationBandwidth is the machine's memory bandwidth in GB/s, 0 if it cannot be measured.

@@ -38,14 +38,23 @@ func dataDir(e *env) string {
 	return filepath.Join(home, ".local", "share")
 }
 
-// newBackend builds the backend the options name.
-func newBackend(o *benchmarkOptions) (bench.Backend, error) {
-	hc := &http.Client{Transport: &http.Transport{
-		Proxy:                 nil, // only ever talk to the server named
-		DialContext:           (&net.Dialer{Timeout: o.connectTimeout}).DialContext,
+// modelServerClient is the HTTP client of every command that talks to a
+// model server: straight to the server named, never through a proxy from
+// HTTP_PROXY or HTTPS_PROXY (the server is the user's own, usually on this
+// machine or its network), connecting within connect and, when timeout is
+// above 0, giving up on a whole exchange after timeout.
+func modelServerClient(connect, timeout time.Duration) *http.Client {
+	return &http.Client{Timeout: timeout, Transport: &http.Transport{
+		Proxy:                 nil,
+		DialContext:           (&net.Dialer{Timeout: connect}).DialContext,
 		ResponseHeaderTimeout: 0,
 		MaxIdleConnsPerHost:   64,
 	}}
+}
+
+// newBackend builds the backend the options name.
+func newBackend(o *benchmarkOptions) (bench.Backend, error) {
+	hc := modelServerClient(o.connectTimeout, 0)
 	if o.backend == "openai" {
 		u, err := backend.ParseHost(o.host, "8080")
 		if err != nil {

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -167,4 +171,42 @@ func FuzzCSVCell(f *testing.F) {
 			t.Errorf("%q came back as a formula %q", name, got)
 		}
 	})
+}
+
+// No command writes over its inputs, and a file written again keeps its
+// mode.
+func TestOutputsNeverOverwriteInputs(t *testing.T) {
+	dir := t.TempDir()
+	export := writeDaily(t, dir, "usage.csv", "gpt-4o", time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), 3, 10, 10000, 1000)
+	before, _ := os.ReadFile(export)
+	for _, args := range [][]string{
+		{"report", "--usage", export, "-o", export},
+		{"report", "--usage", export, "--litellm-config", export},
+		{"report", "--usage", dir, "--ollama-env", filepath.Join(dir, "ollama.env")},
+		{"simulate", "--usage", export, "--decode-tps", "20", "--chart", export},
+	} {
+		code, _, stderr := runPlan(t, context.Background(), nil, args...)
+		if code != 2 || !strings.Contains(stderr, "would overwrite the input") {
+			t.Errorf("%v: exit %d, %q; want 2 and a refusal", args, code, stderr)
+		}
+	}
+	if after, _ := os.ReadFile(export); !bytes.Equal(before, after) {
+		t.Error("the export was changed")
+	}
+	out := filepath.Join(t.TempDir(), "report.md")
+	os.WriteFile(out, nil, 0o600)
+	if code, _, stderr := runPlan(t, context.Background(), nil, "report", "--usage", export, "--gpu", "RTX 4090", "--format", "md", "-o", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("report.md mode %v, %v; want 0600 kept", fi.Mode(), err)
+	}
+}
+
+// Every command talks to the model server directly, never through a proxy.
+func TestModelServerClientNoProxy(t *testing.T) {
+	tr := modelServerClient(time.Second, 0).Transport.(*http.Transport)
+	if tr.Proxy != nil {
+		t.Error("the model server client uses a proxy")
+	}
 }

@@ -100,7 +100,11 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if _, err = tmp.Write(data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err = tmp.Chmod(0o644); err != nil {
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm() // a file written again keeps its mode
+	}
+	if err = tmp.Chmod(mode); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err = tmp.Sync(); err != nil {
@@ -189,4 +193,42 @@ func csvCell(s string) string {
 		return s
 	}
 	return "'" + s
+}
+
+// checkOutputs refuses to write any of outputs over one of inputs: the
+// same file, or a file inside an input directory (which a later run would
+// read as an export).
+func checkOutputs(inputs []string, outputs map[string]string) error {
+	for flag, out := range outputs {
+		if out == "" || out == "-" {
+			continue
+		}
+		for _, in := range inputs {
+			if in == "" || in == "-" {
+				continue
+			}
+			if overlaps(in, out) {
+				return usagef("%s %s would overwrite the input %s: write it somewhere else", flag, out, in)
+			}
+		}
+	}
+	return nil
+}
+
+// overlaps reports whether writing out would replace in, or put a file
+// inside the directory in.
+func overlaps(in, out string) bool {
+	fi, err := os.Stat(in)
+	if err != nil {
+		return false
+	}
+	if fo, err := os.Stat(out); err == nil && os.SameFile(fi, fo) {
+		return true
+	}
+	if !fi.IsDir() {
+		return false
+	}
+	dir, err1 := filepath.Abs(in)
+	file, err2 := filepath.Abs(out)
+	return err1 == nil && err2 == nil && strings.HasPrefix(file, dir+string(filepath.Separator))
 }

@@ -57,6 +57,9 @@ func newReportCmd(e *env) *cobra.Command {
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.usage = append(o.usage, args...)
+			if err := checkOutputs(append(o.usage, o.tasks, o.prices, o.bench), map[string]string{"-o": o.output, "--litellm-config": o.litellm, "--ollama-env": o.ollamaEn}); err != nil {
+				return err
+			}
 			if err := checkFormat(o.format, "table", "md", "json", "csv", "html"); err != nil {
 				return err
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/ollama/ollama/api"
@@ -24,7 +23,7 @@ func (o *reportOptions) installed(ctx context.Context, e *env, t *planner.Target
 	if err != nil {
 		return nil, usagef("invalid --ollama %q: %v", o.ollamaHost, err)
 	}
-	b := backend.NewOllama(u, &http.Client{Timeout: 30 * time.Second})
+	b := backend.NewOllama(u, modelServerClient(10*time.Second, 30*time.Second))
 	models, err := b.ListModels(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("--ollama: cannot list the models at %s: %v: is ollama serve running there?", u, rootCause(err))

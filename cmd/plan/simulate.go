@@ -352,6 +352,9 @@ type simulateSettings struct {
 
 func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
 	o.done = ctx.Done()
+	if err := checkOutputs(append(o.usage, o.benchFile, o.prices, o.calibration), map[string]string{"--chart": o.chart}); err != nil {
+		return err
+	}
 	set := simulateSettings{
 		Slots: o.slots, QueueLimit: o.queueLimit, Policy: o.policy, CloudModel: o.cloudModel, Seed: o.seed,
 	}
