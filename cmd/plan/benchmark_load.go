@@ -100,6 +100,9 @@ func runBenchmarkLoad(ctx context.Context, e *env, o *benchmarkOptions) error {
 			return err
 		}
 	}
+	if runErr == nil && sum != nil && sum.Sent > 0 && sum.Failed == sum.Sent {
+		runErr = fmt.Errorf("all %d requests of the load failed: see the errors in %s", sum.Sent, file.Path())
+	}
 	return benchmarkError(ctx, runErr, file.Path())
 }
 

@@ -210,3 +210,27 @@ func TestModelServerClientNoProxy(t *testing.T) {
 		t.Error("the model server client uses a proxy")
 	}
 }
+
+// Flags out of any real range and an explicit calibration file that cannot
+// be read are errors, not silently ignored or overflowed.
+func TestFlagsValidated(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "calibration.json")
+	os.WriteFile(bad, []byte("{not json"), 0o644)
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"recommend", "--vram", "2e10"}, 2, "invalid --vram"},
+		{[]string{"recommend", "--bandwidth", "1e300"}, 2, "invalid --bandwidth"},
+		{[]string{"recommend", "--calibration", filepath.Join(dir, "missing.json")}, 1, "--calibration"},
+		{[]string{"report", "--calibration", bad}, 1, "--calibration " + bad},
+		{[]string{"simulate", "--rate", "1", "--model", "llama3.2:1b", "--calibration", bad}, 1, "--calibration " + bad},
+	} {
+		code, _, stderr := runPlan(t, context.Background(), nil, c.args...)
+		if code != c.code || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") > 2 {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, stderr, c.code, c.want)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 
@@ -62,9 +61,10 @@ func (h hardwareOptions) validate() error {
 	for _, v := range []struct {
 		name string
 		v    float64
-	}{{"--vram", h.vramGB}, {"--bandwidth", h.bandwidth}, {"--tflops", h.tflops}} {
-		if v.v < 0 || math.IsInf(v.v, 0) || math.IsNaN(v.v) {
-			return usagef("invalid %s %v: must be a positive number", v.name, v.v)
+		most float64
+	}{{"--vram", h.vramGB, 100_000}, {"--bandwidth", h.bandwidth, 1_000_000}, {"--tflops", h.tflops, 1_000_000}} {
+		if !(v.v >= 0 && v.v <= v.most) {
+			return usagef("invalid %s %v: must be a positive number up to %.0f", v.name, v.v, v.most)
 		}
 	}
 	return nil

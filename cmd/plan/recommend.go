@@ -55,6 +55,7 @@ func newRecommendCmd(e *env) *cobra.Command {
 			if err := o.validate(); err != nil {
 				return err
 			}
+			o.calibrationGiven = o.calibrationFile != ""
 			if o.calibrationFile == "" {
 				o.calibrationFile = defaultCalibrationFile(e)
 			}

@@ -27,7 +27,8 @@ type reportOptions struct {
 	hw          hardwareOptions
 	// calibrationFile is this machine's calibration (plan benchmark
 	// --calibrate), used when the hardware is this machine.
-	calibrationFile string
+	calibrationFile  string
+	calibrationGiven bool // --calibration named the file
 	// ollamaHost is the Ollama server whose installed models are read.
 	ollamaHost string
 	ramGB      float64

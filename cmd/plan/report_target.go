@@ -130,7 +130,10 @@ func (o *reportOptions) speeds() (planner.Speeds, error) {
 	if err != nil {
 		return nil, err
 	}
-	cal, haveCal := o.calibration()
+	cal, haveCal, err := o.calibration()
+	if err != nil {
+		return nil, err
+	}
 	return func(s simulate.ModelShape, hw simulate.Hardware, ctx, k int) simulate.Prediction {
 		if svc, ok := measured[s.Name]; ok {
 			return measuredPrediction(svc, k)
@@ -178,17 +181,23 @@ func measuredPrediction(svc *simulate.CurveService, k int) simulate.Prediction {
 	}
 }
 
-// calibration reads this machine's calibration file, if there is one.
-func (o *reportOptions) calibration() (simulate.Calibration, bool) {
+// calibration reads this machine's calibration file, if there is one. A
+// file named with --calibration that cannot be read is an error; the
+// default one is then only left out, with a note.
+func (o *reportOptions) calibration() (simulate.Calibration, bool, error) {
 	path := o.calibrationFile
 	if path == "" {
-		return simulate.Calibration{}, false
+		return simulate.Calibration{}, false, nil
 	}
 	c, err := calibrate.ReadFile(path)
-	if err != nil {
-		return simulate.Calibration{}, false
+	switch {
+	case err != nil && o.calibrationGiven:
+		return simulate.Calibration{}, false, fmt.Errorf("--calibration %s: %w", path, err)
+	case err != nil:
+		o.notes = append(o.notes, fmt.Sprintf("calibration %s not used: %v", path, err))
+		return simulate.Calibration{}, false, nil
 	}
-	return c, true
+	return c, true, nil
 }
 
 // defaultCalibrationFile is calibration.json next to the default results

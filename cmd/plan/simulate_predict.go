@@ -72,7 +72,10 @@ func (o *simulateOptions) predict(ctx context.Context, e *env, sizes requestSize
 	if ctxTokens == 0 {
 		ctxTokens = int(math.Round(sizes.prompt + sizes.output/2))
 	}
-	predict := o.predictor(e, &m)
+	predict, err := o.predictor(e, &m)
+	if err != nil {
+		return nil, err
+	}
 	one := predict(shape, m.Hardware, ctxTokens, 1)
 	if one.GPUShare < 1 {
 		if err := m.needCPU(ctx); err != nil {
@@ -106,7 +109,7 @@ func (o *simulateOptions) predict(ctx context.Context, e *env, sizes requestSize
 // predictor is this machine's calibration (plan benchmark --calibrate)
 // when the hardware is this machine and a calibration file is there, else
 // the throughput model with the catalog efficiency.
-func (o *simulateOptions) predictor(e *env, m *machine) func(simulate.ModelShape, simulate.Hardware, int, int) simulate.Prediction {
+func (o *simulateOptions) predictor(e *env, m *machine) (func(simulate.ModelShape, simulate.Hardware, int, int) simulate.Prediction, error) {
 	catalog := func(s simulate.ModelShape, hw simulate.Hardware, ctx, k int) simulate.Prediction {
 		return simulate.Predict(s, hw, ctx, k, simulate.DefaultEfficiency())
 	}
@@ -118,12 +121,15 @@ func (o *simulateOptions) predictor(e *env, m *machine) func(simulate.ModelShape
 		if m.ThisMachine && m.Hardware.VRAMBytes == 0 {
 			m.Notes = append(m.Notes, "CPU speeds from the catalog formula are rough: run plan benchmark --calibrate to measure this machine")
 		}
-		return catalog
+		return catalog, nil
 	}
 	cal, err := calibrate.ReadFile(path)
+	if err != nil && o.calibration != "" {
+		return nil, fmt.Errorf("--calibration %s: %w", path, err)
+	}
 	if err != nil {
 		m.Notes = append(m.Notes, fmt.Sprintf("calibration %s not used: %v", path, err))
-		return catalog
+		return catalog, nil
 	}
 	m.Notes = append(m.Notes, "speeds calibrated on this machine by "+path)
 	return func(s simulate.ModelShape, hw simulate.Hardware, ctx, k int) simulate.Prediction {
@@ -131,7 +137,7 @@ func (o *simulateOptions) predictor(e *env, m *machine) func(simulate.ModelShape
 			return p
 		}
 		return catalog(s, hw, ctx, k)
-	}
+	}, nil
 }
 
 // service returns the predicted curve with its speeds scaled by factor
