@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -75,7 +76,7 @@ func runCalibrate(ctx context.Context, e *env, o *benchmarkOptions, c *calibrate
 	if err != nil {
 		return err
 	}
-	file, err := bench.OpenResults(o.output)
+	file, err := openResults(e, o.output)
 	if err != nil {
 		return err
 	}
@@ -88,7 +89,7 @@ func runCalibrate(ctx context.Context, e *env, o *benchmarkOptions, c *calibrate
 		Sizes: calibrationSizes(), Quants: calibrationQuants(),
 	})
 	prog.clear()
-	if runErr != nil {
+	if runErr = cmp.Or(runErr, file.Err()); runErr != nil {
 		return benchmarkError(ctx, runErr, file.Path())
 	}
 	cal, err := simulate.FitCalibration(res.Points)

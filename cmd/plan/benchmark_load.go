@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -87,7 +88,7 @@ func runBenchmarkLoad(ctx context.Context, e *env, o *benchmarkOptions) error {
 		return usagef("an open-loop load (--rate) measures one --model")
 	}
 	o.config.Models = models
-	file, err := bench.OpenResults(o.output)
+	file, err := openResults(e, o.output)
 	if err != nil {
 		return err
 	}
@@ -103,7 +104,7 @@ func runBenchmarkLoad(ctx context.Context, e *env, o *benchmarkOptions) error {
 	if runErr == nil && sum != nil && sum.Sent > 0 && sum.Failed == sum.Sent {
 		runErr = fmt.Errorf("all %d requests of the load failed: see the errors in %s", sum.Sent, file.Path())
 	}
-	return benchmarkError(ctx, runErr, file.Path())
+	return benchmarkError(ctx, cmp.Or(runErr, file.Err()), file.Path())
 }
 
 // writeLoad prints a load's summary in the chosen format on stdout, and its

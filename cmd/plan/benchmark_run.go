@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -84,7 +85,7 @@ func runBenchmark(ctx context.Context, e *env, o *benchmarkOptions) error {
 	}
 	o.config.Models = models
 	history := readHistory(e, o.output)
-	file, err := bench.OpenResults(o.output)
+	file, err := openResults(e, o.output)
 	if err != nil {
 		return err
 	}
@@ -97,7 +98,7 @@ func runBenchmark(ctx context.Context, e *env, o *benchmarkOptions) error {
 	if err := writeBenchmark(e, o, sums, file.Path()); err != nil {
 		return err
 	}
-	return benchmarkError(ctx, runErr, file.Path())
+	return benchmarkError(ctx, cmp.Or(runErr, file.Err()), file.Path())
 }
 
 // newRunner is the benchmark runner of the options on backend b, recording
@@ -110,6 +111,16 @@ func newRunner(ctx context.Context, e *env, o *benchmarkOptions, b bench.Backend
 		Record:   file.Append,
 		Progress: prog.update,
 	}
+}
+
+// openResults opens the results file, saying so when it had to cut off a
+// half-written last line.
+func openResults(e *env, path string) (*bench.ResultsFile, error) {
+	f, err := bench.OpenResults(path)
+	if err == nil && f.Dropped() > 0 {
+		fmt.Fprintf(e.stderr, "plan: warning: %s ended in a half-written line (%d bytes, from an interrupted write); it is cut off\n", path, f.Dropped())
+	}
+	return f, err
 }
 
 // benchmarkError adds to a failure where the finished results are.

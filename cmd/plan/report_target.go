@@ -153,7 +153,7 @@ func (o *reportOptions) measured() (map[string]*simulate.CurveService, error) {
 	if o.bench == "" {
 		return out, nil
 	}
-	sums, err := readSummaries(o.bench)
+	sums, err := readSummaries(o.bench, func(s string) { o.notes = append(o.notes, s) })
 	if err != nil {
 		return nil, err
 	}

@@ -58,8 +58,10 @@ type simulateOptions struct {
 	seed   uint64
 	format string
 	chart  string
-	// done stops the replay when the command is interrupted.
+	// done stops the replay when the command is interrupted; warn says
+	// what it read but had to leave out.
 	done <-chan struct{}
+	warn func(string)
 }
 
 const simulateLong = `Replay a workload against a local model server with a number of parallel slots and a
@@ -352,6 +354,7 @@ type simulateSettings struct {
 
 func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
 	o.done = ctx.Done()
+	o.warn = func(s string) { fmt.Fprintln(e.stderr, "plan: warning: "+s) }
 	if err := checkOutputs(append(o.usage, o.benchFile, o.prices, o.calibration), map[string]string{"--chart": o.chart}); err != nil {
 		return err
 	}
@@ -550,7 +553,7 @@ func (o *simulateOptions) service(set *simulateSettings) (simulate.Service, erro
 		set.DecodeTPS, set.PrefillTPS = o.decodeTPS, o.prefillTPS
 		return tokenRateService{decode: o.decodeTPS, prefill: o.prefillTPS}, nil
 	}
-	sums, err := readSummaries(o.benchFile)
+	sums, err := readSummaries(o.benchFile, o.warn)
 	if err != nil {
 		return nil, err
 	}

@@ -10,13 +10,18 @@ import (
 )
 
 // readSummaries reads the summaries of a plan benchmark results file.
-func readSummaries(path string) ([]bench.Summary, error) {
+func readSummaries(path string, warn func(string)) ([]bench.Summary, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("--bench: %w", err)
 	}
 	defer f.Close()
 	_, sums, err := bench.ReadResults(f, path)
+	var torn *bench.TornLineError
+	if errors.As(err, &torn) {
+		warn(err.Error())
+		return sums, nil
+	}
 	return sums, err
 }
 

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -130,10 +131,18 @@ type Summary struct {
 
 // ResultsFile appends records to a JSON Lines file, one line per record,
 // synced to disk before Append returns, so a crash loses nothing finished.
+//
+// A write that fails (a full disk) is undone, so no half line is left, and
+// the first such error stays in Err. A file that already ends in a half
+// line (from a crash or an older write) is cut back to its last whole line
+// when opened; Dropped says how many bytes that removed.
 type ResultsFile struct {
-	mu   sync.Mutex
-	f    *os.File
-	path string
+	mu      sync.Mutex
+	f       *os.File
+	path    string
+	size    int64
+	err     error
+	dropped int64
 }
 
 // OpenResults opens (creating if needed) the results file at path for appending.
@@ -141,11 +150,52 @@ func OpenResults(path string) (*ResultsFile, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("creating results directory: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("opening results file: %w", err)
 	}
-	return &ResultsFile{f: f, path: path}, nil
+	r := &ResultsFile{f: f, path: path}
+	if err := r.cutTornTail(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("opening results file %s: %w", path, err)
+	}
+	return r, nil
+}
+
+// cutTornTail cuts the file back to the end of its last whole line.
+func (r *ResultsFile) cutTornTail() error {
+	fi, err := r.f.Stat()
+	if err != nil {
+		return err
+	}
+	r.size = fi.Size()
+	if r.size == 0 {
+		return nil
+	}
+	tail := make([]byte, min(r.size, 1<<20))
+	if _, err := r.f.ReadAt(tail, r.size-int64(len(tail))); err != nil {
+		return err
+	}
+	if tail[len(tail)-1] == '\n' {
+		return nil
+	}
+	keep := r.size - int64(len(tail)) + int64(bytes.LastIndexByte(tail, '\n')+1)
+	if bytes.LastIndexByte(tail, '\n') < 0 && r.size > int64(len(tail)) {
+		return fmt.Errorf("its last line is longer than %d bytes", len(tail))
+	}
+	r.dropped, r.size = r.size-keep, keep
+	return r.f.Truncate(keep)
+}
+
+// Dropped is the bytes of a half line cut from the end when the file was
+// opened.
+func (r *ResultsFile) Dropped() int64 { return r.dropped }
+
+// Err is the first write that failed, or nil.
+func (r *ResultsFile) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
 }
 
 // Path is the file's name.
@@ -160,34 +210,64 @@ func (r *ResultsFile) Append(v any) error {
 	line = append(line, '\n')
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.err != nil {
+		return r.err
+	}
 	if _, err := r.f.Write(line); err != nil {
-		return fmt.Errorf("writing %s: %w", r.path, err)
+		r.err = fmt.Errorf("writing %s: %w", r.path, err)
+		r.f.Truncate(r.size) // no half line left behind
+		return r.err
 	}
 	if err := r.f.Sync(); err != nil {
-		return fmt.Errorf("syncing %s: %w", r.path, err)
+		r.err = fmt.Errorf("syncing %s: %w", r.path, err)
+		return r.err
 	}
+	r.size += int64(len(line))
 	return nil
 }
 
 // Close closes the file.
 func (r *ResultsFile) Close() error { return r.f.Close() }
 
+// TornLineError reports that the last line of a results file is cut
+// short (a write a crash or a full disk interrupted). ReadResults returns it
+// with every record before that line: callers warn and go on.
+type TornLineError struct {
+	Name string
+	Line int
+}
+
+func (e *TornLineError) Error() string {
+	return fmt.Sprintf("%s:%d: the last line is cut short (an interrupted write); it is left out", e.Name, e.Line)
+}
+
 // ReadResults reads the runs and summaries of a results file. A line that is
-// not valid JSON (say, cut short by a full disk) is reported with its number.
+// not valid JSON is reported with its number; when it is the last line, the
+// error is a *TornLineError and the records before it are all returned.
 func ReadResults(r io.Reader, name string) ([]Run, []Summary, error) {
 	var runs []Run
 	var sums []Summary
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
+	var bad error
 	for line := 1; sc.Scan(); line++ {
 		if len(sc.Bytes()) == 0 {
 			continue
+		}
+		if torn, ok := bad.(*TornLineError); ok {
+			return runs, sums, fmt.Errorf("%s:%d: not a JSON record: a line cut short with more lines after it", name, torn.Line)
+		} else if bad != nil {
+			return runs, sums, bad // a bad line with more after it
 		}
 		var head struct {
 			Kind string `json:"kind"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &head); err != nil {
-			return runs, sums, fmt.Errorf("%s:%d: not a JSON record: %v", name, line, err)
+			bad = fmt.Errorf("%s:%d: not a JSON record: %v", name, line, err)
+			if !bytes.HasSuffix(sc.Bytes(), []byte("}")) {
+				bad = &TornLineError{Name: name, Line: line}
+			}
+			continue
 		}
 		if err := decodeRecord(sc.Bytes(), head.Kind, &runs, &sums); err != nil {
 			return runs, sums, fmt.Errorf("%s:%d: %v", name, line, err)
@@ -196,7 +276,7 @@ func ReadResults(r io.Reader, name string) ([]Run, []Summary, error) {
 	if err := sc.Err(); err != nil {
 		return runs, sums, fmt.Errorf("reading %s: %w", name, err)
 	}
-	return runs, sums, nil
+	return runs, sums, bad
 }
 
 func decodeRecord(b []byte, kind string, runs *[]Run, sums *[]Summary) error {

@@ -1,0 +1,63 @@
+package bench
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A half-written last line is skipped with a TornLineError that keeps every
+// record before it; the same cut with lines after it is an error.
+func TestReadResultsTornLastLine(t *testing.T) {
+	good := `{"kind":"summary","model":"m","concurrency":1,"decode_tokens_per_second":50}` + "\n"
+	torn := `{"kind":"summary","model":"m","concur`
+	_, sums, err := ReadResults(strings.NewReader(good+good+torn), "r.jsonl")
+	var te *TornLineError
+	if !errors.As(err, &te) || te.Line != 3 || len(sums) != 2 {
+		t.Errorf("torn last line: %d summaries, %v; want 2 and a TornLineError at line 3", len(sums), err)
+	}
+	_, _, err = ReadResults(strings.NewReader(good+torn+"\n"+good), "r.jsonl")
+	if err == nil || errors.As(err, &te) {
+		t.Errorf("a cut line with more after it: %v; want a plain error", err)
+	}
+}
+
+// Opening a file that ends in a half line cuts it off, so that new records
+// never follow it.
+func TestOpenResultsCutsTornTail(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.jsonl")
+	good := `{"kind":"summary","model":"m"}` + "\n"
+	os.WriteFile(path, []byte(good+`{"kind":"su`), 0o644)
+	f, err := OpenResults(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Dropped() != int64(len(`{"kind":"su`)) {
+		t.Errorf("dropped %d bytes", f.Dropped())
+	}
+	if err := f.Append(map[string]string{"kind": "summary", "model": "n"}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	b, _ := os.ReadFile(path)
+	if _, sums, err := ReadResults(strings.NewReader(string(b)), path); err != nil || len(sums) != 2 {
+		t.Errorf("after the cut and an append: %d summaries, %v\n%s", len(sums), err, b)
+	}
+}
+
+// A write that fails leaves no half line, and the error stays.
+func TestAppendFailureLeavesNoHalfLine(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full to fill")
+	}
+	f, err := OpenResults("/dev/full")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	if err := f.Append(map[string]string{"kind": "run"}); err == nil || f.Err() == nil {
+		t.Errorf("Append on a full device = %v, Err %v; want both set", err, f.Err())
+	}
+}
