@@ -205,6 +205,9 @@ func ReadTraffic(ctx context.Context, files []string, opts usage.Options, pricer
 		t.span(s.From, s.To)
 		t.Sources = append(t.Sources, *s)
 	}
+	if err := checkSpan(t, rd.rows); err != nil {
+		return nil, err
+	}
 	for _, r := range rd.rows {
 		t.Buckets = appendBuckets(t.Buckets, r.b, r.start.Sub(t.From).Seconds(), r.end.Sub(t.From).Seconds())
 	}
@@ -214,6 +217,26 @@ func ReadTraffic(ctx context.Context, files []string, opts usage.Options, pricer
 	t.sortGroups(rd.groups)
 	t.Assumptions = rd.assumptions()
 	return t, nil
+}
+
+// checkSpan refuses usage that spans more than the simulator replays (ten
+// years), naming the row furthest from the first: a date typed wrong, most
+// likely.
+func checkSpan(t *Traffic, rows []trafficRow) error {
+	if t.To.Sub(t.From).Seconds() <= simulate.MaxArrival {
+		return nil
+	}
+	first, last := rows[0], rows[0]
+	for _, r := range rows {
+		if r.start.Before(first.start) {
+			first = r
+		}
+		if r.end.After(last.end) {
+			last = r
+		}
+	}
+	return fmt.Errorf("%s:%d: dated %s, more than ten years after the first row (%s:%d, %s): check the dates of the export",
+		last.file, last.line, last.end.UTC().Format("2006-01-02"), first.file, first.line, first.start.UTC().Format("2006-01-02"))
 }
 
 // UsageSource is one export file: its format and the whole UTC days it covers.
@@ -246,6 +269,8 @@ type trafficReader struct {
 type trafficRow struct {
 	start, end time.Time
 	b          simulate.Bucket
+	file       string
+	line       int
 }
 
 func (rd *trafficReader) add(r *usage.Record) error {
@@ -281,7 +306,7 @@ func (rd *trafficReader) add(r *usage.Record) error {
 	if end.After(src.To) {
 		src.To = end
 	}
-	rd.rows = append(rd.rows, trafficRow{start: r.Start, end: end, b: simulate.Bucket{
+	rd.rows = append(rd.rows, trafficRow{start: r.Start, end: end, file: r.File, line: r.Line, b: simulate.Bucket{
 		Requests: n, Model: g.Key,
 		PromptTokens: int(math.Round(float64(r.InputTokens()) / float64(n))),
 		OutputTokens: int(math.Round(float64(r.Output) / float64(n))),

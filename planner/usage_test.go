@@ -158,3 +158,16 @@ func TestReadTrafficCoarse(t *testing.T) {
 		t.Errorf("assumptions %q", tr.Assumptions)
 	}
 }
+
+// A row dated a century off is refused by file and line.
+func TestReadTrafficFarDate(t *testing.T) {
+	path := writeUsage(t,
+		"2026-07-01T09:00:00Z,openai,gpt-4o,support,1,1000,100",
+		"2100-01-01T09:00:00Z,openai,gpt-4o,support,1,1000,100",
+	)
+	table, _ := pricing.Embedded()
+	_, err := ReadTraffic(context.Background(), []string{path}, usage.Options{}, spend.NewTablePricer(table))
+	if err == nil || !strings.Contains(err.Error(), "usage.csv:3: dated 2100-01-01") {
+		t.Errorf("ReadTraffic = %v; want the file and line of the 2100 row", err)
+	}
+}

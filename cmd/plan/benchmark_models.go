@@ -13,6 +13,10 @@ import (
 	"github.com/plan-cli/plan/hwprofile/bench"
 )
 
+// infoTimeout bounds a request for information (the model list), or
+// --timeout when that is shorter.
+const infoTimeout = 30 * time.Second
+
 // resolveModels checks the models asked for against the server's list, pulls
 // missing ones with --pull, and asks the user to choose when none was given.
 func resolveModels(ctx context.Context, e *env, b bench.Backend, o *benchmarkOptions) ([]string, error) {
@@ -23,10 +27,17 @@ func resolveModels(ctx context.Context, e *env, b bench.Backend, o *benchmarkOpt
 		}
 		return o.models, nil
 	}
-	lctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	limit := infoTimeout
+	if t := o.config.Timeout; t > 0 && t < limit {
+		limit = t
+	}
+	lctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	installed, err := d.ListModels(lctx)
 	if err != nil {
+		if lctx.Err() != nil && ctx.Err() == nil {
+			return nil, fmt.Errorf("%s did not list its models within %v: is it a model server, and is it busy? (--timeout sets the limit)", hostOf(b), limit)
+		}
 		return nil, err
 	}
 	if len(o.models) == 0 {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -231,6 +232,42 @@ func TestFlagsValidated(t *testing.T) {
 		code, _, stderr := runPlan(t, context.Background(), nil, c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") > 2 {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, stderr, c.code, c.want)
+		}
+	}
+}
+
+// A server that never answers the model list is given up on after
+// --timeout, with a line naming it.
+func TestBenchmarkListTimeout(t *testing.T) {
+	stall := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-stall:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(stall)
+	start := time.Now()
+	code, _, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", srv.URL, "--model", "m", "--timeout", "1s",
+		"-o", filepath.Join(t.TempDir(), "r.jsonl"))
+	if code != 1 || !strings.Contains(stderr, "did not list its models within 1s") || time.Since(start) > 10*time.Second {
+		t.Errorf("exit %d after %v, stderr %q; want 1 within seconds, naming the wait", code, time.Since(start), stderr)
+	}
+}
+
+// A row dated a century off is an error naming the file and line in every
+// command that replays usage.
+func TestFarDateNamesRow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "far.csv")
+	os.WriteFile(path, []byte("timestamp,provider,model,requests,input_tokens,output_tokens\n2026-07-01T09:00:00Z,openai,gpt-4o,1,1000,100\n2100-01-01T09:00:00Z,openai,gpt-4o,1,1000,100\n"), 0o644)
+	for _, args := range [][]string{
+		{"report", path, "--gpu", "RTX 4090"},
+		{"simulate", "--usage", path, "--decode-tps", "20"},
+	} {
+		code, _, stderr := runPlan(t, context.Background(), nil, args...)
+		if code != 1 || !strings.Contains(stderr, "far.csv:3: dated 2100-01-01") {
+			t.Errorf("%v: exit %d, %q; want the file and line of the 2100 row", args, code, stderr)
 		}
 	}
 }

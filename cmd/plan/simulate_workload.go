@@ -64,6 +64,8 @@ func readReplay(ctx context.Context, e *env, o *simulateOptions) (replay, error)
 // readUsageRows reads the usage records of the --usage exports.
 func readUsageRows(ctx context.Context, e *env, o *simulateOptions) ([]usageRow, error) {
 	var rows []usageRow
+	var first time.Time
+	var far *usage.Record // the row that ends last
 	warn := newWarnings(e)
 	stats, err := usage.Read(ctx, o.usage, usage.Options{Format: o.inputFormat, Stdin: e.stdin, Warn: warn.add}, func(r *usage.Record) error {
 		if r.Kind != usage.KindUsage {
@@ -80,6 +82,14 @@ func readUsageRows(ctx context.Context, e *env, o *simulateOptions) ([]usageRow,
 		if !end.After(r.Start) && n > 1 {
 			end = r.Start.Add(o.bucket)
 		}
+		if first.IsZero() || r.Start.Before(first) {
+			first = r.Start
+		}
+		if far == nil || end.After(far.End) {
+			rec := *r
+			rec.End = end
+			far = &rec
+		}
 		rows = append(rows, usageRow{
 			start: r.Start, end: end, requests: n, model: r.Model,
 			prompt: meanTokens(r.InputTokens(), n), output: meanTokens(r.Output, n),
@@ -92,6 +102,10 @@ func readUsageRows(ctx context.Context, e *env, o *simulateOptions) ([]usageRow,
 	warn.summary(stats)
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("no usage rows to replay in %d files", len(o.usage))
+	}
+	if far != nil && far.End.Sub(first).Seconds() > simulate.MaxArrival {
+		return nil, fmt.Errorf("%s:%d: dated %s, more than ten years after the first row (%s): check the dates of the export",
+			far.File, far.Line, far.End.UTC().Format("2006-01-02"), first.UTC().Format("2006-01-02"))
 	}
 	return rows, nil
 }
