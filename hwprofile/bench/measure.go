@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -25,14 +24,18 @@ type request struct {
 func (r *Runner) measure(ctx context.Context, q request, tl *tally) Run {
 	t0 := tl.t0
 	run := r.newRun(q)
-	var text strings.Builder
+	text := sha256.New() // the output's hash, kept as it streams
 	var times []time.Time
+	most := maxChunks(q.MaxTokens)
 	start := time.Now()
 	rctx, cancel := r.requestContext(ctx)
 	defer cancel()
 	usage, err := r.Backend.Generate(rctx, q.Request, func(c Chunk) error {
+		if len(times) >= most {
+			return fmt.Errorf("the server streamed more than %d chunks for a request of at most %d tokens: stopped", most, q.MaxTokens)
+		}
 		times = append(times, time.Now())
-		text.WriteString(c.Text)
+		text.Write([]byte(c.Text))
 		r.progressTokens(q, tl.add(), t0)
 		return nil
 	})
@@ -43,13 +46,24 @@ func (r *Runner) measure(ctx context.Context, q request, tl *tally) Run {
 		run.firstToken = times[0].Sub(t0)
 		run.TTFTSeconds = times[0].Sub(start).Seconds()
 	}
-	run.OutputSHA256 = hashText(text.String())
+	run.OutputSHA256 = hex.EncodeToString(text.Sum(nil))
 	if err != nil {
 		run.Error = r.requestError(ctx, rctx, err).Error()
 		return run
 	}
 	fillRates(&run, usage, times, q.MaxTokens)
 	return run
+}
+
+// maxChunks bounds the chunks of one streamed answer: a server sends at
+// most one a token, and a few without any (role, finish, usage), so far more
+// than maxTokens chunks means a broken or hostile stream, which would
+// otherwise grow the benchmark's memory for as long as it lasts.
+func maxChunks(maxTokens int) int {
+	if maxTokens <= 0 {
+		return 1 << 20
+	}
+	return 4*maxTokens + 64
 }
 
 func (r *Runner) requestContext(ctx context.Context) (context.Context, context.CancelFunc) {

@@ -1,11 +1,13 @@
 package bench
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A half-written last line is skipped with a TornLineError that keeps every
@@ -59,5 +61,32 @@ func TestAppendFailureLeavesNoHalfLine(t *testing.T) {
 	defer f.Close()
 	if err := f.Append(map[string]string{"kind": "run"}); err == nil || f.Err() == nil {
 		t.Errorf("Append on a full device = %v, Err %v; want both set", err, f.Err())
+	}
+}
+
+// A server that streams without end is stopped once it has sent far more
+// chunks than the tokens asked for, so the benchmark's memory stays bounded.
+func TestEndlessStreamIsStopped(t *testing.T) {
+	if got := maxChunks(128); got != 4*128+64 {
+		t.Errorf("maxChunks(128) = %d", got)
+	}
+	r := &Runner{Backend: endless{}, Config: Config{Timeout: 0}}
+	run := r.measure(context.Background(), request{Request: Request{Model: "m", MaxTokens: 8}}, &tally{t0: time.Now()})
+	if !strings.Contains(run.Error, "more than 96 chunks") {
+		t.Errorf("run error %q; want the stream stopped after 96 chunks", run.Error)
+	}
+}
+
+// endless streams a chunk forever.
+type endless struct{}
+
+func (endless) Generate(ctx context.Context, _ Request, onChunk func(Chunk) error) (Usage, error) {
+	for {
+		if err := onChunk(Chunk{Text: "x"}); err != nil {
+			return Usage{}, err
+		}
+		if ctx.Err() != nil {
+			return Usage{}, ctx.Err()
+		}
 	}
 }
