@@ -277,6 +277,11 @@ func count(v json.RawMessage) int64 {
 	return int64(f)
 }
 
+// MaxUSDPerToken bounds a price per token: $1 a token is a thousand times
+// the dearest real model's, so anything above is a typo or a hostile file
+// (and would overflow the sums of a year of usage).
+const MaxUSDPerToken = 1.0
+
 // usdPerToken reads a price; present is false for null.
 func usdPerToken(v json.RawMessage) (usd float64, present bool, err error) {
 	s := string(v)
@@ -289,6 +294,8 @@ func usdPerToken(v json.RawMessage) (usd float64, present bool, err error) {
 		return 0, false, fmt.Errorf("found %s; %s", shorten(s), priceHint)
 	case f < 0 || math.IsInf(f, 0):
 		return 0, false, fmt.Errorf("found %s, not a price; %s", s, priceHint)
+	case f > MaxUSDPerToken:
+		return 0, false, fmt.Errorf("found %s USD per token, more than %v ($1,000,000 per 1M tokens): not a real price; %s", s, MaxUSDPerToken, priceHint)
 	}
 	return f, true, nil
 }

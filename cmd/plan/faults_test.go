@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -268,6 +269,22 @@ func TestFarDateNamesRow(t *testing.T) {
 		code, _, stderr := runPlan(t, context.Background(), nil, args...)
 		if code != 1 || !strings.Contains(stderr, "far.csv:3: dated 2100-01-01") {
 			t.Errorf("%v: exit %d, %q; want the file and line of the 2100 row", args, code, stderr)
+		}
+	}
+}
+
+// An absurd price is refused by name, and money too large for whole cents
+// still prints as a number.
+func TestAbsurdPrices(t *testing.T) {
+	prices := filepath.Join(t.TempDir(), "prices.json")
+	os.WriteFile(prices, []byte(`{"gpt-4o": {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1e300, "output_cost_per_token": 1e-5}}`), 0o644)
+	code, _, stderr := runPlan(t, context.Background(), nil, "prices", "--prices", prices, "gpt-4o")
+	if code == 0 || !strings.Contains(stderr, "gpt-4o") || !strings.Contains(stderr, "not a real price") {
+		t.Errorf("exit %d, %q; want a refusal naming the entry", code, stderr)
+	}
+	for _, s := range []string{usd(1e300), usd(math.Inf(1)), money(-1e20), dollars(1e18)} {
+		if strings.Contains(s, "--") || strings.Contains(s, ".-") {
+			t.Errorf("money printed as %q", s)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/plan-cli/plan/planner"
@@ -172,6 +173,9 @@ func planLabel(r *planner.Report) string {
 // usd formats money for the headline and summaries: whole dollars with
 // thousands separators from $10 up, cents below.
 func usd(x float64) string {
+	if !(math.Abs(x) < 1e15) { // beyond int64 dollars (or not a number)
+		return "$" + strconv.FormatFloat(x, 'g', 4, 64)
+	}
 	if math.Abs(x) >= 10 {
 		sign := ""
 		if x < 0 {

@@ -237,6 +237,9 @@ func dollars(x float64) string {
 
 // money writes x with two decimals and thousands separators.
 func money(x float64) string {
+	if !(math.Abs(x) < 1e13) { // beyond int64 cents (or not a number): no separators
+		return strconv.FormatFloat(x, 'g', 4, 64)
+	}
 	cents := int64(x*100 + 0.5)
 	if x < 0 {
 		cents = int64(x*100 - 0.5)
