@@ -288,3 +288,18 @@ func TestAbsurdPrices(t *testing.T) {
 		}
 	}
 }
+
+// The same export given twice, or a copy of it, is read once, with a
+// warning; it used to double the spend.
+func TestDuplicateExportsReadOnce(t *testing.T) {
+	dir := t.TempDir()
+	a := writeDaily(t, dir, "a.csv", "gpt-4o", time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), 30, 100, 100000, 10000)
+	b, _ := os.ReadFile(a)
+	copyPath := filepath.Join(dir, "copy.csv")
+	os.WriteFile(copyPath, b, 0o644)
+	once, _ := reportJSON(t, "--usage", a, "--gpu", "RTX 4090")
+	twice, stderr := reportJSON(t, "--usage", a, copyPath, a, "--gpu", "RTX 4090")
+	if once["monthly_cloud_cost_usd"] != twice["monthly_cloud_cost_usd"] || strings.Count(stderr, "the same content as") != 2 {
+		t.Errorf("spend once $%v, with copies $%v; stderr %q", once["monthly_cloud_cost_usd"], twice["monthly_cloud_cost_usd"], stderr)
+	}
+}

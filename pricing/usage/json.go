@@ -106,7 +106,7 @@ func (rd *reader) readJSON(name string, r io.Reader) error {
 	if rd.opts.Format != "" && !isJSONFormat(rd.opts.Format) {
 		return fmt.Errorf("%s: this is a JSON file, not %s", name, rd.opts.Format)
 	}
-	lc := &lineCounter{r: r}
+	lc := &lineCounter{r: &stringGuard{r: r}}
 	j := &jsonReader{reader: rd, name: name, dec: json.NewDecoder(lc), lines: lc}
 	j.dec.UseNumber()
 	for {
@@ -491,4 +491,38 @@ func (n *jsonNumber) UnmarshalJSON(b []byte) error {
 		*n = jsonNumber(b)
 	}
 	return nil
+}
+
+// maxJSONString bounds one JSON string of an export. The usage APIs' pages
+// hold short names and numbers; a string this long is not usage, and the
+// decoder would hold it whole. (A variable for the tests.)
+var maxJSONString = 16 << 20
+
+// stringGuard fails a read once a JSON string grows past maxJSONString
+// bytes, following the quotes and backslash escapes as it goes.
+type stringGuard struct {
+	r       io.Reader
+	in, esc bool
+	run     int
+}
+
+func (g *stringGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	for _, c := range p[:n] {
+		switch {
+		case g.esc:
+			g.esc = false
+		case c == '"':
+			g.in, g.run = !g.in, 0
+			continue
+		case g.in && c == '\\':
+			g.esc = true
+		}
+		if g.in {
+			if g.run++; g.run > maxJSONString {
+				return n, fmt.Errorf("a JSON string longer than %d bytes: not a usage export", maxJSONString)
+			}
+		}
+	}
+	return n, err
 }

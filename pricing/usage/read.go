@@ -2,9 +2,11 @@ package usage
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 )
 
@@ -47,6 +49,9 @@ type Stats struct {
 	// empty time buckets, answers from LiteLLM's own response cache, and
 	// OpenAI API results of other kinds than completions and costs.
 	Ignored int `json:"ignored"`
+	// Duplicates counts the files left out because an earlier input had
+	// the same content (the same file given twice, or a copy of it).
+	Duplicates int `json:"duplicates"`
 	// ByFormat counts the files read in each format (a JSON file counts
 	// under the format of its first record).
 	ByFormat map[string]int `json:"by_format"`
@@ -72,6 +77,10 @@ func Read(ctx context.Context, inputs []string, opts Options, fn func(*Record) e
 		return rd.stats, err
 	}
 	files, err := expandInputs(inputs, opts.Stdin != nil)
+	if err != nil {
+		return rd.stats, err
+	}
+	files, err = rd.dropDuplicates(files)
 	if err != nil {
 		return rd.stats, err
 	}
@@ -151,4 +160,60 @@ func (rd *reader) checkCancel() error {
 func (rd *reader) startRecord(format, file string, line int) *Record {
 	rd.rec = Record{Format: format, File: file, Line: line}
 	return &rd.rec
+}
+
+// dropDuplicates leaves out the files whose content an earlier input has,
+// with a warning: the same export given twice, by two names or in two
+// folders, would count its usage twice. Only files of the same size are
+// compared, by their SHA-256.
+func (rd *reader) dropDuplicates(files []input) ([]input, error) {
+	bySize := map[int64]int{}
+	sizes := make([]int64, len(files))
+	for i, f := range files {
+		sizes[i] = -1
+		if f.stdin {
+			continue
+		}
+		if fi, err := os.Stat(f.name); err == nil && fi.Mode().IsRegular() {
+			sizes[i] = fi.Size()
+			bySize[fi.Size()]++
+		}
+	}
+	seen := map[[32]byte]string{}
+	out := files[:0:0]
+	for i, f := range files {
+		if sizes[i] < 0 || bySize[sizes[i]] < 2 {
+			out = append(out, f)
+			continue
+		}
+		sum, err := fileHash(f.name)
+		if err != nil {
+			return nil, err
+		}
+		if first, ok := seen[sum]; ok {
+			rd.stats.Duplicates++
+			if rd.opts.Warn != nil {
+				rd.opts.Warn(Warning{File: f.name, Reason: "the same content as " + first + ": read once"})
+			}
+			continue
+		}
+		seen[sum] = f.name
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func fileHash(name string) ([32]byte, error) {
+	var sum [32]byte
+	f, err := os.Open(name)
+	if err != nil {
+		return sum, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return sum, fmt.Errorf("%s: %w", name, err)
+	}
+	copy(sum[:], h.Sum(nil))
+	return sum, nil
 }

@@ -438,7 +438,8 @@ func TestInputs(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(dir, "b", "activity.csv"), sample)
 	writeFile(t, filepath.Join(dir, "a.csv.gz"), gzipBytes(t, sample))
-	writeFile(t, filepath.Join(dir, "export"), gzipBytes(t, sample)) // gzip without the name
+	// gzip without the name, with CRLF lines (the same bytes twice would be read once)
+	writeFile(t, filepath.Join(dir, "export"), gzipBytes(t, bytes.ReplaceAll(sample, []byte("\n"), []byte("\r\n"))))
 	writeFile(t, filepath.Join(dir, ".DS_Store"), []byte{0, 1, 2})
 	writeFile(t, filepath.Join(dir, ".hidden", "x.csv"), []byte("nonsense\n"))
 
@@ -592,5 +593,24 @@ func TestWideHeader(t *testing.T) {
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 256<<20 {
 		t.Errorf("reading a 2 MB header allocated %d MB; want under 256 MB", alloc>>20)
+	}
+}
+
+// A JSON string longer than any export holds is refused by file, without
+// holding it whole.
+func TestHugeJSONString(t *testing.T) {
+	defer func(n int) { maxJSONString = n }(maxJSONString)
+	maxJSONString = 1 << 10
+	path := filepath.Join(t.TempDir(), "page.json")
+	body := `{"object":"page","data":[{"start_time":1,"end_time":2,"results":[{"model":"` + strings.Repeat("x", 4<<10) + `"}]}]}`
+	writeFile(t, path, []byte(body))
+	res := read([]string{path}, Options{})
+	if res.err == nil || !strings.Contains(res.err.Error(), "page.json") || !strings.Contains(res.err.Error(), "JSON string longer than 1024 bytes") {
+		t.Errorf("Read = %v; want a refusal naming the file", res.err)
+	}
+	// Escaped quotes do not end a string; strings under the limit pass.
+	writeFile(t, path, []byte(`{"object":"page","data":[{"start_time":1,"end_time":2,"results":[{"object":"x","model":"a\"b"}]}]}`))
+	if res := read([]string{path}, Options{}); res.err != nil && strings.Contains(res.err.Error(), "longer than") {
+		t.Errorf("a short string with an escaped quote: %v", res.err)
 	}
 }
