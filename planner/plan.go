@@ -97,7 +97,11 @@ func Build(in Inputs) (*Report, error) {
 	best := *pick.best
 	annotate(rep.Recommendations, pick.ranked, in.Traffic, in.Route, qc)
 	rep.Routes = routes(in.Traffic, best, pick.routes, pick.replay, in.Route)
-	if bh, err := busiestHour(in.Traffic, best, pick.routes, in.Route); err == nil {
+	bh, err := busiestHour(in.Traffic, best, pick.routes, in.Route)
+	switch {
+	case errors.Is(err, simulate.ErrStopped):
+		return nil, err
+	case err == nil:
 		rep.BusiestHour = bh
 	}
 	if !anyLocal(rep.Routes) {

@@ -22,6 +22,8 @@ type RouteRule struct {
 	// capacity.
 	ShareLocal float64
 	Seed       uint64
+	// Done, when closed, stops the replays (the command was interrupted).
+	Done <-chan struct{}
 }
 
 // groupRoute is the routing of one traffic group before the replay.
@@ -93,7 +95,7 @@ func replay(t *Traffic, o Option, routes []groupRoute, rule RouteRule, lo, hi fl
 	}
 	rec := &recorder{src: simulate.NewBucketSource(bs, rule.Seed, lo, hi)}
 	pol := &sloPolicy{ttft: rule.SLOTTFT, e2e: rule.SLOE2E, svc: svc, rec: rec, spilled: map[string]int64{}}
-	res, err := simulate.Run(simulate.Config{Slots: o.Settings.Parallel, Service: svc, Policy: pol, Minutes: minutes}, rec)
+	res, err := simulate.Run(simulate.Config{Slots: o.Settings.Parallel, Service: svc, Policy: pol, Minutes: minutes, Done: rule.Done}, rec)
 	if err != nil {
 		return replayResult{}, err
 	}

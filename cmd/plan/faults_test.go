@@ -303,3 +303,12 @@ func TestDuplicateExportsReadOnce(t *testing.T) {
 		t.Errorf("spend once $%v, with copies $%v; stderr %q", once["monthly_cloud_cost_usd"], twice["monthly_cloud_cost_usd"], stderr)
 	}
 }
+
+// Ctrl-C stops a report with exit 130.
+func TestReportInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errInterrupted)
+	if code, _, stderr := runPlan(t, ctx, nil, "report", "--gpu", "RTX 4090"); code != exitInterrupted {
+		t.Errorf("interrupted report: exit %d, %q; want 130", code, stderr)
+	}
+}

@@ -64,6 +64,8 @@ type reportOptions struct {
 
 	// notes are said about the hardware while resolving it.
 	notes []string
+	// done stops the plan's replays when the command is interrupted.
+	done <-chan struct{}
 }
 
 func addReportFlags(cmd *cobra.Command, o *reportOptions) {
@@ -134,6 +136,7 @@ func (o *reportOptions) validate() error {
 
 // plan reads the inputs and builds the plan.
 func (o *reportOptions) plan(ctx context.Context, e *env) (*planner.Report, error) {
+	o.done = ctx.Done()
 	table, err := priceTable(o.prices)
 	if err != nil {
 		return nil, err
@@ -204,7 +207,7 @@ func (o *reportOptions) inputs(tr *planner.Traffic, target planner.Target) (plan
 		MinDecodeTPS: o.minTPS, Top: o.top,
 		Route: planner.RouteRule{
 			Quality: planner.QualityRule{Tolerance: o.tolerance}, SLOTTFT: o.sloTTFT, SLOE2E: o.sloE2E,
-			ShareLocal: o.shareLocal, Seed: o.seed,
+			ShareLocal: o.shareLocal, Seed: o.seed, Done: o.done,
 		},
 		Costs: planner.CostInputs{
 			HardwareUSD: target.PriceUSD, LifeMonths: o.lifeMonths, ResaleUSD: o.resale,

@@ -51,8 +51,22 @@ func (r *Runner) measure(ctx context.Context, q request, tl *tally) Run {
 		run.Error = r.requestError(ctx, rctx, err).Error()
 		return run
 	}
+	if err := checkUsage(usage); err != nil {
+		run.Error = err.Error()
+		return run
+	}
 	fillRates(&run, usage, times, q.MaxTokens)
 	return run
+}
+
+// checkUsage refuses the counts and times a server reported when any is
+// negative: they would become negative rates.
+func checkUsage(u Usage) error {
+	if u.PromptTokens < 0 || u.OutputTokens < 0 || u.PromptDuration < 0 || u.DecodeDuration < 0 || u.LoadDuration < 0 {
+		return fmt.Errorf("the server reported a negative count or duration (prompt %d tokens in %v, output %d tokens in %v, load %v): not a measurement",
+			u.PromptTokens, u.PromptDuration, u.OutputTokens, u.DecodeDuration, u.LoadDuration)
+	}
+	return nil
 }
 
 // maxChunks bounds the chunks of one streamed answer: a server sends at

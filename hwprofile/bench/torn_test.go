@@ -90,3 +90,16 @@ func (endless) Generate(ctx context.Context, _ Request, onChunk func(Chunk) erro
 		}
 	}
 }
+
+// Negative counts or durations from a server are a failed request, not a
+// negative rate.
+func TestNegativeUsageRefused(t *testing.T) {
+	for _, u := range []Usage{{OutputTokens: -5, DecodeDuration: time.Second}, {OutputTokens: 5, DecodeDuration: -time.Second}, {PromptTokens: -1}} {
+		if checkUsage(u) == nil {
+			t.Errorf("checkUsage(%+v) = nil; want an error", u)
+		}
+	}
+	if err := checkUsage(Usage{OutputTokens: 5, DecodeDuration: time.Second}); err != nil {
+		t.Errorf("a valid usage: %v", err)
+	}
+}
