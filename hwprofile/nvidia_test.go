@@ -22,6 +22,13 @@ func TestParseNvidiaSMI(t *testing.T) {
 				VRAMFreeBytes: 22560 * mib, Driver: "nvidia 550.54.15", PCIAddress: "0000:01:00.0", Source: "nvidia-smi"}},
 		},
 		{
+			// Recorded on a real H200 (driver 580.159.04, in a container).
+			name: "H200",
+			file: "nvidia-smi/h200.csv",
+			want: []GPU{{Index: 0, Vendor: "NVIDIA", Name: "NVIDIA H200", VRAMTotalBytes: 143771 * mib,
+				VRAMFreeBytes: 143156 * mib, Driver: "nvidia 580.159.04", PCIAddress: "0000:00:06.0", Source: "nvidia-smi"}},
+		},
+		{
 			name: "two GPUs",
 			file: "nvidia-smi/two-gpus.csv",
 			want: []GPU{

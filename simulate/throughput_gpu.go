@@ -358,5 +358,39 @@ func lookupGPU(gpus []GPU, name string) (GPU, bool) {
 	if best >= 0 {
 		return gpus[best], true
 	}
-	return GPU{}, false
+	return byModelNumber(gpus, qw, qm)
+}
+
+// byModelNumber finds the part whose model number (its first word with a
+// digit: "h200", "4090", "mi300x") is a word of the query, the one sharing
+// the most words with it, then the one with the fewest words beyond it: a
+// tool's name with the vendor and memory type in it ("NVIDIA H200", "NVIDIA
+// H100 80GB HBM3") still finds its part.
+func byModelNumber(gpus []GPU, qw, qm []string) (GPU, bool) {
+	best, bestShared, bestExtra := -1, 0, 0
+	for i, g := range gpus {
+		cw, cm := gpuTokens(g.Name)
+		number := slices.IndexFunc(cw, func(w string) bool { return strings.ContainsAny(w, "0123456789") })
+		if number < 0 || !slices.Contains(qw, cw[number]) {
+			continue
+		}
+		if len(cm) > 0 && len(qm) > 0 && !subset(cm, qm) {
+			continue
+		}
+		shared := 0
+		for _, w := range cw {
+			// "sxm" is in "sxm4": a word may carry a generation number.
+			if slices.ContainsFunc(qw, func(q string) bool { return q == w || len(w) >= 3 && strings.HasPrefix(q, w) }) {
+				shared++
+			}
+		}
+		extra := len(cw) - shared
+		if best < 0 || shared > bestShared || shared == bestShared && extra < bestExtra {
+			best, bestShared, bestExtra = i, shared, extra
+		}
+	}
+	if best < 0 {
+		return GPU{}, false
+	}
+	return gpus[best], true
 }

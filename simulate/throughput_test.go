@@ -343,6 +343,10 @@ func TestLookupGPU(t *testing.T) {
 		"Apple M2 Ultra 76-core GPU 192GB": "Apple M2 Ultra",
 		"h100 sxm":                         "H100 SXM",
 		"Radeon RX 7900 XTX":               "RX 7900 XTX",
+		// nvidia-smi's names of datacenter parts (an H200 read on a real one)
+		"NVIDIA H200":           "H200 SXM",
+		"NVIDIA A100-SXM4-80GB": "A100 80GB SXM",
+		"NVIDIA L40S":           "L40S",
 	} {
 		g, ok := LookupGPU(q)
 		if !ok || g.Name != want {
