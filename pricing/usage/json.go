@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -79,8 +81,8 @@ func (res *apiResult) record(format string, in *interner, rec *Record) error {
 
 // jsonReader streams usage pages: {"data":[{bucket times, "results":[...]}]},
 // one page, an array of pages, or pages one after another. Only one result
-// is decoded at a time (plus, until its times are seen, the results of a
-// bucket whose times come after them).
+// is decoded at a time; the results of a bucket whose times come after them
+// (a file with its keys sorted) wait in a temporary file, not in memory.
 type jsonReader struct {
 	*reader
 	name    string
@@ -94,12 +96,53 @@ type bucket struct {
 	start, end         time.Time
 	haveStart, haveEnd bool
 	err                error // a bad bucket time, which spoils its results
-	pending            []pendingResult
+	pending            *pendingFile
 }
 
-type pendingResult struct {
-	res  apiResult
-	line int
+// pendingFile holds the raw results that came before their bucket's times,
+// one after another in a temporary file, with where each starts and its line.
+type pendingFile struct {
+	f     *os.File
+	size  int64
+	ends  []int64
+	lines []int
+}
+
+func (p *pendingFile) add(raw []byte, line int) error {
+	if p.f == nil {
+		f, err := os.CreateTemp("", "plan-usage-*.json")
+		if err != nil {
+			return fmt.Errorf("holding the results that come before their bucket's times: %w", err)
+		}
+		p.f = f
+	}
+	if _, err := p.f.Write(raw); err != nil {
+		return fmt.Errorf("holding the results that come before their bucket's times: %w", err)
+	}
+	p.size += int64(len(raw))
+	p.ends, p.lines = append(p.ends, p.size), append(p.lines, line)
+	return nil
+}
+
+// each passes every held result to fn, in order, then removes the file.
+func (p *pendingFile) each(fn func(raw []byte, line int) error) error {
+	if p.f == nil {
+		return nil
+	}
+	defer func() { p.f.Close(); os.Remove(p.f.Name()) }()
+	var start int64
+	var buf []byte
+	for i, end := range p.ends {
+		buf = slices.Grow(buf[:0], int(end-start))[:end-start]
+		if _, err := p.f.ReadAt(buf, start); err != nil {
+			return fmt.Errorf("reading back the held results: %w", err)
+		}
+		if err := fn(buf, p.lines[i]); err != nil {
+			return err
+		}
+		start = end
+	}
+	return nil
 }
 
 func (rd *reader) readJSON(name string, r io.Reader) error {
@@ -255,33 +298,46 @@ func (j *jsonReader) results(b *bucket) error {
 		if err := j.checkCancel(); err != nil {
 			return err
 		}
-		var res apiResult
-		if err := j.dec.Decode(&res); err != nil {
+		var raw json.RawMessage
+		if err := j.dec.Decode(&raw); err != nil {
 			if err := j.decodeError(line, err); err != nil {
 				return err
 			}
 			continue
 		}
 		if !b.haveStart || !b.haveEnd {
-			b.pending = append(b.pending, pendingResult{res, line})
+			if b.pending == nil {
+				b.pending = &pendingFile{}
+			}
+			if err := b.pending.add(raw, line); err != nil {
+				return err
+			}
 			continue
 		}
-		if err := j.result(&res, line, b); err != nil {
+		if err := j.decodeResult(raw, line, b); err != nil {
 			return err
 		}
 	}
 	return j.open(']')
 }
 
+// decodeResult decodes one raw result and emits it.
+func (j *jsonReader) decodeResult(raw []byte, line int, b *bucket) error {
+	var res apiResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return j.decodeError(line, err)
+	}
+	return j.result(&res, line, b)
+}
+
 // flush emits the results that came before their bucket's times.
 func (j *jsonReader) flush(b *bucket) error {
-	for i := range b.pending {
-		if err := j.result(&b.pending[i].res, b.pending[i].line, b); err != nil {
-			return err
-		}
+	if b.pending == nil {
+		return nil
 	}
+	err := b.pending.each(func(raw []byte, line int) error { return j.decodeResult(raw, line, b) })
 	b.pending = nil
-	return nil
+	return err
 }
 
 // result turns one result into a record and passes it on.

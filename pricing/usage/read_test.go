@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -612,5 +613,70 @@ func TestHugeJSONString(t *testing.T) {
 	writeFile(t, path, []byte(`{"object":"page","data":[{"start_time":1,"end_time":2,"results":[{"object":"x","model":"a\"b"}]}]}`))
 	if res := read([]string{path}, Options{}); res.err != nil && strings.Contains(res.err.Error(), "longer than") {
 		t.Errorf("a short string with an escaped quote: %v", res.err)
+	}
+}
+
+// A page whose keys come sorted (end_time, results, start_time) gives the
+// same records as one with its times first: its results wait in a
+// temporary file until the start time is read, not in memory.
+func TestSortedKeysJSON(t *testing.T) {
+	var results []string
+	for i := range 2000 {
+		results = append(results, fmt.Sprintf(`{"object":"organization.usage.completions.result","input_tokens":%d,"output_tokens":10,"num_model_requests":1,"model":"gpt-4o-mini","project_id":"p%d"}`, 100+i, i%7))
+	}
+	list := strings.Join(results, ",")
+	sorted := `{"data":[{"end_time":1759708800,"object":"bucket","results":[` + list + `],"start_time":1759622400}],"object":"page"}`
+	first := `{"object":"page","data":[{"object":"bucket","start_time":1759622400,"end_time":1759708800,"results":[` + list + `]}]}`
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "sorted.json"), filepath.Join(dir, "first.json")
+	writeFile(t, a, []byte(sorted))
+	writeFile(t, b, []byte(first))
+	ra, rb := read([]string{a}, Options{}), read([]string{b}, Options{})
+	if ra.err != nil || rb.err != nil || len(ra.records) != 2000 || len(rb.records) != 2000 {
+		t.Fatalf("sorted: %d records, %v; times first: %d records, %v", len(ra.records), ra.err, len(rb.records), rb.err)
+	}
+	for i := range ra.records {
+		x, y := ra.records[i], rb.records[i]
+		x.File, y.File, x.Line, y.Line = "", "", 0, 0
+		if !reflect.DeepEqual(x, y) {
+			t.Fatalf("record %d differs:\n%+v\n%+v", i, x, y)
+		}
+	}
+}
+
+// The results of a sorted page are not held in memory: the heap stays small
+// while a bucket of 200,000 results waits for its start time.
+func TestSortedKeysJSONMemory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sorted.json")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"data":[{"end_time":1759708800,"object":"bucket","results":[`)
+	for i := range 200_000 {
+		if i > 0 {
+			f.WriteString(",")
+		}
+		fmt.Fprintf(f, `{"object":"organization.usage.completions.result","input_tokens":%d,"output_tokens":10,"num_model_requests":1,"model":"gpt-4o-mini","project_id":"project-%d","api_key_id":"key-%d"}`, i, i, i)
+	}
+	f.WriteString(`],"start_time":1759622400}],"object":"page"}`)
+	f.Close()
+	var base, m runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&base)
+	var peak uint64
+	n := 0
+	_, err = Read(context.Background(), []string{path}, Options{}, func(*Record) error {
+		if n++; n%20_000 == 1 {
+			runtime.ReadMemStats(&m)
+			peak = max(peak, m.HeapInuse)
+		}
+		return nil
+	})
+	if err != nil || n != 200_000 {
+		t.Fatalf("%d records, %v", n, err)
+	}
+	if grew := int64(peak) - int64(base.HeapInuse); grew > 32<<20 {
+		t.Errorf("the heap grew %d MB while the bucket's results waited; want under 32 MB", grew>>20)
 	}
 }
