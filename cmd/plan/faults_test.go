@@ -312,3 +312,22 @@ func TestReportInterrupted(t *testing.T) {
 		t.Errorf("interrupted report: exit %d, %q; want 130", code, stderr)
 	}
 }
+
+// Overlapping per-request exports (OpenRouter's, LiteLLM's) count each
+// request once, by its id.
+func TestOverlappingExportsCountRequestsOnce(t *testing.T) {
+	sample, err := os.ReadFile("../../pricing/usage/testdata/openrouter/activity_export.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(sample), "\n")
+	dir := t.TempDir()
+	full, part := filepath.Join(dir, "full.csv"), filepath.Join(dir, "part.csv")
+	os.WriteFile(full, sample, 0o644)
+	os.WriteFile(part, []byte(strings.Join(lines[:3], "")), 0o644) // the header and two requests
+	_, one, _ := runPlan(t, context.Background(), nil, "usage", full, "--format", "csv")
+	code, both, stderr := runPlan(t, context.Background(), nil, "usage", full, part, "--format", "csv")
+	if code != 0 || one != both || strings.Count(stderr, "was read before") != 2 || !strings.Contains(stderr, "2 repeated requests counted once") {
+		t.Errorf("exit %d; the overlap changed the totals: %v\n%s\n%s\nstderr %q", code, one != both, one, both, stderr)
+	}
+}

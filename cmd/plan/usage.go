@@ -119,5 +119,17 @@ func (w *warnings) summary(stats usage.Stats) {
 	if w.count > shownWarnings {
 		more = fmt.Sprintf(" (%d not shown)", w.count-shownWarnings)
 	}
-	fmt.Fprintf(w.e.stderr, "plan: %d bad rows skipped%s; --strict stops at the first\n", w.count, more)
+	var parts []string
+	if stats.Skipped > 0 {
+		parts = append(parts, fmt.Sprintf("%d bad rows skipped (--strict stops at the first)", stats.Skipped))
+	}
+	if stats.RepeatedRows > 0 {
+		parts = append(parts, fmt.Sprintf("%d repeated requests counted once", stats.RepeatedRows))
+	}
+	if stats.Duplicates > 0 {
+		parts = append(parts, fmt.Sprintf("%d copies of an export read once", stats.Duplicates))
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w.e.stderr, "plan: %s%s\n", strings.Join(parts, ", "), more)
+	}
 }

@@ -45,6 +45,7 @@ type liteLLMSpend struct {
 	start, end, model, group, provider, spend    int
 	prompt, completion, read, write              int
 	key, user, endUser, team, cacheHit, metadata int
+	id                                           int
 }
 
 func bindLiteLLMSpend(h header) rowParser {
@@ -54,7 +55,7 @@ func bindLiteLLMSpend(h header) rowParser {
 		prompt: h.col("prompt_tokens"), completion: h.col("completion_tokens"),
 		read: h.col("cache_read_input_tokens"), write: h.col("cache_creation_input_tokens"),
 		key: h.col("api_key"), user: h.col("user"), endUser: h.col("end_user"), team: h.col("team_id"),
-		cacheHit: h.col("cache_hit"), metadata: h.col("metadata"),
+		cacheHit: h.col("cache_hit"), metadata: h.col("metadata"), id: h.col("request_id"),
 	}
 }
 
@@ -67,6 +68,7 @@ func (c *liteLLMSpend) parse(r *row, rec *Record) error {
 		return errNoUsage
 	}
 	rec.Kind = KindUsage
+	rec.requestID = r.str(c.id)
 	rec.Start = r.when(c.start)
 	rec.End = rec.Start
 	if s := r.str(c.end); s != "" {

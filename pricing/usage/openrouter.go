@@ -9,7 +9,7 @@ var openRouterInfo = FormatInfo{
 
 type openRouter struct {
 	created, cost, prompt, completion, reasoning, cached int
-	model, host, variant, user, key, app                 int
+	model, host, variant, user, key, app, id             int
 	lastModel, lastProvider                              string
 }
 
@@ -19,7 +19,7 @@ func bindOpenRouter(h header) rowParser {
 		prompt: h.col("tokens_prompt"), completion: h.col("tokens_completion"),
 		reasoning: h.col("tokens_reasoning"), cached: h.col("tokens_cached"),
 		model: h.col("model_permaslug"), host: h.col("provider_name"), variant: h.col("variant"),
-		user: h.col("user"), key: h.col("api_key_name"), app: h.col("app_name"),
+		user: h.col("user"), key: h.col("api_key_name"), app: h.col("app_name"), id: h.col("generation_id"),
 	}
 }
 
@@ -39,6 +39,7 @@ func (c *openRouter) parse(r *row, rec *Record) error {
 	rec.Upstream, rec.ServiceTier = r.name(c.host), r.name(c.variant)
 	rec.User, rec.APIKey, rec.Project = r.name(c.user), r.name(c.key), r.name(c.app)
 	rec.Requests, rec.RequestsKnown = 1, true
+	rec.requestID = r.str(c.id)
 	rec.Output, rec.Reasoning = r.count(c.completion), r.count(c.reasoning)
 	r.splitInput(rec, "tokens_prompt", r.count(c.prompt), r.count(c.cached), 0)
 	r.reasoningWithin(rec, "tokens_reasoning", "tokens_completion")

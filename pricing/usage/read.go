@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"strconv"
@@ -52,6 +53,9 @@ type Stats struct {
 	// Duplicates counts the files left out because an earlier input had
 	// the same content (the same file given twice, or a copy of it).
 	Duplicates int `json:"duplicates"`
+	// RepeatedRows counts the rows left out because a row with the same
+	// request id was read before (see MaxRequestIDs).
+	RepeatedRows int `json:"repeated_rows"`
 	// ByFormat counts the files read in each format (a JSON file counts
 	// under the format of its first record).
 	ByFormat map[string]int `json:"by_format"`
@@ -92,8 +96,43 @@ func Read(ctx context.Context, inputs []string, opts Options, fn func(*Record) e
 	return rd.stats, nil
 }
 
+// MaxRequestIDs bounds the request ids Read remembers to find rows read
+// twice (an OpenRouter or LiteLLM export next to one that overlaps it): 64
+// bits of each, about 30 MB for the most. Past it, later rows are not
+// checked.
+const MaxRequestIDs = 2_000_000
+
+// repeated reports whether the record's request id was read before, and
+// says so as a skipped row.
+func (rd *reader) repeated() bool {
+	id := rd.rec.requestID
+	if id == "" {
+		return false
+	}
+	h := fnv.New64a()
+	h.Write([]byte(rd.rec.Format))
+	h.Write([]byte{0})
+	h.Write([]byte(id))
+	key := h.Sum64()
+	if _, ok := rd.ids[key]; ok {
+		rd.stats.RepeatedRows++
+		if rd.opts.Warn != nil {
+			rd.opts.Warn(Warning{File: rd.rec.File, Line: rd.rec.Line, Reason: fmt.Sprintf("request %q was read before: counted once", id)})
+		}
+		return true
+	}
+	if len(rd.ids) < MaxRequestIDs {
+		if rd.ids == nil {
+			rd.ids = map[uint64]struct{}{}
+		}
+		rd.ids[key] = struct{}{}
+	}
+	return false
+}
+
 // reader holds the state of one Read call.
 type reader struct {
+	ids   map[uint64]struct{} // request ids read, hashed
 	ctx   context.Context
 	opts  Options
 	fn    func(*Record) error
@@ -141,6 +180,9 @@ func (rd *reader) bad(file string, line int, reason string) error {
 
 // emit passes the current record to fn.
 func (rd *reader) emit() error {
+	if rd.repeated() {
+		return nil
+	}
 	rd.stats.Records++
 	if err := rd.fn(&rd.rec); err != nil {
 		return fmt.Errorf("%s:%d: %w", rd.rec.File, rd.rec.Line, err)

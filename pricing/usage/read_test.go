@@ -454,9 +454,11 @@ func TestInputs(t *testing.T) {
 			files = append(files, r.File)
 		}
 	}
-	want := []string{filepath.Join(dir, "a.csv.gz"), filepath.Join(dir, "b", "activity.csv"), filepath.Join(dir, "export")}
-	if !reflect.DeepEqual(files, want) || res.stats.Files != 3 || len(res.records) != 15 {
-		t.Errorf("files %v, stats %+v; want %v, 15 records", files, res.stats, want)
+	// The three files hold the same requests (generation ids): all are read,
+	// and each request counts once.
+	want := []string{filepath.Join(dir, "a.csv.gz")}
+	if !reflect.DeepEqual(files, want) || res.stats.Files != 3 || res.stats.Rows != 15 || len(res.records) != 5 || res.stats.RepeatedRows != 10 {
+		t.Errorf("files %v, stats %+v; want %v, 15 rows, 5 records, 10 repeated", files, res.stats, want)
 	}
 
 	plain := read([]string{"testdata/openrouter/activity_export.csv"}, Options{})

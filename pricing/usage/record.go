@@ -54,6 +54,10 @@ type Record struct {
 
 	ReportedCostUSD float64 `json:"reported_cost_usd"`
 	CostKnown       bool    `json:"cost_known"` // the export carries a cost for this row
+
+	// requestID is the export's id of the request (OpenRouter's
+	// generation_id, LiteLLM's request_id), for finding repeated rows.
+	requestID string
 }
 
 // InputTokens is every input token: uncached, cache reads and cache writes.
