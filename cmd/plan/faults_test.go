@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode"
@@ -329,5 +331,37 @@ func TestOverlappingExportsCountRequestsOnce(t *testing.T) {
 	code, both, stderr := runPlan(t, context.Background(), nil, "usage", full, part, "--format", "csv")
 	if code != 0 || one != both || strings.Count(stderr, "was read before") != 2 || !strings.Contains(stderr, "2 repeated requests counted once") {
 		t.Errorf("exit %d; the overlap changed the totals: %v\n%s\n%s\nstderr %q", code, one != both, one, both, stderr)
+	}
+}
+
+// An open-loop load whose every request fails exits 1, naming the results.
+func TestBenchmarkLoadAllFailed(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/tags":
+			w.Write([]byte(`{"models":[{"name":"m:latest","model":"m:latest","size":1000}]}`))
+		case "/api/version":
+			w.Write([]byte(`{"version":"0.17.4"}`))
+		case "/api/generate":
+			body, _ := io.ReadAll(r.Body)
+			if !bytes.Contains(body, []byte(`"prompt":"`)) || bytes.Contains(body, []byte(`"prompt":""`)) {
+				w.Write([]byte(`{"model":"m","done":true,"done_reason":"load"}`)) // loading the model
+				return
+			}
+			if calls.Add(1) <= 3 { // the prompt probes and the warm-up
+				w.Write([]byte(`{"model":"m","response":"a b c d","done":true,"done_reason":"length","prompt_eval_count":40,"prompt_eval_duration":1000000,"eval_count":16,"eval_duration":100000000}` + "\n"))
+				return
+			}
+			http.Error(w, `{"error":"out of memory"}`, http.StatusInternalServerError)
+		default:
+			w.Write([]byte(`{}`))
+		}
+	}))
+	defer srv.Close()
+	results := filepath.Join(t.TempDir(), "load.jsonl")
+	code, _, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", srv.URL, "--model", "m", "--rate", "4", "--duration", "1s", "-o", results)
+	if code != 1 || !strings.Contains(stderr, "requests of the load failed") || !strings.Contains(stderr, results) {
+		t.Errorf("exit %d, stderr %q; want 1, saying every request failed, with the results file named", code, stderr)
 	}
 }
