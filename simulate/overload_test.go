@@ -3,6 +3,7 @@ package simulate
 import (
 	"errors"
 	"runtime"
+	"runtime/debug"
 	"testing"
 )
 
@@ -10,6 +11,7 @@ import (
 // beyond capacity, and keeps its memory bounded; it used to queue every
 // arrival of the run.
 func TestRunStopsBeyondCapacity(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(512 << 20)) // the run must fit
 	src, err := NewGenerator(Arrivals{Rate: 1e6, Duration: 3600, Seed: 1, PromptTokens: 100, OutputTokens: 100})
 	if err != nil {
 		t.Fatal(err)

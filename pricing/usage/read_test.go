@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -573,6 +574,7 @@ func gzipBytes(t testing.TB, data []byte) []byte {
 // A header far wider than any export is refused with the file and line, in
 // bounded memory; it used to reserve 8 x 256 rows x its columns.
 func TestWideHeader(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(512 << 20)) // the run must fit
 	dir := t.TempDir()
 	path := filepath.Join(dir, "wide.csv")
 	var b strings.Builder
@@ -602,6 +604,7 @@ func TestWideHeader(t *testing.T) {
 // A JSON string longer than any export holds is refused by file, without
 // holding it whole.
 func TestHugeJSONString(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(512 << 20)) // the run must fit
 	defer func(n int) { maxJSONString = n }(maxJSONString)
 	maxJSONString = 1 << 10
 	path := filepath.Join(t.TempDir(), "page.json")
@@ -649,6 +652,7 @@ func TestSortedKeysJSON(t *testing.T) {
 // The results of a sorted page are not held in memory: the heap stays small
 // while a bucket of 200,000 results waits for its start time.
 func TestSortedKeysJSONMemory(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(512 << 20)) // the run must fit
 	path := filepath.Join(t.TempDir(), "sorted.json")
 	f, err := os.Create(path)
 	if err != nil {
