@@ -54,9 +54,8 @@ type Group struct {
 
 	// months is the period the group's totals are spread over: its sources'
 	// periods, weighted by their spend (by their tokens when unpriced).
-	months    float64
-	bySource  map[string][2]float64 // spend and tokens per source file
-	lastSpend float64
+	months   float64
+	bySource map[string][2]float64 // spend and tokens per source file
 }
 
 // MonthlySpendUSD is the group's spend per month, each source's over its
@@ -199,7 +198,6 @@ func ReadTraffic(ctx context.Context, files []string, opts usage.Options, pricer
 		return nil, fmt.Errorf("no usage rows with tokens in %d files: give the usage (token) exports, not only cost exports", len(files))
 	}
 	t.Stats = stats
-	t.From, t.To = time.Time{}, time.Time{}
 	for _, s := range rd.order {
 		s.From, s.To = wholeDays(s.From, s.To)
 		t.span(s.From, s.To)
@@ -287,8 +285,8 @@ func (rd *trafficReader) add(r *usage.Record) error {
 	case n <= 0:
 		n = 1
 	}
-	g := rd.t.group(rd.groups, r, rd.pricer, n)
-	g.addSource(r.File, g.lastSpend, tokens)
+	g, cost := rd.t.group(rd.groups, r, rd.pricer, n)
+	g.addSource(r.File, cost, tokens)
 	if r.RequestsKnown {
 		size := int(math.Round(float64(tokens) / float64(n)))
 		g.sizes = append(g.sizes, sizeCount{tokens: size, n: n})
@@ -434,15 +432,16 @@ func apportion(n int64, w []float64) []int64 {
 	return out
 }
 
-// group finds or makes the record's group and adds the record to it.
-func (t *Traffic) group(groups map[string]*Group, r *usage.Record, pricer spend.Pricer, n int64) *Group {
+// group finds or makes the record's group, adds the record to it and
+// returns the record's cost (0 when its model has no price).
+func (t *Traffic) group(groups map[string]*Group, r *usage.Record, pricer spend.Pricer, n int64) (g *Group, cost float64) {
 	p, ok := pricer.Price(r)
 	model := p.Model
 	if model == "" {
 		model = r.Model
 	}
 	key := model + "\x00" + r.Project + "\x00" + r.APIKey
-	g := groups[key]
+	g = groups[key]
 	if g == nil {
 		g = &Group{Key: key, Model: model, Provider: r.Provider, Project: r.Project, APIKey: r.APIKey, Priced: true}
 		groups[key] = g
@@ -450,15 +449,13 @@ func (t *Traffic) group(groups map[string]*Group, r *usage.Record, pricer spend.
 	g.Requests += n
 	g.InputTokens += r.InputTokens()
 	g.OutputTokens += r.Output
-	g.lastSpend = 0
-	if ok {
-		g.SpendUSD += p.CostUSD
-		g.lastSpend = p.CostUSD
-	} else {
+	if !ok {
 		g.Priced = false
 		t.Unpriced += n
+		return g, 0
 	}
-	return g
+	g.SpendUSD += p.CostUSD
+	return g, p.CostUSD
 }
 
 func (t *Traffic) span(start, end time.Time) {
