@@ -33,21 +33,10 @@ func summaryTable(r *planner.Report) reportTable {
 // cloudSpendText is the monthly spend and what it comes from.
 func cloudSpendText(r *planner.Report) string {
 	u := r.Usage
-	if periodsDiffer(u.Sources) {
+	if len(u.Sources) > 1 { // each source's spend is made monthly over its own period
 		return fmt.Sprintf("%s a month (%s in the exports, each over its own period)", usd(r.MonthlyCloudCostUSD), usd(u.SpendUSD))
 	}
 	return fmt.Sprintf("%s a month (%s over the %s of usage)", usd(r.MonthlyCloudCostUSD), usd(u.SpendUSD), spanText(u.Months))
-}
-
-// periodsDiffer reports whether the exports cover periods of different
-// lengths.
-func periodsDiffer(srcs []planner.UsageSource) bool {
-	for _, s := range srcs {
-		if s.To.Sub(s.From) != srcs[0].To.Sub(srcs[0].From) {
-			return true
-		}
-	}
-	return false
 }
 
 // hardwareText names the hardware and whether it is this machine.
