@@ -104,7 +104,7 @@ func Build(in Inputs) (*Report, error) {
 	case err == nil:
 		rep.BusiestHour = bh
 	}
-	if !anyLocal(rep.Routes) {
+	if !AnyLocal(rep.Routes) {
 		rep.Notes = append(rep.Notes, "no traffic moves to a local model, so there is nothing to install")
 		return rep, in.finish(rep, nil, replayResult{})
 	}
@@ -231,8 +231,8 @@ func replayedSpend(t *Traffic, grs []groupRoute, rr replayResult, rule RouteRule
 	return s
 }
 
-// anyLocal reports whether any route moves requests to a local model.
-func anyLocal(routes []Route) bool {
+// AnyLocal reports whether any route moves requests to a local model.
+func AnyLocal(routes []Route) bool {
 	for _, r := range routes {
 		if r.RequestsLocal > 0 {
 			return true

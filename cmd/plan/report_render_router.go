@@ -318,7 +318,7 @@ func ollamaEnvLines(r *planner.Report) []string {
 	if len(recs) == 0 {
 		return []string{"# No model fits this hardware: there is nothing to set."}
 	}
-	if !movesTraffic(r) {
+	if len(r.Routes) > 0 && !planner.AnyLocal(r.Routes) {
 		return []string{"# No traffic moves to a local model in this plan: there is nothing to install or set."}
 	}
 	names := make([]string, len(recs))
@@ -353,16 +353,6 @@ func ollamaEnvLines(r *planner.Report) []string {
 		lines = append(lines, "# ollama pull "+commentSafe(rec.OllamaTag))
 	}
 	return lines
-}
-
-// movesTraffic reports whether any route moves requests to a local model.
-func movesTraffic(r *planner.Report) bool {
-	for _, rt := range r.Routes {
-		if rt.RequestsLocal > 0 {
-			return true
-		}
-	}
-	return len(r.Routes) == 0
 }
 
 // planRecommendations returns the recommendations whose models take
