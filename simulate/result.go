@@ -1,5 +1,7 @@
 package simulate
 
+import "math"
+
 // Result summarises a run. Latencies and waits count only requests served
 // locally and arriving after the warm-up; counts and tokens count every
 // request arriving after the warm-up. Utilization, BusySeconds and
@@ -27,6 +29,16 @@ type Result struct {
 	// Minutes is the latency of the requests served locally by minute of
 	// arrival, for the first Config.Minutes minutes.
 	Minutes []Minute `json:"minutes,omitempty"`
+}
+
+// Overloaded reports whether the servers were beyond their capacity, so
+// that the queue grew while requests arrived and the latencies depend on
+// the run's length: busy 97% of the time or more, with a mean wait for a
+// slot over ten times the median time in service. (A stable queue at 95%
+// load on two slots waits about nine service times.)
+func (r Result) Overloaded() bool {
+	service := math.Max(r.Latency.P50-r.Wait.Mean, 1e-3)
+	return r.ServedLocal > 0 && r.Utilization >= 0.97 && r.Wait.Mean >= 10*service
 }
 
 // EnergyKWh returns the energy the replicas use over the makespan, in

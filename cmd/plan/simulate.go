@@ -303,13 +303,10 @@ type simulateReport struct {
 	Warning    string `json:"warning,omitempty"`
 }
 
-// overloaded reports whether a run's servers were beyond their capacity:
-// busy 97% of the time or more, with a mean wait for a slot over ten times
-// the median time in service. (A stable queue at 95% load on two slots
-// waits about nine service times.)
+// overloaded is a run's warning when its servers were beyond their
+// capacity (simulate.Result.Overloaded).
 func overloaded(r simulate.Result) (bool, string) {
-	service := math.Max(r.Latency.P50-r.Wait.Mean, 1e-3)
-	if r.Utilization < 0.97 || r.Wait.Mean < 10*service || r.ServedLocal == 0 {
+	if !r.Overloaded() {
 		return false, ""
 	}
 	return true, fmt.Sprintf("the load is beyond the local servers' capacity: they are busy %.0f%% of the time and requests wait %.0f s on average for a slot, so the queue grows while requests arrive and the latencies depend on how long the run is; add slots or replicas, lower the rate, or use --policy spill",
