@@ -99,8 +99,10 @@ func staysSentence(r *planner.Report, lead string) string {
 		return ""
 	}
 	var parts []string
-	for _, s := range reasons {
-		parts = append(parts, fmt.Sprintf("%s (%s)", s.Reason, usd(s.SpendUSD)))
+	for i, s := range reasons {
+		if s.SpendUSD >= 0.005 || len(parts) == 0 && i == len(reasons)-1 { // less than a cent is not worth a word
+			parts = append(parts, fmt.Sprintf("%s (%s)", s.Reason, usd(s.SpendUSD)))
+		}
 	}
 	return fmt.Sprintf("%s, for %s.", lead, joinAnd(parts))
 }
