@@ -16,6 +16,8 @@ import (
 	"github.com/plan-cli/plan/hwprofile/backend"
 	"github.com/plan-cli/plan/hwprofile/bench"
 	"github.com/plan-cli/plan/hwprofile/calibrate"
+	"github.com/plan-cli/plan/internal/output"
+	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/simulate"
 )
 
@@ -102,11 +104,11 @@ func runCalibrate(ctx context.Context, e *env, o *benchmarkOptions, c *calibrate
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(c.file, data); err != nil {
+	if err := output.WriteFileAtomic(c.file, data); err != nil {
 		return err
 	}
 	if o.format == "json" {
-		return writeJSON(e.stdout, calibrate.File{Kind: calibrate.FileKind, Version: calibrate.FileVersion, Calibration: cal})
+		return output.WriteJSON(e.stdout, calibrate.File{Kind: calibrate.FileKind, Version: calibrate.FileVersion, Calibration: cal})
 	}
 	return writeCalibrationTable(e.stdout, cal, c.file)
 }
@@ -150,7 +152,7 @@ func writeCalibrationTable(w io.Writer, c simulate.Calibration, path string) err
 			ms(q.Decode.OverheadSeconds), msPerMillion(q.Decode.PerWeightSeconds),
 			ms(q.Prefill.OverheadSeconds), msPerMillion(q.Prefill.PerWeightSeconds)})
 	}
-	if err := writeTable(w, []string{"QUANT", "BITS", "DECODE OVERHEAD", "DECODE PER 1M WEIGHTS", "PREFILL OVERHEAD", "PREFILL PER 1M WEIGHTS"}, rows); err != nil {
+	if err := output.WriteTable(w, []string{"QUANT", "BITS", "DECODE OVERHEAD", "DECODE PER 1M WEIGHTS", "PREFILL OVERHEAD", "PREFILL PER 1M WEIGHTS"}, rows); err != nil {
 		return err
 	}
 	fmt.Fprintln(w)
@@ -160,10 +162,10 @@ func writeCalibrationTable(w io.Writer, c simulate.Calibration, path string) err
 		if !r.HeldOutMissing {
 			held = fmt.Sprintf("%+.1f%%", 100*(r.HeldOutRatio-1))
 		}
-		rows = append(rows, []string{r.Model, r.Phase, rate(r.Measured), rate(r.Fitted),
+		rows = append(rows, []string{r.Model, r.Phase, show.Speed(r.Measured), show.Speed(r.Fitted),
 			fmt.Sprintf("%+.1f%%", 100*(r.FittedRatio-1)), held})
 	}
-	if err := writeTable(w, []string{"MODEL", "PHASE", "MEASURED TOK/S", "FITTED TOK/S", "FIT ERROR", "HELD-OUT ERROR"}, rows); err != nil {
+	if err := output.WriteTable(w, []string{"MODEL", "PHASE", "MEASURED TOK/S", "FITTED TOK/S", "FIT ERROR", "HELD-OUT ERROR"}, rows); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nbands (measured / predicted): decode %.2f to %.2f, prefill %.2f to %.2f\n",

@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plan-cli/plan/hwprofile/bench"
+	"github.com/plan-cli/plan/internal/output"
+	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/simulate"
 )
 
@@ -113,14 +115,14 @@ func writeLoad(e *env, format string, s bench.LoadSummary, path string) error {
 	var err error
 	switch format {
 	case "json":
-		err = writeJSON(e.stdout, struct {
+		err = output.WriteJSON(e.stdout, struct {
 			Result      bench.LoadSummary `json:"result"`
 			ResultsFile string            `json:"results_file"`
 		}{s, path})
 	case "csv":
 		err = writeLoadCSV(e.stdout, s)
 	default:
-		err = writeTable(e.stdout, []string{"metric", "value"}, loadRows(s))
+		err = output.WriteTable(e.stdout, []string{"metric", "value"}, loadRows(s))
 	}
 	for _, w := range s.Warnings {
 		fmt.Fprintf(e.stderr, "warning: %s: %s\n", s.Model, w)
@@ -131,7 +133,9 @@ func writeLoad(e *env, format string, s bench.LoadSummary, path string) error {
 
 // loadRows are the lines of the table of a load's summary.
 func loadRows(s bench.LoadSummary) [][]string {
-	triple := func(a, b, c float64) string { return seconds(a) + " / " + seconds(b) + " / " + seconds(c) }
+	triple := func(a, b, c float64) string {
+		return show.Seconds(a) + " / " + show.Seconds(b) + " / " + show.Seconds(c)
+	}
 	return [][]string{
 		{"model", s.Model},
 		{"prompt / output tokens", fmt.Sprintf("%d / %d", s.PromptTokens, s.MaxTokens)},
@@ -150,7 +154,7 @@ var loadCSVHeader = []string{"model", "prompt_tokens", "max_tokens", "offered_ra
 	"mean_in_flight", "send_lag_seconds_max"}
 
 func writeLoadCSV(w io.Writer, s bench.LoadSummary) error {
-	cw := newCSVWriter(w)
+	cw := output.NewCSV(w)
 	cw.Write(loadCSVHeader)
 	cw.Write([]string{s.Model, strconv.Itoa(s.PromptTokens), strconv.Itoa(s.MaxTokens), num(s.OfferedRate), num(s.DurationSeconds),
 		strconv.Itoa(s.Sent), strconv.Itoa(s.Completed), strconv.Itoa(s.Failed), strconv.Itoa(s.CutShort), strconv.Itoa(s.Unfinished),

@@ -11,6 +11,7 @@ import (
 
 	"github.com/plan-cli/plan/hwprofile/backend"
 	"github.com/plan-cli/plan/hwprofile/bench"
+	"github.com/plan-cli/plan/internal/show"
 )
 
 // infoTimeout bounds a request for information (the model list), or
@@ -147,7 +148,7 @@ func (b *pullBar) update(status string, done, total int64) {
 		const width = 30
 		filled := int(float64(width) * float64(done) / float64(total))
 		line = fmt.Sprintf("%-24.24s ▕%s%s▏ %3.0f%% %s / %s", status, strings.Repeat("█", filled),
-			strings.Repeat(" ", width-filled), 100*float64(done)/float64(total), byteSize(done), byteSize(total))
+			strings.Repeat(" ", width-filled), 100*float64(done)/float64(total), show.Bytes(done), show.Bytes(total))
 	}
 	if !b.e.stderrTTY {
 		if status != b.last {
@@ -166,18 +167,4 @@ func (b *pullBar) done(err error) {
 	if err == nil {
 		fmt.Fprintf(b.e.stderr, "pulled %s\n", b.model)
 	}
-}
-
-// byteSize prints a byte count with a binary unit.
-func byteSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

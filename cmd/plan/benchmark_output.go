@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/plan-cli/plan/hwprofile/bench"
+	"github.com/plan-cli/plan/internal/output"
+	"github.com/plan-cli/plan/internal/show"
 )
 
 // writeBenchmark prints the summaries in the chosen format on stdout; notes
@@ -14,7 +16,7 @@ func writeBenchmark(e *env, o *benchmarkOptions, sums []bench.Summary, path stri
 	var err error
 	switch o.format {
 	case "json":
-		err = writeJSON(e.stdout, struct {
+		err = output.WriteJSON(e.stdout, struct {
 			Results     []bench.Summary `json:"results"`
 			ResultsFile string          `json:"results_file"`
 		}{nonNil(sums), path})
@@ -42,13 +44,13 @@ func writeBenchmarkTable(w io.Writer, sums []bench.Summary) error {
 	for _, s := range sums {
 		rows = append(rows, []string{
 			s.Model, strconv.Itoa(s.PromptTokens), fmt.Sprintf("%.0f", s.OutputTokensMean), strconv.Itoa(s.ContextTokens),
-			strconv.Itoa(s.Concurrency), strconv.Itoa(s.Runs), rate(s.DecodeTokensPerSecond), ciText(s),
-			rate(s.PrefillTokensPerSecond), seconds(s.TTFTSecondsP50), seconds(s.TTFTSecondsP95),
-			seconds(s.ITLSecondsP50), seconds(s.ITLSecondsP99), seconds(s.E2ESecondsP50),
-			rate(s.AggregateTokensPerSecond), loadText(s), memoryText(s.Memory), yesNo(s.OutputTokensIdentical),
+			strconv.Itoa(s.Concurrency), strconv.Itoa(s.Runs), show.Speed(s.DecodeTokensPerSecond), ciText(s),
+			show.Speed(s.PrefillTokensPerSecond), show.Seconds(s.TTFTSecondsP50), show.Seconds(s.TTFTSecondsP95),
+			show.Seconds(s.ITLSecondsP50), show.Seconds(s.ITLSecondsP99), show.Seconds(s.E2ESecondsP50),
+			show.Speed(s.AggregateTokensPerSecond), loadText(s), memoryText(s.Memory), yesNo(s.OutputTokensIdentical),
 		})
 	}
-	return writeTable(w, benchmarkHeader, rows)
+	return output.WriteTable(w, benchmarkHeader, rows)
 }
 
 // writeBenchmarkNotes prints, under the table, what a reader needs to trust it.
@@ -94,7 +96,7 @@ func rateSourceText(s bench.Summary) string {
 }
 
 func writeBenchmarkCSV(w io.Writer, sums []bench.Summary) error {
-	cw := newCSVWriter(w)
+	cw := output.NewCSV(w)
 	head := []string{"model", "digest", "backend", "host", "prompt_tokens", "prompt_tokens_target", "max_tokens", "context_tokens",
 		"concurrency", "runs", "requests", "failed_requests", "decode_tokens_per_second", "decode_tokens_per_second_ci95_low",
 		"decode_tokens_per_second_ci95_high", "converged", "prefill_tokens_per_second", "rate_source", "ttft_seconds_p50", "ttft_seconds_p95",
@@ -127,24 +129,6 @@ func writeBenchmarkCSV(w io.Writer, sums []bench.Summary) error {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }
 
-func rate(f float64) string {
-	if f == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.1f", f)
-}
-
-func seconds(f float64) string {
-	switch {
-	case f == 0:
-		return "-"
-	case f < 1:
-		return fmt.Sprintf("%.0fms", f*1000)
-	default:
-		return fmt.Sprintf("%.2fs", f)
-	}
-}
-
 func ciText(s bench.Summary) string {
 	if s.DecodeCI95High == 0 {
 		return "n/a"
@@ -157,7 +141,7 @@ func loadText(s bench.Summary) string {
 	if s.AlreadyLoaded {
 		return "warm"
 	}
-	return seconds(s.LoadSeconds)
+	return show.Seconds(s.LoadSeconds)
 }
 
 func memoryText(m *bench.Memory) string {
@@ -165,12 +149,12 @@ func memoryText(m *bench.Memory) string {
 		return "-"
 	}
 	if m.VRAMBytes == 0 {
-		return byteSize(m.SizeBytes) + " RAM"
+		return show.Bytes(m.SizeBytes) + " RAM"
 	}
 	if m.SpillBytes <= 0 {
-		return byteSize(m.SizeBytes) + " VRAM"
+		return show.Bytes(m.SizeBytes) + " VRAM"
 	}
-	return fmt.Sprintf("%s (%.0f%% VRAM)", byteSize(m.SizeBytes), 100*float64(m.VRAMBytes)/float64(m.SizeBytes))
+	return fmt.Sprintf("%s (%.0f%% VRAM)", show.Bytes(m.SizeBytes), 100*float64(m.VRAMBytes)/float64(m.SizeBytes))
 }
 
 func yesNo(b bool) string {

@@ -18,6 +18,9 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/plan-cli/plan/internal/output"
+	"github.com/plan-cli/plan/internal/show"
 )
 
 // hostileNames are names a server, an export or a price file might carry.
@@ -80,8 +83,8 @@ func TestCSVCells(t *testing.T) {
 		"=1+1": "'=1+1", "+cmd": "'+cmd", "-cmd": "'-cmd", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx",
 		"-0.25": "-0.25", "+3": "+3", "gpt-4o": "gpt-4o", "": "",
 	} {
-		if got := csvCell(in); got != want {
-			t.Errorf("csvCell(%q) = %q; want %q", in, got, want)
+		if got := output.CSVCell(in); got != want {
+			t.Errorf("output.CSVCell(%q) = %q; want %q", in, got, want)
 		}
 	}
 	r := sampleReport()
@@ -102,7 +105,7 @@ func TestCSVCells(t *testing.T) {
 // Terminal tables never carry control characters.
 func TestTableHostileNames(t *testing.T) {
 	var buf bytes.Buffer
-	if err := writeTable(&buf, []string{"model"}, [][]string{{"x\x1b[31mred\x1b[0m"}, {"a\nb"}}); err != nil {
+	if err := output.WriteTable(&buf, []string{"model"}, [][]string{{"x\x1b[31mred\x1b[0m"}, {"a\nb"}}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.ContainsRune(buf.String(), '\x1b') || strings.Count(buf.String(), "\n") != 3 {
@@ -158,7 +161,7 @@ func FuzzCSVCell(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, name string) {
 		var buf bytes.Buffer
-		cw := newCSVWriter(&buf)
+		cw := output.NewCSV(&buf)
 		if err := cw.WriteAll([][]string{{name, "x"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -284,7 +287,7 @@ func TestAbsurdPrices(t *testing.T) {
 	if code == 0 || !strings.Contains(stderr, "gpt-4o") || !strings.Contains(stderr, "not a real price") {
 		t.Errorf("exit %d, %q; want a refusal naming the entry", code, stderr)
 	}
-	for _, s := range []string{usd(1e300), usd(math.Inf(1)), money(-1e20), dollars(1e18)} {
+	for _, s := range []string{show.USD(1e300), show.USD(math.Inf(1)), show.USDExact(-1e20), show.USDExact(1e18)} {
 		if strings.Contains(s, "--") || strings.Contains(s, ".-") {
 			t.Errorf("money printed as %q", s)
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/plan-cli/plan/internal/golden"
+	"github.com/plan-cli/plan/internal/output"
 )
 
 // checkGolden compares got with testdata/name, or rewrites it with -update.
@@ -77,11 +78,11 @@ func TestWriteTable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := writeTable(&buf, tt.header, tt.rows); err != nil {
-				t.Fatalf("writeTable() error = %v", err)
+			if err := output.WriteTable(&buf, tt.header, tt.rows); err != nil {
+				t.Fatalf("output.WriteTable() error = %v", err)
 			}
 			if buf.String() != tt.want {
-				t.Errorf("writeTable() wrote:\n%q\nwant:\n%q", buf.String(), tt.want)
+				t.Errorf("output.WriteTable() wrote:\n%q\nwant:\n%q", buf.String(), tt.want)
 			}
 		})
 	}
@@ -89,14 +90,14 @@ func TestWriteTable(t *testing.T) {
 
 func TestWriteJSON(t *testing.T) {
 	var buf bytes.Buffer
-	if err := writeJSON(&buf, map[string]any{"b": []int{1}, "a": "x"}); err != nil {
+	if err := output.WriteJSON(&buf, map[string]any{"b": []int{1}, "a": "x"}); err != nil {
 		t.Fatal(err)
 	}
 	if want := "{\n  \"a\": \"x\",\n  \"b\": [\n    1\n  ]\n}\n"; buf.String() != want {
-		t.Errorf("writeJSON() wrote %q; want %q", buf.String(), want)
+		t.Errorf("output.WriteJSON() wrote %q; want %q", buf.String(), want)
 	}
-	if err := writeJSON(&buf, make(chan int)); err == nil || !strings.HasPrefix(err.Error(), "writing JSON: ") {
-		t.Errorf("writeJSON(chan) error = %v; want a JSON error", err)
+	if err := output.WriteJSON(&buf, make(chan int)); err == nil || !strings.HasPrefix(err.Error(), "writing JSON: ") {
+		t.Errorf("output.WriteJSON(chan) error = %v; want a JSON error", err)
 	}
 }
 
@@ -104,8 +105,8 @@ func TestWriteFileAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "profile.json")
 	for _, content := range []string{"first\n", "second, longer\n"} {
-		if err := writeFileAtomic(path, []byte(content)); err != nil {
-			t.Fatalf("writeFileAtomic() error = %v", err)
+		if err := output.WriteFileAtomic(path, []byte(content)); err != nil {
+			t.Fatalf("output.WriteFileAtomic() error = %v", err)
 		}
 		got, err := os.ReadFile(path)
 		if err != nil || string(got) != content {
@@ -132,9 +133,9 @@ func TestWriteFileAtomicErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := writeFileAtomic(tt.path, []byte("x"))
+			err := output.WriteFileAtomic(tt.path, []byte("x"))
 			if err == nil || !strings.HasPrefix(err.Error(), "writing "+tt.path+": ") {
-				t.Errorf("writeFileAtomic(%s) error = %v; want one naming the file", tt.path, err)
+				t.Errorf("output.WriteFileAtomic(%s) error = %v; want one naming the file", tt.path, err)
 			}
 			entries, _ := os.ReadDir(dir)
 			if len(entries) != 1 {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/plan-cli/plan/internal/output"
+	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/pricing"
 )
 
@@ -153,7 +155,7 @@ func runPrices(_ context.Context, opts pricesOptions) error {
 	}
 	switch opts.format {
 	case "json":
-		return writeJSON(opts.stdout, pricesJSON(t.Sources, found))
+		return output.WriteJSON(opts.stdout, pricesJSON(t.Sources, found))
 	case "csv":
 		return writePricesCSV(opts.stdout, t.Sources, found)
 	}
@@ -250,7 +252,7 @@ func writePricesCSV(w io.Writer, sources []pricing.Source, found []*pricing.Pric
 	for _, s := range sources {
 		dates[s.Name] = s.Date
 	}
-	cw := newCSVWriter(w)
+	cw := output.NewCSV(w)
 	cw.Write([]string{"model", "canonical", "provider", "mode", "tier", "above_tokens",
 		"input_usd_per_mtok", "cache_read_usd_per_mtok", "cache_write_5m_usd_per_mtok", "cache_write_1h_usd_per_mtok",
 		"output_usd_per_mtok", "reasoning_usd_per_mtok", "max_input_tokens", "max_output_tokens", "deprecation_date",
@@ -291,21 +293,21 @@ func writePricesTable(w io.Writer, sources []pricing.Source, found []*pricing.Pr
 	}
 	rows := make([][]string, 0, len(found))
 	for _, p := range found {
-		row := []string{p.Model, orDash(p.Provider)}
+		row := []string{p.Model, show.OrDash(p.Provider)}
 		for _, c := range []pricing.Component{pricing.Input, pricing.CacheRead, pricing.CacheWrite5m, pricing.CacheWrite1h, pricing.Output} {
-			row = append(row, orDash(mtokText(perMTok(p, c, 0, pricing.Standard))))
+			row = append(row, show.OrDash(mtokText(perMTok(p, c, 0, pricing.Standard))))
 		}
 		row = append(row, longContextText(p))
 		for _, tier := range priceTiers[1:] {
 			row = append(row, inOutText(p, 0, tier))
 		}
-		row = append(row, orDash(tokensText(p.MaxInputTokens)))
+		row = append(row, show.OrDash(tokensText(p.MaxInputTokens)))
 		if len(sources) > 1 {
 			row = append(row, p.Source)
 		}
 		rows = append(rows, row)
 	}
-	return writeTable(w, header, rows)
+	return output.WriteTable(w, header, rows)
 }
 
 // sourcesLine describes where the prices came from, with dates and counts.
@@ -335,7 +337,7 @@ func inOutText(p *pricing.Price, above int64, tier pricing.Tier) string {
 	if in == nil && out == nil {
 		return "-"
 	}
-	return orDash(mtokText(in)) + "/" + orDash(mtokText(out))
+	return show.OrDash(mtokText(in)) + "/" + show.OrDash(mtokText(out))
 }
 
 // longContextText lists the long-context prices as ">200k 6/22.5".

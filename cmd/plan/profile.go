@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plan-cli/plan/hwprofile"
+	"github.com/plan-cli/plan/internal/output"
+	"github.com/plan-cli/plan/internal/show"
 )
 
 const profileLong = `Describe this machine as far as it matters for running LLMs: the CPU and the
@@ -168,7 +170,7 @@ func runProfile(ctx context.Context, opts profileOptions) error {
 		fmt.Fprintf(opts.stderr, "plan: profile written to %s\n", opts.output)
 	}
 	if opts.format == "json" {
-		return writeJSON(opts.stdout, p)
+		return output.WriteJSON(opts.stdout, p)
 	}
 	return writeProfileTable(opts.stdout, p)
 }
@@ -189,15 +191,15 @@ func measureBandwidth(ctx context.Context, opts profileOptions, p *hwprofile.Pro
 // saveProfile writes p as JSON to path, atomically.
 func saveProfile(path string, p hwprofile.Profile) error {
 	var buf bytes.Buffer
-	if err := writeJSON(&buf, p); err != nil {
+	if err := output.WriteJSON(&buf, p); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, buf.Bytes())
+	return output.WriteFileAtomic(path, buf.Bytes())
 }
 
 // writeProfileTable writes what was detected and from where, then the notes.
 func writeProfileTable(w io.Writer, p hwprofile.Profile) error {
-	if err := writeTable(w, []string{"ITEM", "SOURCE", "VALUE"}, profileRows(p)); err != nil {
+	if err := output.WriteTable(w, []string{"ITEM", "SOURCE", "VALUE"}, profileRows(p)); err != nil {
 		return err
 	}
 	if len(p.Notes) == 0 {
@@ -219,11 +221,11 @@ func profileRows(p hwprofile.Profile) [][]string {
 		features = "none that inference kernels use"
 	}
 	rows := [][]string{
-		{"CPU", c.Source, orDash(c.Model)},
+		{"CPU", c.Source, show.OrDash(c.Model)},
 		{"Cores", c.Source, fmt.Sprintf("%s, %d physical cores, %d logical cores", plural(c.Sockets, "socket"), c.PhysicalCores, c.LogicalCores)},
 		{"Features", c.Source, features},
 		{"Memory", p.Memory.Source, fmt.Sprintf("%s total, %s available",
-			hwprofile.GiB(p.Memory.TotalBytes), hwprofile.GiB(p.Memory.AvailableBytes))},
+			show.Bytes(int64(p.Memory.TotalBytes)), show.Bytes(int64(p.Memory.AvailableBytes)))},
 	}
 	for _, g := range p.GPUs {
 		rows = append(rows, []string{fmt.Sprintf("GPU %d", g.Index), g.Source, gpuText(g)})
@@ -244,12 +246,12 @@ func gpuText(g hwprofile.GPU) string {
 	case g.VRAMTotalBytes == 0:
 		parts = append(parts, "VRAM unknown")
 	case g.UnifiedMemory:
-		parts = append(parts, hwprofile.GiB(g.VRAMTotalBytes)+" of unified memory")
+		parts = append(parts, show.Bytes(int64(g.VRAMTotalBytes))+" of unified memory")
 	default:
-		parts = append(parts, hwprofile.GiB(g.VRAMTotalBytes)+" VRAM")
+		parts = append(parts, show.Bytes(int64(g.VRAMTotalBytes))+" VRAM")
 	}
 	if g.VRAMFreeBytes > 0 {
-		parts = append(parts, hwprofile.GiB(g.VRAMFreeBytes)+" free")
+		parts = append(parts, show.Bytes(int64(g.VRAMFreeBytes))+" free")
 	}
 	if g.Driver != "" {
 		parts = append(parts, "driver "+g.Driver)
@@ -282,11 +284,4 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/plan-cli/plan/hwprofile"
+	"github.com/plan-cli/plan/internal/output"
 )
 
 const gib = 1 << 30
@@ -75,7 +76,7 @@ func TestProfileGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkGolden(t, "profile-"+name+".golden.txt", table.Bytes())
-			if err := writeJSON(&js, p); err != nil {
+			if err := output.WriteJSON(&js, p); err != nil {
 				t.Fatal(err)
 			}
 			checkGolden(t, "profile-"+name+".golden.json", js.Bytes())

@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/plan-cli/plan/internal/output"
+	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/planner"
 	"github.com/plan-cli/plan/pricing/spend"
 	"github.com/plan-cli/plan/pricing/usage"
@@ -146,7 +148,7 @@ func recommendRows(recs []planner.Recommendation) [][]string {
 			quality = strconv.FormatFloat(r.Quality, 'f', 0, 64)
 		}
 		rows = append(rows, []string{
-			strconv.Itoa(r.Rank), r.Model, r.Quantization, r.Tier, quality, bytesGiB(r.MemoryBytes), fit,
+			strconv.Itoa(r.Rank), r.Model, r.Quantization, r.Tier, quality, show.Bytes(r.MemoryBytes), fit,
 			fmt.Sprintf("%.1f (%.1f-%.1f)", r.DecodeTPS, r.DecodeLow, r.DecodeHigh), fmt.Sprintf("%.0f", r.PrefillTPS),
 			r.Basis, strconv.Itoa(r.ConcurrentUse), ollamaSettings(r.Ollama),
 		})
@@ -165,17 +167,15 @@ func ollamaSettings(s planner.OllamaSettings) string {
 	return out
 }
 
-func bytesGiB(b int64) string { return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30)) }
-
 func writeRecommend(w io.Writer, format string, rep recommendReport) error {
 	switch format {
 	case "json":
-		return writeJSON(w, rep)
+		return output.WriteJSON(w, rep)
 	case "csv":
 		return writeRecommendCSV(w, rep.Recommendations)
 	case "md":
 		fmt.Fprintf(w, "Recommendations for %s, context %d tokens (%s)\n\n", rep.Hardware, rep.ContextTokens, rep.ContextFrom)
-		return writeMarkdownTable(w, recommendHeader, recommendRows(rep.Recommendations))
+		return output.WriteMarkdown(w, recommendHeader, recommendRows(rep.Recommendations))
 	}
 	if _, err := fmt.Fprintf(w, "%s, context %d tokens per request (%s)\n\n", rep.Hardware, rep.ContextTokens, rep.ContextFrom); err != nil {
 		return err
@@ -184,13 +184,13 @@ func writeRecommend(w io.Writer, format string, rep recommendReport) error {
 		_, err := fmt.Fprintln(w, "No model of the catalog fits this hardware's free memory.")
 		return err
 	}
-	return writeTable(w, recommendHeader, recommendRows(rep.Recommendations))
+	return output.WriteTable(w, recommendHeader, recommendRows(rep.Recommendations))
 }
 
 // writeRecommendCSV writes one row per recommendation with plain numbers,
 // one figure per column.
 func writeRecommendCSV(w io.Writer, recs []planner.Recommendation) error {
-	cw := newCSVWriter(w)
+	cw := output.NewCSV(w)
 	cw.Write([]string{"rank", "model", "quantization", "tier", "quality", "memory_bytes", "fit", "gpu_layers", "layers",
 		"context_tokens", "decode_tokens_per_second", "decode_low", "decode_high", "prefill_tokens_per_second", "basis",
 		"concurrent_users", "OLLAMA_CONTEXT_LENGTH", "OLLAMA_NUM_PARALLEL", "OLLAMA_KV_CACHE_TYPE", "OLLAMA_FLASH_ATTENTION"})

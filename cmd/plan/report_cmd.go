@@ -1,12 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/plan-cli/plan/internal/output"
 )
 
 const reportLong = `Join everything into one answer: which local models fit this machine (or the one you
@@ -83,36 +84,21 @@ func runReport(ctx context.Context, e *env, o *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := writeTo(e.stdout, o.output, func(w io.Writer) error { return writeReport(w, o.format, rep) }); err != nil {
+	if err := output.WriteTo(e.stdout, o.output, func(w io.Writer) error { return writeReport(w, o.format, rep) }); err != nil {
 		return err
 	}
 	if o.litellm != "" {
-		if err := writeTo(nil, o.litellm, func(w io.Writer) error { return writeLiteLLMConfig(w, rep) }); err != nil {
+		if err := output.WriteTo(nil, o.litellm, func(w io.Writer) error { return writeLiteLLMConfig(w, rep) }); err != nil {
 			return err
 		}
 	}
 	if o.ollamaEn != "" {
-		if err := writeTo(nil, o.ollamaEn, func(w io.Writer) error { return writeOllamaEnv(w, rep) }); err != nil {
+		if err := output.WriteTo(nil, o.ollamaEn, func(w io.Writer) error { return writeOllamaEnv(w, rep) }); err != nil {
 			return err
 		}
 	}
 	if rep.ExampleData {
 		fmt.Fprintln(e.stderr, "plan: this report uses EXAMPLE usage data shipped with plan; give your own exports with --usage")
-	}
-	return nil
-}
-
-// writeTo writes to the file at path atomically, or to w when path is "".
-func writeTo(w io.Writer, path string, write func(io.Writer) error) error {
-	if path == "" {
-		return write(w)
-	}
-	var buf bytes.Buffer
-	if err := write(&buf); err != nil {
-		return err
-	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
 }

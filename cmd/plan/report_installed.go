@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ollama/ollama/api"
+
 	"github.com/plan-cli/plan/hwprofile/backend"
 	"github.com/plan-cli/plan/planner"
 )

@@ -3,10 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
-	"strconv"
-	"strings"
 
+	"github.com/plan-cli/plan/internal/output"
+	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/planner"
 )
 
@@ -31,7 +30,7 @@ func writeReport(w io.Writer, format string, r *planner.Report) error {
 	}
 	switch format {
 	case "json":
-		return writeJSON(w, r)
+		return output.WriteJSON(w, r)
 	case "csv":
 		return writeReportCSV(w, r)
 	case "html":
@@ -46,18 +45,18 @@ func writeReport(w io.Writer, format string, r *planner.Report) error {
 func writeReportText(w io.Writer, r *planner.Report) error {
 	ew := &errWriter{w: w}
 	if r.ExampleData {
-		ew.printf("%s\n\n", wrapText(exampleDataWarning, 100))
+		ew.printf("%s\n\n", show.Wrap(exampleDataWarning, 100, ""))
 	}
-	ew.printf("%s\n", wrapText(reportHeadline(r), 100))
+	ew.printf("%s\n", show.Wrap(reportHeadline(r), 100, ""))
 	for _, t := range reportTables(r) {
 		ew.printf("\n%s\n", t.title)
 		switch {
 		case t.list != nil:
 			for _, row := range t.rows {
-				ew.printf("  %s\n", wrapIndented(t.list(row), 98, "    "))
+				ew.printf("  %s\n", show.Wrap(t.list(row), 98, "    "))
 			}
 		case ew.err == nil:
-			ew.err = writeTable(w, t.header, t.rows)
+			ew.err = output.WriteTable(w, t.header, t.rows)
 		}
 		for _, n := range t.notes {
 			ew.printf("  %s\n", n)
@@ -69,7 +68,7 @@ func writeReportText(w io.Writer, r *planner.Report) error {
 	}
 	writeTextList(ew, "Notes", r.Notes)
 	if r.ExampleData {
-		ew.printf("\n%s\n", wrapText(exampleDataWarning, 100))
+		ew.printf("\n%s\n", show.Wrap(exampleDataWarning, 100, ""))
 	}
 	return ew.err
 }
@@ -85,7 +84,7 @@ func writeReportMarkdown(w io.Writer, r *planner.Report) error {
 	for _, t := range reportTables(r) {
 		ew.printf("\n## %s\n\n", t.title)
 		if ew.err == nil {
-			ew.err = writeMarkdownTable(w, t.header, t.rows)
+			ew.err = output.WriteMarkdown(w, t.header, t.rows)
 		}
 		if len(t.notes) > 0 {
 			ew.printf("\n")
@@ -115,7 +114,7 @@ func writeTextList(ew *errWriter, title string, lines []string) {
 	}
 	ew.printf("\n%s\n", title)
 	for _, l := range lines {
-		ew.printf("  %s\n", wrapIndented(l, 98, "  "))
+		ew.printf("  %s\n", show.Wrap(l, 98, "  "))
 	}
 }
 
@@ -168,83 +167,4 @@ func planLabel(r *planner.Report) string {
 		return "plan"
 	}
 	return "plan " + r.PlanVersion
-}
-
-// usd formats money for the headline and summaries: whole dollars with
-// thousands separators from $10 up, cents below.
-func usd(x float64) string {
-	if !(math.Abs(x) < 1e15) { // beyond int64 dollars (or not a number)
-		return "$" + strconv.FormatFloat(x, 'g', 4, 64)
-	}
-	if math.Abs(x) >= 10 {
-		sign := ""
-		if x < 0 {
-			sign = "-"
-		}
-		return sign + "$" + count(int64(math.Round(math.Abs(x))))
-	}
-	return fmt.Sprintf("$%.2f", x)
-}
-
-// monthsText is a break-even month as text: "9.4 months", "from the
-// first month" (nothing to pay back) or "never".
-func monthsText(m *float64) string {
-	switch {
-	case m == nil:
-		return "never"
-	case *m == 0:
-		return "from the first month"
-	}
-	return fmt.Sprintf("%.1f months", *m)
-}
-
-// tokens writes a token count compactly: 412.0M, 36.5k, 900.
-func tokens(n int64) string {
-	switch {
-	case n >= 1e9:
-		return fmt.Sprintf("%.1fB", float64(n)/1e9)
-	case n >= 1e6:
-		return fmt.Sprintf("%.1fM", float64(n)/1e6)
-	case n >= 1e4:
-		return fmt.Sprintf("%.1fk", float64(n)/1e3)
-	}
-	return count(n)
-}
-
-// speed writes tokens per second: one decimal below 100, whole numbers
-// with separators above, "-" for 0.
-func speed(x float64) string {
-	switch {
-	case x == 0:
-		return "-"
-	case x < 100:
-		return fmt.Sprintf("%.1f", x)
-	}
-	return count(int64(math.Round(x)))
-}
-
-// pct formats a fraction as a whole percentage: 0.62 is 62%.
-func pct(x float64) string { return fmt.Sprintf("%.0f%%", 100*x) }
-
-// wrapText breaks s into lines of at most width characters at spaces.
-func wrapText(s string, width int) string { return wrapIndented(s, width, "") }
-
-// wrapIndented wraps s and starts every line after the first with indent.
-func wrapIndented(s string, width int, indent string) string {
-	var b strings.Builder
-	n := 0
-	for i, word := range strings.Fields(s) {
-		switch {
-		case i == 0:
-		case n+1+len(word) > width:
-			b.WriteString("\n" + indent)
-			n = 0
-		default:
-			b.WriteByte(' ')
-			n++
-		}
-		b.WriteString(word)
-		n += len(word)
-	}
-	return b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/plan-cli/plan/internal/chart"
+	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/planner"
 )
 
@@ -103,7 +104,7 @@ func cumulativeCaption(r *planner.Report) string {
 	if b.BreakEvenMonths == nil {
 		return s + fmt.Sprintf("The local line does not cross the cloud line within %d months.", len(b.Months))
 	}
-	return s + fmt.Sprintf("The lines cross at the break-even point, %s.", monthsText(b.BreakEvenMonths))
+	return s + fmt.Sprintf("The lines cross at the break-even point, %s.", show.Months(b.BreakEvenMonths))
 }
 
 // routeLabels names the routes on a chart's x axis: the cloud model, with
@@ -177,7 +178,7 @@ func latencyChart(h *planner.BusiestHour) chart.Bars {
 
 func latencyCaption(h *planner.BusiestHour) string {
 	return fmt.Sprintf("The busiest hour of the usage (%s, %s requests) replayed on the local server: %s served locally, %s spilled to the cloud; %s.",
-		h.Start.UTC().Format("2006-01-02 15:04 MST"), count(int64(h.Requests)), count(int64(h.ServedLocal)), count(int64(h.Spilled)), latencyVerdict(h))
+		h.Start.UTC().Format("2006-01-02 15:04 MST"), show.Count(int64(h.Requests)), show.Count(int64(h.ServedLocal)), show.Count(int64(h.Spilled)), latencyVerdict(h))
 }
 
 // latencyMinutesChart is the latency of each minute of the busiest hour

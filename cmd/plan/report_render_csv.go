@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/plan-cli/plan/internal/output"
 	"github.com/plan-cli/plan/planner"
 )
 
@@ -22,7 +23,7 @@ var reportCSVHeader = []string{"cloud_model", "task_class", "local_model", "dest
 
 // writeReportCSV writes the routes of r as CSV.
 func writeReportCSV(w io.Writer, r *planner.Report) error {
-	cw := newCSVWriter(w)
+	cw := output.NewCSV(w)
 	example := strconv.FormatBool(r.ExampleData)
 	assumed := strings.Join(r.Usage.Assumptions, "; ")
 	rows := [][]string{reportCSVHeader}

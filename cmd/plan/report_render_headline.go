@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/planner"
 )
 
@@ -18,14 +19,14 @@ func reportHeadline(r *planner.Report) string {
 	machine := machineName(r.Hardware)
 	if moved <= 0 {
 		return strings.TrimSpace(fmt.Sprintf("%s cannot take any of your cloud spend (%s a month), so there is nothing to install. %s",
-			machine, usd(total), staysSentence(r, "All of it stays in the cloud")))
+			machine, show.USD(total), staysSentence(r, "All of it stays in the cloud")))
 	}
 	parts := []string{
 		fmt.Sprintf("%s can take %s of your cloud spend (%s of %s a month) and %s of your requests, running %s.",
-			machine, pct(r.ShareSpendLocal), usd(moved), usd(total), pct(r.ShareRequestsLocal), localModelsText(r)),
+			machine, show.Percent(r.ShareSpendLocal), show.USD(moved), show.USD(total), show.Percent(r.ShareRequestsLocal), localModelsText(r)),
 		runningCostSentence(r.BreakEven),
 		payBackSentence(r),
-		staysSentence(r, fmt.Sprintf("The other %s a month stays in the cloud", usd(total-moved))),
+		staysSentence(r, fmt.Sprintf("The other %s a month stays in the cloud", show.USD(total-moved))),
 	}
 	return strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), " ")
 }
@@ -55,20 +56,20 @@ func localModelsText(r *planner.Report) string {
 	if len(models) == 0 {
 		return "local models"
 	}
-	return joinAnd(models)
+	return show.JoinAnd(models)
 }
 
 // runningCostSentence says what the local machine costs a month and of
 // what.
 func runningCostSentence(b planner.BreakEven) string {
-	parts := []string{"electricity " + usd(b.ElectricityUSDPerMonth)}
+	parts := []string{"electricity " + show.USD(b.ElectricityUSDPerMonth)}
 	if b.AmortizedUSDPerMonth > 0 {
-		parts = append(parts, fmt.Sprintf("hardware %s spread over %d months", usd(b.AmortizedUSDPerMonth), b.Inputs.LifeMonths))
+		parts = append(parts, fmt.Sprintf("hardware %s spread over %d months", show.USD(b.AmortizedUSDPerMonth), b.Inputs.LifeMonths))
 	}
 	if m := b.Inputs.MaintenanceUSDPerMonth; m > 0 {
-		parts = append(parts, "maintenance "+usd(m))
+		parts = append(parts, "maintenance "+show.USD(m))
 	}
-	return fmt.Sprintf("Running it costs %s a month (%s).", usd(b.LocalMonthlyUSD), strings.Join(parts, ", "))
+	return fmt.Sprintf("Running it costs %s a month (%s).", show.USD(b.LocalMonthlyUSD), strings.Join(parts, ", "))
 }
 
 // payBackSentence says when the hardware pays for itself, or why it does
@@ -76,19 +77,19 @@ func runningCostSentence(b planner.BreakEven) string {
 func payBackSentence(r *planner.Report) string {
 	b := r.BreakEven
 	hw := b.Inputs.HardwareUSD
-	tco := fmt.Sprintf("over 3 years the moved traffic costs %s locally against %s in the cloud", usd(b.TCO36LocalUSD), usd(b.TCO36CloudUSD))
+	tco := fmt.Sprintf("over 3 years the moved traffic costs %s locally against %s in the cloud", show.USD(b.TCO36LocalUSD), show.USD(b.TCO36CloudUSD))
 	running := b.LocalMonthlyUSD - b.AmortizedUSDPerMonth
 	saved := b.Inputs.CloudDisplacedMonthlyUSD - running
 	switch {
 	case r.BreakEvenMonths != nil && hw == 0:
-		return fmt.Sprintf("With no hardware to buy, it saves %s a month from the first month; %s.", usd(saved), tco)
+		return fmt.Sprintf("With no hardware to buy, it saves %s a month from the first month; %s.", show.USD(saved), tco)
 	case r.BreakEvenMonths != nil:
-		return fmt.Sprintf("At %s for the hardware, it pays for itself in %s; %s.", usd(hw), monthsText(r.BreakEvenMonths), tco)
+		return fmt.Sprintf("At %s for the hardware, it pays for itself in %s; %s.", show.USD(hw), show.Months(r.BreakEvenMonths), tco)
 	case saved <= 0:
-		return fmt.Sprintf("It never pays for itself: running it costs more than the %s a month of cloud spend it takes over.", usd(b.Inputs.CloudDisplacedMonthlyUSD))
+		return fmt.Sprintf("It never pays for itself: running it costs more than the %s a month of cloud spend it takes over.", show.USD(b.Inputs.CloudDisplacedMonthlyUSD))
 	}
 	return fmt.Sprintf("It does not pay for itself within %d months: it saves %s a month, too little to pay back %s of hardware; %s.",
-		len(b.Months), usd(saved), usd(hw), tco)
+		len(b.Months), show.USD(saved), show.USD(hw), tco)
 }
 
 // staysSentence says why traffic stays in the cloud, the reasons with the
@@ -101,10 +102,10 @@ func staysSentence(r *planner.Report, lead string) string {
 	var parts []string
 	for i, s := range reasons {
 		if s.SpendUSD >= 0.005 || len(parts) == 0 && i == len(reasons)-1 { // less than a cent is not worth a word
-			parts = append(parts, fmt.Sprintf("%s (%s)", s.Reason, usd(s.SpendUSD)))
+			parts = append(parts, fmt.Sprintf("%s (%s)", s.Reason, show.USD(s.SpendUSD)))
 		}
 	}
-	return fmt.Sprintf("%s, for %s.", lead, joinAnd(parts))
+	return fmt.Sprintf("%s, for %s.", lead, show.JoinAnd(parts))
 }
 
 // stayTotals adds up the stays of all routes by reason, the most spend
@@ -132,12 +133,4 @@ func stayTotals(routes []planner.Route) []planner.Stay {
 		return strings.Compare(a.Reason, b.Reason)
 	})
 	return out
-}
-
-// joinAnd joins "a", "b" and "c" as "a, b and c".
-func joinAnd(items []string) string {
-	if len(items) <= 1 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/planner"
 )
 
@@ -78,11 +79,11 @@ func writeReportHTML(w io.Writer, r *planner.Report) error {
 func keyFigures(r *planner.Report) []htmlFigure {
 	b := r.BreakEven
 	return []htmlFigure{
-		{"cloud spend moved local", pct(r.ShareSpendLocal),
-			fmt.Sprintf("%s of %s a month", usd(r.ShareSpendLocal*r.MonthlyCloudCostUSD), usd(r.MonthlyCloudCostUSD))},
-		{"break-even", monthsText(r.BreakEvenMonths), hardwareCostText(b.Inputs)},
-		{"local cost", usd(r.MonthlyLocalCostUSD), "a month, hardware spread over its life"},
-		{"3-year cost of the moved traffic", usd(b.TCO36LocalUSD), "locally, against " + usd(b.TCO36CloudUSD) + " in the cloud"},
+		{"cloud spend moved local", show.Percent(r.ShareSpendLocal),
+			fmt.Sprintf("%s of %s a month", show.USD(r.ShareSpendLocal*r.MonthlyCloudCostUSD), show.USD(r.MonthlyCloudCostUSD))},
+		{"break-even", show.Months(r.BreakEvenMonths), hardwareCostText(b.Inputs)},
+		{"local cost", show.USD(r.MonthlyLocalCostUSD), "a month, hardware spread over its life"},
+		{"3-year cost of the moved traffic", show.USD(b.TCO36LocalUSD), "locally, against " + show.USD(b.TCO36CloudUSD) + " in the cloud"},
 	}
 }
 

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
+	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/planner"
 )
 
@@ -84,7 +84,7 @@ func writeLiteLLMConfig(w io.Writer, r *planner.Report) error {
 			moved = append(moved, g.name)
 			continue
 		}
-		ew.printf("  # %s stays in the cloud: %s.\n", commentSafe(g.name), groupStaysText(g))
+		ew.printf("  # %s stays in the cloud: %s.\n", show.Clean(g.name), groupStaysText(g))
 		writeCloudDeployment(ew, g.name, g.name)
 	}
 	if len(groups) == 0 {
@@ -98,7 +98,7 @@ func writeLiteLLMConfig(w io.Writer, r *planner.Report) error {
 }
 
 func writeLiteLLMHeader(ew *errWriter, r *planner.Report) {
-	ew.printf("# LiteLLM proxy config from plan report (%s, %s).\n", planLabel(r), day(r.Generated))
+	ew.printf("# LiteLLM proxy config from plan report (%s, %s).\n", planLabel(r), show.Day(r.Generated))
 	if r.ExampleData {
 		ew.printf("# %s\n", exampleDataWarning)
 	}
@@ -130,7 +130,7 @@ func writeLocalDeployment(ew *errWriter, r *planner.Report, g cloudGroup, rt pla
 	for _, x := range g.routes {
 		req, local, spend, spendLocal = req+x.Requests, local+x.RequestsLocal, spend+x.SpendUSD, spendLocal+x.SpendLocalUSD
 	}
-	ew.printf("  # %s -> %s: %s of the requests, %s of %s a month.\n", commentSafe(g.name), commentSafe(rt.LocalModel), share(local, req), usd(spendLocal), usd(spend))
+	ew.printf("  # %s -> %s: %s of the requests, %s of %s a month.\n", show.Clean(g.name), show.Clean(rt.LocalModel), show.Share(local, req), show.USD(spendLocal), show.USD(spend))
 	if stays := groupStaysText(g); stays != "nothing" {
 		ew.printf("  # Stays in the cloud: %s.\n", stays)
 	}
@@ -138,7 +138,7 @@ func writeLocalDeployment(ew *errWriter, r *planner.Report, g cloudGroup, rt pla
 	rec, ok := recommendationFor(r, rt.LocalModel)
 	tag := ollamaTag(rt.LocalModel, rec, ok)
 	if tag == "" {
-		ew.printf("      # the Ollama library has no %s tag of %s: create one with ollama create --quantize\n", rec.Quantization, commentSafe(rec.Model))
+		ew.printf("      # the Ollama library has no %s tag of %s: create one with ollama create --quantize\n", rec.Quantization, show.Clean(rec.Model))
 		tag = rec.Model
 	}
 	base := cmp.Or(r.OllamaURL, ollamaBaseEnv)
@@ -192,7 +192,7 @@ func writeFallbacks(ew *errWriter, key string, moved []string) {
 func groupStaysText(g cloudGroup) string {
 	var parts []string
 	for _, s := range stayTotals(g.routes) {
-		parts = append(parts, fmt.Sprintf("%s %s requests", s.Reason, count(s.Requests)))
+		parts = append(parts, fmt.Sprintf("%s %s requests", s.Reason, show.Count(s.Requests)))
 	}
 	if len(parts) == 0 {
 		return "nothing"
@@ -301,7 +301,7 @@ func yamlPrintable(r rune) bool {
 // itself where the hardware has it.
 func writeOllamaEnv(w io.Writer, r *planner.Report) error {
 	ew := &errWriter{w: w}
-	ew.printf("# Ollama server settings from plan report (%s, %s).\n", planLabel(r), day(r.Generated))
+	ew.printf("# Ollama server settings from plan report (%s, %s).\n", planLabel(r), show.Day(r.Generated))
 	if r.ExampleData {
 		ew.printf("# %s\n", exampleDataWarning)
 	}
@@ -323,11 +323,11 @@ func ollamaEnvLines(r *planner.Report) []string {
 	}
 	names := make([]string, len(recs))
 	for i, rec := range recs {
-		names[i] = commentSafe(rec.Model) + " (" + rec.Quantization + ")"
+		names[i] = show.Clean(rec.Model) + " (" + rec.Quantization + ")"
 	}
 	s := serverSettings(recs)
 	lines := []string{
-		fmt.Sprintf("# For %s on Ollama %s. As a file (plan report --ollama-env FILE), use it with", joinAnd(names), commentSafe(r.OllamaVersion)),
+		fmt.Sprintf("# For %s on Ollama %s. As a file (plan report --ollama-env FILE), use it with", show.JoinAnd(names), show.Clean(r.OllamaVersion)),
 		"#   systemd: systemctl edit ollama, add [Service] EnvironmentFile=/path/to/this/file",
 		"#   docker:  docker run --env-file this-file ... ollama/ollama",
 		"#   a shell: set -a; . ./this-file; set +a; ollama serve",
@@ -335,7 +335,7 @@ func ollamaEnvLines(r *planner.Report) []string {
 	}
 	for _, a := range r.Usage.Assumptions {
 		if strings.HasPrefix(a, "context:") {
-			lines = append(lines, "# "+commentSafe(a))
+			lines = append(lines, "# "+show.Clean(a))
 		}
 	}
 	lines = append(lines,
@@ -347,10 +347,10 @@ func ollamaEnvLines(r *planner.Report) []string {
 	lines = append(lines, fmt.Sprintf("OLLAMA_MAX_LOADED_MODELS=%d", s.MaxLoadedModels))
 	for _, rec := range recs {
 		if rec.OllamaTag == "" {
-			lines = append(lines, fmt.Sprintf("# the Ollama library has no %s tag of %s: create one with ollama create --quantize", rec.Quantization, commentSafe(rec.Model)))
+			lines = append(lines, fmt.Sprintf("# the Ollama library has no %s tag of %s: create one with ollama create --quantize", rec.Quantization, show.Clean(rec.Model)))
 			continue
 		}
-		lines = append(lines, "# ollama pull "+commentSafe(rec.OllamaTag))
+		lines = append(lines, "# ollama pull "+show.Clean(rec.OllamaTag))
 	}
 	return lines
 }
@@ -404,15 +404,4 @@ func envValue(s string) string {
 		return s
 	}
 	return ""
-}
-
-// commentSafe is s with control characters (newlines, escapes) replaced by
-// spaces, for a comment line.
-func commentSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/plan-cli/plan/internal/show"
 )
 
 // liteLLMConfig is the part of a LiteLLM proxy config the tests read.
@@ -201,7 +203,7 @@ func TestEnvValueAndComment(t *testing.T) {
 			t.Errorf("envValue(%q) = %q; want %q", in, got, want)
 		}
 	}
-	if got := commentSafe("a\nb\x1b[31mc"); strings.ContainsAny(got, "\n\x1b") {
+	if got := show.Clean("a\nb\x1b[31mc"); strings.ContainsAny(got, "\n\x1b") {
 		t.Errorf("commentSafe kept control characters: %q", got)
 	}
 }

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 
+	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/planner"
 )
 
@@ -21,9 +21,9 @@ func summaryTable(r *planner.Report) reportTable {
 	add("usage", usageSpanText(u))
 	add("cloud spend", cloudSpendText(r))
 	add("moved local", fmt.Sprintf("%s of the spend, %s of the requests, %s of the tokens",
-		pct(r.ShareSpendLocal), pct(r.ShareRequestsLocal), pct(r.ShareTokensLocal)))
-	add("local cost", usd(r.MonthlyLocalCostUSD)+" a month")
-	add("break-even", monthsText(r.BreakEvenMonths))
+		show.Percent(r.ShareSpendLocal), show.Percent(r.ShareRequestsLocal), show.Percent(r.ShareTokensLocal)))
+	add("local cost", show.USD(r.MonthlyLocalCostUSD)+" a month")
+	add("break-even", show.Months(r.BreakEvenMonths))
 	for _, a := range u.Assumptions {
 		add("assumed", a)
 	}
@@ -34,9 +34,9 @@ func summaryTable(r *planner.Report) reportTable {
 func cloudSpendText(r *planner.Report) string {
 	u := r.Usage
 	if len(u.Sources) > 1 { // each source's spend is made monthly over its own period
-		return fmt.Sprintf("%s a month (%s in the exports, each over its own period)", usd(r.MonthlyCloudCostUSD), usd(u.SpendUSD))
+		return fmt.Sprintf("%s a month (%s in the exports, each over its own period)", show.USD(r.MonthlyCloudCostUSD), show.USD(u.SpendUSD))
 	}
-	return fmt.Sprintf("%s a month (%s over the %s of usage)", usd(r.MonthlyCloudCostUSD), usd(u.SpendUSD), spanText(u.Months))
+	return fmt.Sprintf("%s a month (%s over the %s of usage)", show.USD(r.MonthlyCloudCostUSD), show.USD(u.SpendUSD), spanText(u.Months))
 }
 
 // hardwareText names the hardware and whether it is this machine.
@@ -48,7 +48,7 @@ func hardwareText(h planner.HardwareSummary) string {
 		s += " (what-if)"
 	}
 	if h.PriceUSD > 0 {
-		s += ", " + usd(h.PriceUSD)
+		s += ", " + show.USD(h.PriceUSD)
 	} else {
 		s += ", already owned"
 	}
@@ -57,9 +57,9 @@ func hardwareText(h planner.HardwareSummary) string {
 
 // hardwareMemoryText is the free and total VRAM and RAM.
 func hardwareMemoryText(h planner.HardwareSummary) string {
-	s := fmt.Sprintf("RAM %s free of %s", byteSize(h.RAMFreeBytes), byteSize(h.RAMBytes))
+	s := fmt.Sprintf("RAM %s free of %s", show.Bytes(h.RAMFreeBytes), show.Bytes(h.RAMBytes))
 	if h.VRAMBytes > 0 {
-		s = fmt.Sprintf("VRAM %s free of %s, ", byteSize(h.VRAMFreeBytes), byteSize(h.VRAMBytes)) + s
+		s = fmt.Sprintf("VRAM %s free of %s, ", show.Bytes(h.VRAMFreeBytes), show.Bytes(h.VRAMBytes)) + s
 	}
 	return s
 }
@@ -67,7 +67,7 @@ func hardwareMemoryText(h planner.HardwareSummary) string {
 // usageSpanText is the span, requests and tokens of the usage.
 func usageSpanText(u planner.UsageSummary) string {
 	return fmt.Sprintf("%s to %s (%s): %s requests, %s input and %s output tokens, from %s",
-		day(u.From), day(u.To), spanText(u.Months), count(u.Requests), tokens(u.InputTokens), tokens(u.OutputTokens), filesText(u.Files))
+		show.Day(u.From), show.Day(u.To), spanText(u.Months), show.Count(u.Requests), show.Tokens(u.InputTokens), show.Tokens(u.OutputTokens), filesText(u.Files))
 }
 
 // spanText is a span of months in words: "1.0 months", or "3 days" below
@@ -93,13 +93,6 @@ func filesText(files []string) string {
 	return fmt.Sprintf("%d files", len(files))
 }
 
-func day(t time.Time) string {
-	if t.IsZero() {
-		return "?"
-	}
-	return t.UTC().Format("2006-01-02")
-}
-
 func recommendationsTable(r *planner.Report) reportTable {
 	t := reportTable{titledTable: titledTable{title: "Recommendations", header: []string{"rank", "model", "quant", "tier", "quality",
 		"memory", "fit", "context", "decode tok/s", "prefill tok/s", "basis", "users", "plan"}}}
@@ -109,7 +102,7 @@ func recommendationsTable(r *planner.Report) reportTable {
 			chosen = "chosen"
 		}
 		t.rows = append(t.rows, []string{fmt.Sprint(rec.Rank), rec.Model, rec.Quantization, rec.Tier, qualityText(rec.Quality),
-			byteSize(rec.MemoryBytes), fitText(rec), count(int64(rec.ContextTokens)), decodeText(rec), speed(rec.PrefillTPS),
+			show.Bytes(rec.MemoryBytes), fitText(rec), show.Count(int64(rec.ContextTokens)), decodeText(rec), show.Speed(rec.PrefillTPS),
 			rec.Basis, fmt.Sprint(rec.ConcurrentUse), chosen})
 		if note := recommendationNote(rec); note != "" {
 			t.notes = append(t.notes, note)
@@ -133,9 +126,9 @@ func fitText(rec planner.Recommendation) string {
 // decodeText is the decode rate with its band: "41.0 (36.5-45.2)".
 func decodeText(rec planner.Recommendation) string {
 	if rec.DecodeLow == 0 && rec.DecodeHigh == 0 {
-		return speed(rec.DecodeTPS)
+		return show.Speed(rec.DecodeTPS)
 	}
-	return fmt.Sprintf("%s (%s-%s)", speed(rec.DecodeTPS), speed(rec.DecodeLow), speed(rec.DecodeHigh))
+	return fmt.Sprintf("%s (%s-%s)", show.Speed(rec.DecodeTPS), show.Speed(rec.DecodeLow), show.Speed(rec.DecodeHigh))
 }
 
 // recommendationNote is the task classes and quality note of a
@@ -162,8 +155,8 @@ func routesTable(r *planner.Report) reportTable {
 		if local == "" {
 			local = "-"
 		}
-		t.rows = append(t.rows, []string{rt.CloudModel, rt.TaskClass, local, count(rt.Requests),
-			share(rt.RequestsLocal, rt.Requests), share(rt.TokensLocal, rt.Tokens), usd(rt.SpendUSD), usd(rt.SpendLocalUSD),
+		t.rows = append(t.rows, []string{rt.CloudModel, rt.TaskClass, local, show.Count(rt.Requests),
+			show.Share(rt.RequestsLocal, rt.Requests), show.Share(rt.TokensLocal, rt.Tokens), show.USD(rt.SpendUSD), show.USD(rt.SpendLocalUSD),
 			staysText(rt.Stays)})
 		for _, s := range rt.Stays {
 			if s.Detail != "" {
@@ -174,14 +167,6 @@ func routesTable(r *planner.Report) reportTable {
 	return t
 }
 
-// share is part/whole as a whole percentage, "-" when whole is 0.
-func share(part, whole int64) string {
-	if whole == 0 {
-		return "-"
-	}
-	return pct(float64(part) / float64(whole))
-}
-
 // staysText sums up the stays of a route: "context 3,100 req $6.90; ...".
 func staysText(stays []planner.Stay) string {
 	if len(stays) == 0 {
@@ -189,7 +174,7 @@ func staysText(stays []planner.Stay) string {
 	}
 	parts := make([]string, len(stays))
 	for i, s := range stays {
-		parts[i] = fmt.Sprintf("%s %s req %s", s.Reason, count(s.Requests), usd(s.SpendUSD))
+		parts[i] = fmt.Sprintf("%s %s req %s", s.Reason, show.Count(s.Requests), show.USD(s.SpendUSD))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -199,19 +184,19 @@ func breakEvenTable(r *planner.Report) reportTable {
 	in := b.Inputs
 	t := reportTable{titledTable: titledTable{title: "Break-even", header: []string{"item", "value"}}}
 	add := func(k, v string) { t.rows = append(t.rows, []string{k, v}) }
-	add("cloud spend moved local", usd(in.CloudDisplacedMonthlyUSD)+" a month")
-	add("cloud spend that stays", usd(in.CloudRemainingMonthlyUSD)+" a month (paid either way)")
+	add("cloud spend moved local", show.USD(in.CloudDisplacedMonthlyUSD)+" a month")
+	add("cloud spend that stays", show.USD(in.CloudRemainingMonthlyUSD)+" a month (paid either way)")
 	add("hardware", hardwareCostText(in))
 	add("electricity", fmt.Sprintf("%s a month: %.0f W busy for %.0f h, %.0f W idle, at $%.3f/kWh",
-		usd(b.ElectricityUSDPerMonth), in.ActiveWatts, in.BusyHoursPerMonth, in.IdleWatts, in.ElectricityUSDPerKWh))
+		show.USD(b.ElectricityUSDPerMonth), in.ActiveWatts, in.BusyHoursPerMonth, in.IdleWatts, in.ElectricityUSDPerKWh))
 	if in.MaintenanceUSDPerMonth > 0 {
-		add("maintenance", usd(in.MaintenanceUSDPerMonth)+" a month")
+		add("maintenance", show.USD(in.MaintenanceUSDPerMonth)+" a month")
 	}
-	add("local cost", usd(b.LocalMonthlyUSD)+" a month")
+	add("local cost", show.USD(b.LocalMonthlyUSD)+" a month")
 	add("trends", fmt.Sprintf("cloud prices %s a year, usage %s a year", signedPct(in.CloudPriceChangePerYear), signedPct(in.UsageGrowthPerYear)))
-	add("break-even", monthsText(b.BreakEvenMonths)+fmt.Sprintf(" (horizon %d months)", in.HorizonMonths))
+	add("break-even", show.Months(b.BreakEvenMonths)+fmt.Sprintf(" (horizon %d months)", in.HorizonMonths))
 	add("3-year cost", fmt.Sprintf("local %s, cloud %s, and %s that stays in the cloud either way",
-		usd(b.TCO36LocalUSD), usd(b.TCO36CloudUSD), usd(b.TCO36CloudRemainingUSD)))
+		show.USD(b.TCO36LocalUSD), show.USD(b.TCO36CloudUSD), show.USD(b.TCO36CloudRemainingUSD)))
 	t.notes = b.Notes
 	return t
 }
@@ -221,9 +206,9 @@ func hardwareCostText(in planner.CostInputs) string {
 	if in.HardwareUSD == 0 {
 		return "already owned: nothing to pay back"
 	}
-	s := fmt.Sprintf("%s over %d months", usd(in.HardwareUSD), in.LifeMonths)
+	s := fmt.Sprintf("%s over %d months", show.USD(in.HardwareUSD), in.LifeMonths)
 	if in.ResaleUSD > 0 {
-		s += ", resold for " + usd(in.ResaleUSD)
+		s += ", resold for " + show.USD(in.ResaleUSD)
 	}
 	return s
 }
@@ -239,7 +224,7 @@ func signedPct(x float64) string {
 func sensitivityTable(r *planner.Report) reportTable {
 	t := reportTable{titledTable: titledTable{title: "Break-even sensitivity", header: []string{"input", "value", "break-even", "3-year local cost"}}}
 	for _, s := range r.BreakEven.Sensitivity {
-		t.rows = append(t.rows, []string{s.Input, s.Value, monthsText(s.BreakEvenMonths), usd(s.TCO36LocalUSD)})
+		t.rows = append(t.rows, []string{s.Input, s.Value, show.Months(s.BreakEvenMonths), show.USD(s.TCO36LocalUSD)})
 	}
 	return t
 }
@@ -248,11 +233,11 @@ func busiestHourTable(h *planner.BusiestHour) reportTable {
 	t := reportTable{titledTable: titledTable{title: "Busiest hour", header: []string{"item", "value"}}}
 	add := func(k, v string) { t.rows = append(t.rows, []string{k, v}) }
 	add("start", h.Start.UTC().Format("2006-01-02 15:04 MST"))
-	add("requests", fmt.Sprintf("%s: %s served locally, %s spilled to the cloud", count(int64(h.Requests)), count(int64(h.ServedLocal)), count(int64(h.Spilled))))
-	add("latency p50", seconds(h.LatencyP50))
+	add("requests", fmt.Sprintf("%s: %s served locally, %s spilled to the cloud", show.Count(int64(h.Requests)), show.Count(int64(h.ServedLocal)), show.Count(int64(h.Spilled))))
+	add("latency p50", show.Seconds(h.LatencyP50))
 	add("latency p95", targetText(h.LatencyP95, h.TargetP95))
 	add("TTFT p95", targetText(h.TTFTP95, h.TargetTTFT))
-	add("utilization", pct(h.Utilization))
+	add("utilization", show.Percent(h.Utilization))
 	t.notes = append(t.notes, latencyVerdict(h))
 	return t
 }
@@ -260,9 +245,9 @@ func busiestHourTable(h *planner.BusiestHour) reportTable {
 // targetText is a latency with its target, when there is one.
 func targetText(v, target float64) string {
 	if target <= 0 {
-		return seconds(v)
+		return show.Seconds(v)
 	}
-	return fmt.Sprintf("%s (target %s)", seconds(v), seconds(target))
+	return fmt.Sprintf("%s (target %s)", show.Seconds(v), show.Seconds(target))
 }
 
 // latencyVerdict says whether the p95 latencies meet their targets.
@@ -276,7 +261,7 @@ func latencyVerdict(h *planner.BusiestHour) string {
 		if v > target {
 			within = "over"
 		}
-		parts = append(parts, fmt.Sprintf("%s %s is %s the %s target", what, seconds(v), within, seconds(target)))
+		parts = append(parts, fmt.Sprintf("%s %s is %s the %s target", what, show.Seconds(v), within, show.Seconds(target)))
 	}
 	if h.ServedLocal == 0 {
 		return "no request of this hour is served locally, so there is no local latency to check"
@@ -286,7 +271,7 @@ func latencyVerdict(h *planner.BusiestHour) string {
 	if len(parts) == 0 {
 		return "no latency target was set"
 	}
-	return joinAnd(parts)
+	return show.JoinAnd(parts)
 }
 
 func sourcesTable(r *planner.Report) reportTable {

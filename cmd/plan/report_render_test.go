@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/planner"
 )
 
@@ -254,7 +255,7 @@ func TestWriteReportWriteError(t *testing.T) {
 }
 
 func TestWrapText(t *testing.T) {
-	got := wrapText("one two three four five", 9)
+	got := show.Wrap("one two three four five", 9, "")
 	if want := "one two\nthree\nfour five"; got != want {
 		t.Errorf("wrapText() = %q; want %q", got, want)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/plan-cli/plan/internal/output"
 	"github.com/plan-cli/plan/pricing"
 	"github.com/plan-cli/plan/simulate"
 )
@@ -174,7 +175,7 @@ func newSimulateCmd(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return writeTable(e.stdout, header, rows)
+				return output.WriteTable(e.stdout, header, rows)
 			}
 			if err := o.validate(cmd); err != nil {
 				return err

@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/plan-cli/plan/internal/chart"
+	"github.com/plan-cli/plan/internal/output"
+	"github.com/plan-cli/plan/internal/show"
 )
 
 // writeSimulate writes the report in the chosen format: table (a summary,
@@ -14,7 +16,7 @@ import (
 func writeSimulate(w io.Writer, format string, rep simulateReport) error {
 	switch format {
 	case "json":
-		return writeJSON(w, rep)
+		return output.WriteJSON(w, rep)
 	case "csv":
 		return writeSimulateCSV(w, rep)
 	}
@@ -35,7 +37,7 @@ func simulateHourRows(rep simulateReport) [][]string {
 }
 
 func writeSimulateCSV(w io.Writer, rep simulateReport) error {
-	cw := newCSVWriter(w)
+	cw := output.NewCSV(w)
 	cw.Write(simulateHourHeader)
 	cw.WriteAll(simulateHourRows(rep))
 	if err := cw.Error(); err != nil {
@@ -89,13 +91,13 @@ func writeSimulateTable(w io.Writer, rep simulateReport) error {
 	if rep.Overloaded {
 		summary = append([][]string{{"OVERLOADED", "the queue grows: latencies below depend on the run's length"}}, summary...)
 	}
-	if err := writeTable(w, []string{"metric", "value"}, summary); err != nil {
+	if err := output.WriteTable(w, []string{"metric", "value"}, summary); err != nil {
 		return err
 	}
 	if _, err := io.WriteString(w, "\n"); err != nil {
 		return err
 	}
-	return writeTable(w, simulateHourHeader, simulateHourRows(rep))
+	return output.WriteTable(w, simulateHourHeader, simulateHourRows(rep))
 }
 
 // secs formats a duration in seconds with three significant decimals.
@@ -104,7 +106,7 @@ func secs(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) }
 // predictionRows describe the predicted speeds a replay used.
 func predictionRows(p *prediction) [][]string {
 	rows := [][]string{
-		{"model", fmt.Sprintf("%s %s, %s of weights", p.Model, p.Quantization, bytesGB(float64(p.WeightsBytes)))},
+		{"model", fmt.Sprintf("%s %s, %s of weights", p.Model, p.Quantization, show.Bytes(p.WeightsBytes))},
 		{"hardware", p.Hardware.Description},
 		{"basis", p.Basis},
 		{"decode (1 request)", fmt.Sprintf("%.1f tok/s (%.1f-%.1f), %s-bound", p.DecodeTPS, p.DecodeLow, p.DecodeHigh, p.DecodeBound)},
@@ -119,9 +121,6 @@ func predictionRows(p *prediction) [][]string {
 	}
 	return rows
 }
-
-// bytesGB formats a size in GB (10^9 bytes).
-func bytesGB(b float64) string { return fmt.Sprintf("%.2f GB", b/1e9) }
 
 // writeSimulateChart writes the hourly series as a stacked bar chart.
 func writeSimulateChart(path string, rep simulateReport) error {
@@ -142,7 +141,7 @@ func writeSimulateChart(path string, rep simulateReport) error {
 	if err := c.SVG(&buf); err != nil {
 		return fmt.Errorf("--chart: %w", err)
 	}
-	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+	if err := output.WriteFileAtomic(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("--chart: %w", err)
 	}
 	return nil

@@ -3,10 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
 	"strconv"
-	"strings"
 
+	"github.com/plan-cli/plan/internal/output"
+	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/pricing/spend"
 	"github.com/plan-cli/plan/pricing/usage"
 )
@@ -23,14 +23,14 @@ type usageReport struct {
 func writeUsage(e *env, o *usageOptions, s spend.Summary, stats usage.Stats, prices string) error {
 	switch o.format {
 	case "json":
-		return writeJSON(e.stdout, usageReport{Summary: nonNilSummary(s), Prices: prices, Files: stats.Files, Rows: stats.Rows, Bad: stats.Skipped})
+		return output.WriteJSON(e.stdout, usageReport{Summary: nonNilSummary(s), Prices: prices, Files: stats.Files, Rows: stats.Rows, Bad: stats.Skipped})
 	case "csv":
 		return writeGroupsCSV(e.stdout, s)
 	}
 	tables := usageTables(s)
-	write := writeTable
+	write := output.WriteTable
 	if o.format == "md" {
-		write = writeMarkdownTable
+		write = output.WriteMarkdown
 	}
 	fmt.Fprintf(e.stdout, "%s\n\n", usageHeadline(s, stats, prices))
 	for i, t := range tables {
@@ -69,14 +69,14 @@ type titledTable struct {
 func usageHeadline(s spend.Summary, stats usage.Stats, prices string) string {
 	req := "requests not counted by the export"
 	if s.RequestsKnown {
-		req = count(s.TotalRequests) + " requests"
+		req = show.Count(s.TotalRequests) + " requests"
 	}
-	spent := dollars(s.TotalCostUSD) + " computed spend"
+	spent := show.USDExact(s.TotalCostUSD) + " computed spend"
 	if n := len(s.Unpriced); n > 0 {
 		spent += fmt.Sprintf(" (excluding %d unpriced models)", n)
 	}
 	return fmt.Sprintf("%s, %s, %s input tokens (%s cached), %s output tokens\n\n%d files, %d rows (%s buckets); prices: %s",
-		spent, req, count(s.TotalInputTokens), percent(s.CacheHitShare), count(s.TotalOutputTokens),
+		spent, req, show.Count(s.TotalInputTokens), show.Percent1(s.CacheHitShare), show.Count(s.TotalOutputTokens),
 		stats.Files, stats.Rows, s.Load.Granularity, prices)
 }
 
@@ -94,12 +94,12 @@ func usageTables(s spend.Summary) []titledTable {
 func groupsTable(s spend.Summary) titledTable {
 	t := titledTable{title: "By " + s.By, header: []string{s.By, "requests", "input", "cached", "output", "spend", "cache hit", "in:out"}}
 	for _, g := range s.Groups {
-		spent := dollars(g.CostUSD)
+		spent := show.USDExact(g.CostUSD)
 		if g.Unpriced > 0 {
 			spent += fmt.Sprintf(" (+%d unpriced rows)", g.Unpriced)
 		}
-		t.rows = append(t.rows, []string{g.Key, requests(g.Requests, s.RequestsKnown), count(g.Input), count(g.Cached),
-			count(g.Output), spent, percent(g.CacheHit), ioRatio(g.IORatio)})
+		t.rows = append(t.rows, []string{g.Key, show.Requests(g.Requests, s.RequestsKnown), show.Count(g.Input), show.Count(g.Cached),
+			show.Count(g.Output), spent, show.Percent1(g.CacheHit), ioRatio(g.IORatio)})
 	}
 	return t
 }
@@ -108,16 +108,16 @@ func modelsTable(s spend.Summary) titledTable {
 	t := titledTable{title: "By model", header: []string{"model", "provider", "requests", "input", "cached", "output", "spend",
 		"reported", "difference", "mean in/req", "mean out/req"}}
 	for _, m := range s.ByModel {
-		spendText := dollars(m.CostUSD)
+		spendText := show.USDExact(m.CostUSD)
 		if !m.Priced {
 			spendText = "unpriced"
 		}
 		reported, diff := "-", "-"
 		if m.ReportedKnown {
-			reported, diff = dollars(m.ReportedCostUSD), signedDollars(m.ReportedCostUSD-m.CostUSD)
+			reported, diff = show.USDExact(m.ReportedCostUSD), show.USDChange(m.ReportedCostUSD-m.CostUSD)
 		}
-		t.rows = append(t.rows, []string{m.Model, m.Provider, requests(m.Requests, m.RequestsKnown), count(m.Input), count(m.Cached),
-			count(m.Output), spendText, reported, diff, mean(m.MeanInput), mean(m.MeanOutput)})
+		t.rows = append(t.rows, []string{m.Model, m.Provider, show.Requests(m.Requests, m.RequestsKnown), show.Count(m.Input), show.Count(m.Cached),
+			show.Count(m.Output), spendText, reported, diff, show.Whole(m.MeanInput), show.Whole(m.MeanOutput)})
 	}
 	return t
 }
@@ -128,9 +128,9 @@ func daysTable(s spend.Summary) titledTable {
 	for _, d := range s.Days {
 		rep, diff := "-", "-"
 		if d.ReportedKnown {
-			rep, diff = dollars(d.ReportedUSD), signedDollars(d.DifferenceUSD)
+			rep, diff = show.USDExact(d.ReportedUSD), show.USDChange(d.DifferenceUSD)
 		}
-		t.rows = append(t.rows, []string{d.Day, rep, dollars(d.ComputedUSD), diff})
+		t.rows = append(t.rows, []string{d.Day, rep, show.USDExact(d.ComputedUSD), diff})
 	}
 	return t
 }
@@ -140,9 +140,9 @@ func unpricedTable(s spend.Summary) titledTable {
 	for _, u := range s.Unpriced {
 		rep := "-"
 		if u.ReportedUSD != 0 {
-			rep = dollars(u.ReportedUSD)
+			rep = show.USDExact(u.ReportedUSD)
 		}
-		t.rows = append(t.rows, []string{u.Model, u.Exported, strconv.FormatInt(u.Rows, 10), count(u.Tokens.Input), count(u.Tokens.Output), rep})
+		t.rows = append(t.rows, []string{u.Model, u.Exported, strconv.FormatInt(u.Rows, 10), show.Count(u.Tokens.Input), show.Count(u.Tokens.Output), rep})
 	}
 	return t
 }
@@ -151,10 +151,10 @@ func unpricedTable(s spend.Summary) titledTable {
 func writeUsageNotes(w io.Writer, s spend.Summary) {
 	fmt.Fprintf(w, "\nLoad shape (%s buckets):\n", s.Load.Granularity)
 	if p := s.Load.BusiestDay; p != nil {
-		fmt.Fprintf(w, "  busiest day:  %s, %s, %s tokens\n", p.Start.Format("2006-01-02"), requestsText(p.Requests, s.Load.RequestsKnown), count(p.Tokens))
+		fmt.Fprintf(w, "  busiest day:  %s, %s, %s tokens\n", p.Start.Format("2006-01-02"), requestsText(p.Requests, s.Load.RequestsKnown), show.Count(p.Tokens))
 	}
 	if p := s.Load.BusiestHour; p != nil {
-		fmt.Fprintf(w, "  busiest hour: %s UTC, %s, %s tokens\n", p.Start.Format("2006-01-02 15:00"), requestsText(p.Requests, s.Load.RequestsKnown), count(p.Tokens))
+		fmt.Fprintf(w, "  busiest hour: %s UTC, %s, %s tokens\n", p.Start.Format("2006-01-02 15:00"), requestsText(p.Requests, s.Load.RequestsKnown), show.Count(p.Tokens))
 	} else {
 		fmt.Fprintln(w, "  busiest hour: not known (the export's buckets are wider than an hour)")
 	}
@@ -177,7 +177,7 @@ func writeUsageNotes(w io.Writer, s spend.Summary) {
 }
 
 func writeGroupsCSV(w io.Writer, s spend.Summary) error {
-	cw := newCSVWriter(w)
+	cw := output.NewCSV(w)
 	_ = cw.Write([]string{s.By, "requests", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens",
 		"reasoning_tokens", "cost_usd", "reported_cost_usd", "unpriced_rows", "cache_hit_share", "input_output_ratio"})
 	for _, g := range s.Groups {
@@ -190,90 +190,17 @@ func writeGroupsCSV(w io.Writer, s spend.Summary) error {
 	return cw.Error()
 }
 
-// count writes an integer with thousands separators.
-func count(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-func requests(n int64, known bool) string {
-	if !known {
-		return "n/a"
-	}
-	return count(n)
-}
-
 // requestsText is "N requests", or says the export does not count them.
 func requestsText(n int64, known bool) string {
 	if !known {
 		return "requests not counted"
 	}
-	return count(n) + " requests"
+	return show.Count(n) + " requests"
 }
-
-// dollars shows amounts under a dollar to a hundredth of a cent, others to the cent.
-func dollars(x float64) string {
-	sign := ""
-	if x < 0 {
-		sign, x = "-", -x
-	}
-	if x != 0 && x < 1 {
-		return fmt.Sprintf("%s$%.4f", sign, x)
-	}
-	return sign + "$" + money(x)
-}
-
-// money writes x with two decimals and thousands separators.
-func money(x float64) string {
-	if !(math.Abs(x) < 1e13) { // beyond int64 cents (or not a number): no separators
-		return strconv.FormatFloat(x, 'g', 4, 64)
-	}
-	cents := int64(x*100 + 0.5)
-	if x < 0 {
-		cents = int64(x*100 - 0.5)
-	}
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	return fmt.Sprintf("%s%s.%02d", sign, count(cents/100), cents%100)
-}
-
-func signedDollars(x float64) string {
-	switch {
-	case math.Abs(x) < 0.00005:
-		return "$0.00"
-	case x < 0:
-		return dollars(x)
-	default:
-		return "+" + dollars(x)
-	}
-}
-
-func percent(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
 
 func ioRatio(x float64) string {
 	if x == 0 {
 		return "-"
 	}
 	return fmt.Sprintf("%.1f:1", x)
-}
-
-func mean(x float64) string {
-	if x == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f", x)
 }

@@ -193,24 +193,3 @@ func TestUsageOutputGolden(t *testing.T) {
 		})
 	}
 }
-
-func TestMoneyFormats(t *testing.T) {
-	tests := []struct {
-		x          float64
-		plain, sgn string
-	}{
-		{-5, "-$5.00", "-$5.00"},
-		{1234.5, "$1,234.50", "+$1,234.50"},
-		{0.56977, "$0.5698", "+$0.5698"},
-		{-0.25, "-$0.2500", "-$0.2500"},
-		{0, "$0.00", "$0.00"},
-	}
-	for _, tt := range tests {
-		if got := dollars(tt.x); got != tt.plain {
-			t.Errorf("dollars(%v) = %q; want %q", tt.x, got, tt.plain)
-		}
-		if got := signedDollars(tt.x); got != tt.sgn {
-			t.Errorf("signedDollars(%v) = %q; want %q", tt.x, got, tt.sgn)
-		}
-	}
-}
