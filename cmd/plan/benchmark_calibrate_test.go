@@ -32,7 +32,7 @@ func TestBenchmarkCalibrateUsage(t *testing.T) {
 
 func TestBenchmarkCalibrate(t *testing.T) {
 	if os.Getenv("PLAN_REALITY") != "1" {
-		t.Skip("fits timed measurements, which other packages' tests on the same cores can bend: make test runs it in a step of its own with PLAN_REALITY=1")
+		t.Skip("fits timed measurements, which other packages' tests on the same cores can bend: make validate runs it with PLAN_REALITY=1")
 	}
 	s := ollamatest.Shared(t)
 	// Sizes 3.4M and 19M weights apart, so the cost per weight stands out

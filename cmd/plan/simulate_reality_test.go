@@ -55,11 +55,11 @@ const (
 // reality" for every run.
 //
 // It takes minutes and its timing must not share the cores with other tests,
-// so it runs only with PLAN_REALITY=1, which make test sets in a step of its
+// so it runs only with PLAN_REALITY=1, which make validate sets in a step of its
 // own after the other packages' tests.
 func TestSimulateAgainstReality(t *testing.T) {
 	if os.Getenv("PLAN_REALITY") != "1" {
-		t.Skip("a timed live load of two to four minutes: make test runs it in a step of its own, alone on the machine, with PLAN_REALITY=1")
+		t.Skip("a timed live load of two to four minutes: make validate runs it, alone on the machine, with PLAN_REALITY=1")
 	}
 	s := ollamatest.New(t, ollamatest.Options{NumParallel: realitySlots, MaxLoadedModels: 1, KeepAlive: "-1"})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

@@ -46,7 +46,7 @@ func TestCalibrationPredictsHeldOut(t *testing.T) {
 		t.Skip("measures eight generated models")
 	}
 	if os.Getenv("PLAN_REALITY") != "1" {
-		t.Skip("timed measurements of eight generated models: make test runs it in a step of its own, alone on the machine, with PLAN_REALITY=1")
+		t.Skip("timed measurements of eight generated models: make validate runs it, alone on the machine, with PLAN_REALITY=1")
 	}
 	s := ollamatest.Shared(t)
 	ollamatest.Exclusive(t, 10*time.Minute)
