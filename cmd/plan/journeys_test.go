@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/plan-cli/plan/planner"
+	"github.com/plan-cli/plan/planner/report"
 )
 
 // writeDaily writes a generic usage CSV with one row a day for days days
@@ -167,7 +170,7 @@ func TestRecommendVRAMGuidance(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("--vram %s: exit %d, %s", c.vram, code, stderr)
 		}
-		var rep recommendReport
+		var rep report.Recommendations
 		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 			t.Fatal(err)
 		}
@@ -252,23 +255,6 @@ func TestReportNothingMoves(t *testing.T) {
 	}
 }
 
-// A model whose layers all fit but whose output layer does not is not
-// "partial (48/48 layers on GPU)".
-func TestFitText(t *testing.T) {
-	for _, c := range []struct {
-		rec  planner.Recommendation
-		want string
-	}{
-		{planner.Recommendation{Fit: "partial", GPULayers: 48, Layers: 48}, "partial (all 48 layers on GPU, output layer on CPU)"},
-		{planner.Recommendation{Fit: "partial", GPULayers: 30, Layers: 48}, "partial (30/48 layers on GPU)"},
-		{planner.Recommendation{Fit: "gpu", GPULayers: 48, Layers: 48}, "gpu"},
-	} {
-		if got := fitText(c.rec); got != c.want {
-			t.Errorf("fitText(%+v) = %q; want %q", c.rec, got, c.want)
-		}
-	}
-}
-
 // An overloaded simulation says so in every format instead of printing
 // hour-long latencies as if they were the server's.
 func TestSimulateSaysOverloaded(t *testing.T) {
@@ -312,7 +298,18 @@ func TestReportConfigImplementsPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := parseLiteLLM(t, b)
+	var c struct {
+		ModelList []struct {
+			LiteLLMParams map[string]any `yaml:"litellm_params"`
+		} `yaml:"model_list"`
+		RouterSettings struct {
+			NumRetries int                   `yaml:"num_retries"`
+			Fallbacks  []map[string][]string `yaml:"fallbacks"`
+		} `yaml:"router_settings"`
+	}
+	if err := yaml.Unmarshal(b, &c); err != nil || len(c.ModelList) == 0 {
+		t.Fatalf("the LiteLLM config does not parse (%v):\n%s", err, b)
+	}
 	local := c.ModelList[0].LiteLLMParams
 	if local["model"] != "ollama_chat/"+tag || local["api_base"] != "os.environ/OLLAMA_API_BASE" || local["max_parallel_requests_queue_size"] != 0 {
 		t.Errorf("local deployment %v: want ollama_chat/%s at $OLLAMA_API_BASE with no queue", local, tag)

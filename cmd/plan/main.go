@@ -23,6 +23,7 @@ func main() {
 		getenv:    os.Getenv,
 		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		columns:   stdoutColumns(),
 	}
 	os.Exit(run(ctx, os.Args[1:], e))
 }
@@ -49,4 +50,13 @@ func interruptContext() (context.Context, func()) {
 		}
 	}()
 	return ctx, func() { signal.Stop(sigs); cancel(nil) }
+}
+
+// stdoutColumns is the width of the terminal on stdout, or 0.
+func stdoutColumns() int {
+	w, _, err := term.GetSize(int(os.Stdout.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
 }

@@ -3,14 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
-	"github.com/plan-cli/plan/internal/output"
-	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/planner"
+	"github.com/plan-cli/plan/planner/report"
 	"github.com/plan-cli/plan/pricing/spend"
 	"github.com/plan-cli/plan/pricing/usage"
 )
@@ -51,7 +48,7 @@ func newRecommendCmd(e *env) *cobra.Command {
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.usage = append(o.usage, args...)
-			if err := checkFormat(o.format, "table", "md", "json", "csv"); err != nil {
+			if err := checkFormat(o.format, report.RecommendFormats...); err != nil {
 				return err
 			}
 			if err := o.validate(); err != nil {
@@ -82,14 +79,6 @@ func newRecommendCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-// recommendReport is the JSON output of plan recommend.
-type recommendReport struct {
-	Hardware        string                   `json:"hardware"`
-	ContextTokens   int                      `json:"context_tokens"`
-	ContextFrom     string                   `json:"context_from"`
-	Recommendations []planner.Recommendation `json:"recommendations"`
-}
-
 func runRecommend(ctx context.Context, e *env, o *reportOptions) error {
 	target, err := o.target(ctx, e)
 	if err != nil {
@@ -111,8 +100,8 @@ func runRecommend(ctx context.Context, e *env, o *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	rep := recommendReport{Hardware: target.Description, ContextTokens: ctxTokens, ContextFrom: from, Recommendations: recs}
-	return writeRecommend(e.stdout, o.format, rep)
+	rep := report.Recommendations{Hardware: target.Description, ContextTokens: ctxTokens, ContextFrom: from, Recommendations: recs}
+	return report.WriteRecommendations(e.stdout, o.format, rep, e.width())
 }
 
 // recommendContext is --context, or the p95 request of --usage, or 8192.
@@ -135,74 +124,4 @@ func (o *reportOptions) recommendContext(ctx context.Context, e *env) (int, stri
 	warn.summary(tr.Stats)
 	c := planner.RequestPercentile(tr, 0.95)
 	return min(131072, max(2048, (c+1023)/1024*1024)), fmt.Sprintf("p95 of the requests in --usage (%d tokens), at most 131072", c), nil
-}
-
-var recommendHeader = []string{"rank", "model", "quant", "tier", "quality", "memory", "fit", "decode tok/s", "prefill tok/s", "basis", "users", "ollama settings"}
-
-func recommendRows(recs []planner.Recommendation) [][]string {
-	rows := make([][]string, 0, len(recs))
-	for _, r := range recs {
-		fit := fitText(r)
-		quality := "-"
-		if r.Quality > 0 {
-			quality = strconv.FormatFloat(r.Quality, 'f', 0, 64)
-		}
-		rows = append(rows, []string{
-			strconv.Itoa(r.Rank), r.Model, r.Quantization, r.Tier, quality, show.Bytes(r.MemoryBytes), fit,
-			fmt.Sprintf("%.1f (%.1f-%.1f)", r.DecodeTPS, r.DecodeLow, r.DecodeHigh), fmt.Sprintf("%.0f", r.PrefillTPS),
-			r.Basis, strconv.Itoa(r.ConcurrentUse), ollamaSettings(r.Ollama),
-		})
-	}
-	return rows
-}
-
-func ollamaSettings(s planner.OllamaSettings) string {
-	out := fmt.Sprintf("CONTEXT_LENGTH=%d NUM_PARALLEL=%d", s.ContextLength, s.NumParallel)
-	if s.KVCacheType != "" && s.KVCacheType != "f16" {
-		out += " KV_CACHE_TYPE=" + s.KVCacheType
-	}
-	if s.FlashAttention {
-		out += " FLASH_ATTENTION=1"
-	}
-	return out
-}
-
-func writeRecommend(w io.Writer, format string, rep recommendReport) error {
-	switch format {
-	case "json":
-		return output.WriteJSON(w, rep)
-	case "csv":
-		return writeRecommendCSV(w, rep.Recommendations)
-	case "md":
-		fmt.Fprintf(w, "Recommendations for %s, context %d tokens (%s)\n\n", rep.Hardware, rep.ContextTokens, rep.ContextFrom)
-		return output.WriteMarkdown(w, recommendHeader, recommendRows(rep.Recommendations))
-	}
-	if _, err := fmt.Fprintf(w, "%s, context %d tokens per request (%s)\n\n", rep.Hardware, rep.ContextTokens, rep.ContextFrom); err != nil {
-		return err
-	}
-	if len(rep.Recommendations) == 0 {
-		_, err := fmt.Fprintln(w, "No model of the catalog fits this hardware's free memory.")
-		return err
-	}
-	return output.WriteTable(w, recommendHeader, recommendRows(rep.Recommendations))
-}
-
-// writeRecommendCSV writes one row per recommendation with plain numbers,
-// one figure per column.
-func writeRecommendCSV(w io.Writer, recs []planner.Recommendation) error {
-	cw := output.NewCSV(w)
-	cw.Write([]string{"rank", "model", "quantization", "tier", "quality", "memory_bytes", "fit", "gpu_layers", "layers",
-		"context_tokens", "decode_tokens_per_second", "decode_low", "decode_high", "prefill_tokens_per_second", "basis",
-		"concurrent_users", "OLLAMA_CONTEXT_LENGTH", "OLLAMA_NUM_PARALLEL", "OLLAMA_KV_CACHE_TYPE", "OLLAMA_FLASH_ATTENTION"})
-	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
-	for _, r := range recs {
-		cw.Write([]string{
-			strconv.Itoa(r.Rank), r.Model, r.Quantization, r.Tier, f(r.Quality), strconv.FormatInt(r.MemoryBytes, 10), r.Fit,
-			strconv.Itoa(r.GPULayers), strconv.Itoa(r.Layers), strconv.Itoa(r.ContextTokens), f(r.DecodeTPS), f(r.DecodeLow),
-			f(r.DecodeHigh), f(r.PrefillTPS), r.Basis, strconv.Itoa(r.ConcurrentUse), strconv.Itoa(r.Ollama.ContextLength),
-			strconv.Itoa(r.Ollama.NumParallel), r.Ollama.KVCacheType, strconv.FormatBool(r.Ollama.FlashAttention),
-		})
-	}
-	cw.Flush()
-	return cw.Error()
 }

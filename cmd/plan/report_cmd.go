@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plan-cli/plan/internal/output"
+	"github.com/plan-cli/plan/planner/report"
 )
 
 const reportLong = `Join everything into one answer: which local models fit this machine (or the one you
@@ -61,7 +62,7 @@ func newReportCmd(e *env) *cobra.Command {
 			if err := checkOutputs(append(o.usage, o.tasks, o.prices, o.bench), map[string]string{"-o": o.output, "--litellm-config": o.litellm, "--ollama-env": o.ollamaEn}); err != nil {
 				return err
 			}
-			if err := checkFormat(o.format, "table", "md", "json", "csv", "html"); err != nil {
+			if err := checkFormat(o.format, report.Formats...); err != nil {
 				return err
 			}
 			if err := o.validate(); err != nil {
@@ -84,16 +85,16 @@ func runReport(ctx context.Context, e *env, o *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := output.WriteTo(e.stdout, o.output, func(w io.Writer) error { return writeReport(w, o.format, rep) }); err != nil {
+	if err := output.WriteTo(e.stdout, o.output, func(w io.Writer) error { return report.Write(w, o.format, rep, e.width()) }); err != nil {
 		return err
 	}
 	if o.litellm != "" {
-		if err := output.WriteTo(nil, o.litellm, func(w io.Writer) error { return writeLiteLLMConfig(w, rep) }); err != nil {
+		if err := output.WriteTo(nil, o.litellm, func(w io.Writer) error { return report.WriteLiteLLMConfig(w, rep) }); err != nil {
 			return err
 		}
 	}
 	if o.ollamaEn != "" {
-		if err := output.WriteTo(nil, o.ollamaEn, func(w io.Writer) error { return writeOllamaEnv(w, rep) }); err != nil {
+		if err := output.WriteTo(nil, o.ollamaEn, func(w io.Writer) error { return report.WriteOllamaEnv(w, rep) }); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/plan-cli/plan/planner/report"
 )
 
 // reportJSON runs plan report --format json and decodes the fields the
@@ -125,7 +127,7 @@ func TestRecommendGuidance(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		var rep recommendReport
+		var rep report.Recommendations
 		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 			t.Fatal(err)
 		}

@@ -45,6 +45,7 @@ plan sends nothing anywhere except to the model server you point it at.`,
 		SilenceErrors: true,
 		Version:       planVersion(),
 	}
+	root.PersistentFlags().BoolVar(&e.wide, "wide", false, "show every column of a table, whatever the terminal's width")
 	root.SetVersionTemplate("plan {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newVersionCmd(e))

@@ -30,6 +30,19 @@ type env struct {
 	getenv    func(string) string
 	stdinTTY  bool
 	stderrTTY bool
+	// columns is the width of the terminal on stdout, 0 when stdout is not
+	// a terminal; wide (--wide) asks for every column whatever the width.
+	columns int
+	wide    bool
+}
+
+// width is the width tables are fitted to: 0 (no limit) with --wide or when
+// stdout is not a terminal.
+func (e *env) width() int {
+	if e.wide {
+		return 0
+	}
+	return e.columns
 }
 
 // usageError is a mistake in the command line; it exits 2 and prints usage.

@@ -136,3 +136,9 @@ func cleanRows(rows [][]string) [][]string {
 	}
 	return out
 }
+
+// Titled is a table with a title: one section of a report.
+type Titled struct {
+	Title string
+	Table
+}

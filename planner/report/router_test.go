@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bytes"
@@ -50,7 +50,7 @@ func TestLiteLLMConfigParses(t *testing.T) {
 	var buf bytes.Buffer
 	r := sampleReport()
 	r.Routes[0].CloudModel = `gpt-4o "quoted": #not a comment`
-	if err := writeLiteLLMConfig(&buf, r); err != nil {
+	if err := WriteLiteLLMConfig(&buf, r); err != nil {
 		t.Fatal(err)
 	}
 	c := parseLiteLLM(t, buf.Bytes())
@@ -107,7 +107,7 @@ func TestLiteLLMConfigParses(t *testing.T) {
 
 func TestLiteLLMConfigNothingMoves(t *testing.T) {
 	var buf bytes.Buffer
-	if err := writeLiteLLMConfig(&buf, cpuOnlyReport()); err != nil {
+	if err := WriteLiteLLMConfig(&buf, cpuOnlyReport()); err != nil {
 		t.Fatal(err)
 	}
 	c := parseLiteLLM(t, buf.Bytes())
@@ -150,7 +150,7 @@ func TestOllamaEnvRuns(t *testing.T) {
 		t.Skip("no sh on this system")
 	}
 	var buf bytes.Buffer
-	if err := writeOllamaEnv(&buf, sampleReport()); err != nil {
+	if err := WriteOllamaEnv(&buf, sampleReport()); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "ollama.env")
@@ -178,7 +178,7 @@ func TestOllamaEnvRuns(t *testing.T) {
 // attention to the server unless a quantized KV cache needs it.
 func TestOllamaEnvFileFormat(t *testing.T) {
 	var buf bytes.Buffer
-	if err := writeOllamaEnv(&buf, sampleReport()); err != nil {
+	if err := WriteOllamaEnv(&buf, sampleReport()); err != nil {
 		t.Fatal(err)
 	}
 	assign := regexp.MustCompile(`^[A-Z_]+=[A-Za-z0-9_.:/+-]+$`)
@@ -191,7 +191,7 @@ func TestOllamaEnvFileFormat(t *testing.T) {
 		t.Errorf("no pull line for the Q8_0 tag:\n%s", buf.String())
 	}
 	buf.Reset()
-	writeOllamaEnv(&buf, cpuOnlyReport())
+	WriteOllamaEnv(&buf, cpuOnlyReport())
 	if strings.Contains(buf.String(), "FLASH_ATTENTION") || strings.Contains(buf.String(), "ollama pull") {
 		t.Errorf("nothing moves, yet the file sets or pulls something:\n%s", buf.String())
 	}

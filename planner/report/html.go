@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"fmt"
@@ -41,7 +41,7 @@ type htmlTable struct {
 func htmlTables(r *planner.Report) []htmlTable {
 	var out []htmlTable
 	for _, t := range reportTables(r) {
-		out = append(out, htmlTable{Title: t.title, Header: t.header, Rows: t.rows, Notes: t.notes})
+		out = append(out, htmlTable{Title: t.Title, Header: t.Header, Rows: t.Rows, Notes: t.notes})
 	}
 	return out
 }

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plan-cli/plan/internal/golden"
 	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/planner"
 )
@@ -27,13 +28,13 @@ var reportExt = map[string]string{"table": "txt", "md": "md", "json": "json", "c
 
 func TestWriteReportGolden(t *testing.T) {
 	for _, fx := range reportFixtures {
-		for _, format := range reportFormats {
+		for _, format := range Formats {
 			t.Run(fx.name+"/"+format, func(t *testing.T) {
 				var buf bytes.Buffer
-				if err := writeReport(&buf, format, fx.report()); err != nil {
-					t.Fatalf("writeReport(%s) error = %v", format, err)
+				if err := Write(&buf, format, fx.report(), 0); err != nil {
+					t.Fatalf("Write(%s) error = %v", format, err)
 				}
-				checkGolden(t, "report/"+fx.name+"."+reportExt[format], buf.Bytes())
+				golden.Check(t, "report/"+fx.name+"."+reportExt[format], buf.Bytes())
 			})
 		}
 	}
@@ -43,14 +44,14 @@ func TestWriteRouterGolden(t *testing.T) {
 	for _, fx := range reportFixtures {
 		t.Run(fx.name, func(t *testing.T) {
 			var yaml, env bytes.Buffer
-			if err := writeLiteLLMConfig(&yaml, fx.report()); err != nil {
-				t.Fatalf("writeLiteLLMConfig() error = %v", err)
+			if err := WriteLiteLLMConfig(&yaml, fx.report()); err != nil {
+				t.Fatalf("WriteLiteLLMConfig() error = %v", err)
 			}
-			if err := writeOllamaEnv(&env, fx.report()); err != nil {
-				t.Fatalf("writeOllamaEnv() error = %v", err)
+			if err := WriteOllamaEnv(&env, fx.report()); err != nil {
+				t.Fatalf("WriteOllamaEnv() error = %v", err)
 			}
-			checkGolden(t, "report/"+fx.name+"-litellm.yaml", yaml.Bytes())
-			checkGolden(t, "report/"+fx.name+"-ollama.env", env.Bytes())
+			golden.Check(t, "report/"+fx.name+"-litellm.yaml", yaml.Bytes())
+			golden.Check(t, "report/"+fx.name+"-ollama.env", env.Bytes())
 		})
 	}
 }
@@ -62,7 +63,7 @@ func TestWriteReportExampleData(t *testing.T) {
 		"json": func(s string) bool { return strings.Contains(s, `"example_data": true`) },
 		"csv":  func(s string) bool { return csvColumnAll(t, s, "example_data", "true") },
 	}
-	for _, format := range reportFormats {
+	for _, format := range Formats {
 		check := says[format]
 		if check == nil {
 			check = func(s string) bool { return strings.Contains(s, "EXAMPLE DATA") && strings.Contains(s, "not yours") }
@@ -71,17 +72,17 @@ func TestWriteReportExampleData(t *testing.T) {
 			r := sampleReport()
 			r.ExampleData = example
 			var buf bytes.Buffer
-			if err := writeReport(&buf, format, r); err != nil {
-				t.Fatalf("writeReport(%s) error = %v", format, err)
+			if err := Write(&buf, format, r, 0); err != nil {
+				t.Fatalf("Write(%s) error = %v", format, err)
 			}
 			if got := check(buf.String()); got != example {
-				t.Errorf("writeReport(%s) with ExampleData=%v: says example data = %v", format, example, got)
+				t.Errorf("Write(%s) with ExampleData=%v: says example data = %v", format, example, got)
 			}
 		}
 	}
 	for name, write := range map[string]func(*bytes.Buffer, *planner.Report) error{
-		"litellm": func(b *bytes.Buffer, r *planner.Report) error { return writeLiteLLMConfig(b, r) },
-		"env":     func(b *bytes.Buffer, r *planner.Report) error { return writeOllamaEnv(b, r) },
+		"litellm": func(b *bytes.Buffer, r *planner.Report) error { return WriteLiteLLMConfig(b, r) },
+		"env":     func(b *bytes.Buffer, r *planner.Report) error { return WriteOllamaEnv(b, r) },
 	} {
 		var buf bytes.Buffer
 		if err := write(&buf, exampleReport()); err != nil || !strings.Contains(buf.String(), "EXAMPLE DATA") {
@@ -116,7 +117,7 @@ func csvColumnAll(t *testing.T, s, column, want string) bool {
 
 func TestWriteReportJSONFields(t *testing.T) {
 	var buf bytes.Buffer
-	if err := writeReport(&buf, "json", sampleReport()); err != nil {
+	if err := Write(&buf, "json", sampleReport(), 0); err != nil {
 		t.Fatal(err)
 	}
 	var doc map[string]any
@@ -135,7 +136,7 @@ func TestWriteReportJSONFields(t *testing.T) {
 		}
 	}
 	buf.Reset()
-	if err := writeReport(&buf, "json", cpuOnlyReport()); err != nil {
+	if err := Write(&buf, "json", cpuOnlyReport(), 0); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), `"break_even_months": null`) {
@@ -148,7 +149,7 @@ func TestWriteReportJSONFields(t *testing.T) {
 func TestWriteReportCSVSums(t *testing.T) {
 	r := sampleReport()
 	var buf bytes.Buffer
-	if err := writeReport(&buf, "csv", r); err != nil {
+	if err := Write(&buf, "csv", r, 0); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&buf).ReadAll()
@@ -209,29 +210,28 @@ func TestWriteReportNothingFits(t *testing.T) {
 	r := cpuOnlyReport()
 	r.Recommendations, r.Routes = nil, nil
 	r.Notes = []string{"no model of the catalog fits Intel N100 mini PC and decodes 10 tokens/s for one request"}
-	for _, format := range reportFormats {
+	for _, format := range Formats {
 		var buf bytes.Buffer
-		if err := writeReport(&buf, format, r); err != nil {
-			t.Errorf("writeReport(%s) error = %v", format, err)
+		if err := Write(&buf, format, r, 0); err != nil {
+			t.Errorf("Write(%s) error = %v", format, err)
 		}
 		if format != "csv" && !strings.Contains(buf.String(), "no model of the catalog fits") {
-			t.Errorf("writeReport(%s) does not show the note saying why", format)
+			t.Errorf("Write(%s) does not show the note saying why", format)
 		}
 	}
 	var env, yaml bytes.Buffer
-	if err := writeOllamaEnv(&env, r); err != nil || !strings.Contains(env.String(), "nothing to set") {
-		t.Errorf("writeOllamaEnv() = %q, %v; want it to say there is nothing to set", env.String(), err)
+	if err := WriteOllamaEnv(&env, r); err != nil || !strings.Contains(env.String(), "nothing to set") {
+		t.Errorf("WriteOllamaEnv() = %q, %v; want it to say there is nothing to set", env.String(), err)
 	}
-	if err := writeLiteLLMConfig(&yaml, r); err != nil || !strings.Contains(yaml.String(), "model_list:\n  []\n") {
-		t.Errorf("writeLiteLLMConfig() = %q, %v; want an empty model list", yaml.String(), err)
+	if err := WriteLiteLLMConfig(&yaml, r); err != nil || !strings.Contains(yaml.String(), "model_list:\n  []\n") {
+		t.Errorf("WriteLiteLLMConfig() = %q, %v; want an empty model list", yaml.String(), err)
 	}
 }
 
 func TestWriteReportBadFormat(t *testing.T) {
-	err := writeReport(&bytes.Buffer{}, "yaml", sampleReport())
-	var u usageError
-	if err == nil || !errors.As(err, &u) || !strings.Contains(err.Error(), "table, md, json, csv, html") {
-		t.Errorf("writeReport(yaml) error = %v; want a usage error listing the formats", err)
+	err := Write(&bytes.Buffer{}, "yaml", sampleReport(), 0)
+	if err == nil || !strings.Contains(err.Error(), "table, md, json, csv, html") {
+		t.Errorf("Write(yaml) error = %v; want a usage error listing the formats", err)
 	}
 }
 
@@ -241,16 +241,16 @@ type failWriter struct{}
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestWriteReportWriteError(t *testing.T) {
-	for _, format := range reportFormats {
-		if err := writeReport(failWriter{}, format, sampleReport()); err == nil || !strings.Contains(err.Error(), "disk full") {
-			t.Errorf("writeReport(%s) to a failing writer: error = %v; want the write error", format, err)
+	for _, format := range Formats {
+		if err := Write(failWriter{}, format, sampleReport(), 0); err == nil || !strings.Contains(err.Error(), "disk full") {
+			t.Errorf("Write(%s) to a failing writer: error = %v; want the write error", format, err)
 		}
 	}
-	if err := writeLiteLLMConfig(failWriter{}, sampleReport()); err == nil {
-		t.Errorf("writeLiteLLMConfig() to a failing writer: no error")
+	if err := WriteLiteLLMConfig(failWriter{}, sampleReport()); err == nil {
+		t.Errorf("WriteLiteLLMConfig() to a failing writer: no error")
 	}
-	if err := writeOllamaEnv(failWriter{}, sampleReport()); err == nil {
-		t.Errorf("writeOllamaEnv() to a failing writer: no error")
+	if err := WriteOllamaEnv(failWriter{}, sampleReport()); err == nil {
+		t.Errorf("WriteOllamaEnv() to a failing writer: no error")
 	}
 }
 

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"cmp"
@@ -58,7 +58,7 @@ func (g cloudGroup) moving() (planner.Route, bool) {
 	return best, best.RequestsLocal > 0
 }
 
-// writeLiteLLMConfig writes a LiteLLM proxy config that implements the
+// WriteLiteLLMConfig writes a LiteLLM proxy config that implements the
 // routing of r as closely as LiteLLM allows (see the README's "Router
 // configuration"). Clients keep the cloud model names they use: each cloud
 // model with traffic that moves is served under its own name by the local
@@ -72,7 +72,7 @@ func (g cloudGroup) moving() (planner.Route, bool) {
 // delayed. Cloud models with nothing to move are passed through. Traffic
 // that stays for its task class or quality cannot be told apart by the
 // proxy: clients send it to "cloud/<name>".
-func writeLiteLLMConfig(w io.Writer, r *planner.Report) error {
+func WriteLiteLLMConfig(w io.Writer, r *planner.Report) error {
 	ew := &errWriter{w: w}
 	writeLiteLLMHeader(ew, r)
 	groups := groupRoutes(r.Routes)
@@ -288,7 +288,7 @@ func yamlPrintable(r rune) bool {
 	return false
 }
 
-// writeOllamaEnv writes the environment of the Ollama server that
+// WriteOllamaEnv writes the environment of the Ollama server that
 // implements the plan, as NAME=value lines with no quotes: a file that
 // systemd (EnvironmentFile=), docker (--env-file) and a shell (set -a; .
 // FILE) all read. It has the settings of the recommendations whose models
@@ -299,7 +299,7 @@ func yamlPrintable(r rune) bool {
 // the server's own default are not written: flash attention is set only
 // when a quantized KV cache needs it, since current Ollama turns it on by
 // itself where the hardware has it.
-func writeOllamaEnv(w io.Writer, r *planner.Report) error {
+func WriteOllamaEnv(w io.Writer, r *planner.Report) error {
 	ew := &errWriter{w: w}
 	ew.printf("# Ollama server settings from plan report (%s, %s).\n", planLabel(r), show.Day(r.Generated))
 	if r.ExampleData {

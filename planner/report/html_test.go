@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bytes"
@@ -140,7 +140,7 @@ func TestExternalRefs(t *testing.T) {
 func TestReportHTMLSelfContained(t *testing.T) {
 	for _, fx := range reportFixtures {
 		var buf bytes.Buffer
-		if err := writeReport(&buf, "html", fx.report()); err != nil {
+		if err := Write(&buf, "html", fx.report(), 0); err != nil {
 			t.Fatal(err)
 		}
 		found, err := externalRefs(buf.Bytes())
@@ -163,7 +163,7 @@ func TestReportHTMLEscapes(t *testing.T) {
 	r.Routes[0].CloudModel = `<img src=x onerror=alert(1)>`
 	r.Notes = []string{`</pre><script>alert(2)</script>`}
 	var buf bytes.Buffer
-	if err := writeReport(&buf, "html", r); err != nil {
+	if err := Write(&buf, "html", r, 0); err != nil {
 		t.Fatal(err)
 	}
 	if found, err := externalRefs(buf.Bytes()); err != nil || len(found) > 0 {
@@ -246,7 +246,7 @@ func TestReportHTMLInBrowser(t *testing.T) {
 		t.Run(fx.name, func(t *testing.T) {
 			r := fx.report()
 			var buf bytes.Buffer
-			if err := writeReport(&buf, "html", r); err != nil {
+			if err := Write(&buf, "html", r, 0); err != nil {
 				t.Fatal(err)
 			}
 			dom, console := browse(t, buf.Bytes())

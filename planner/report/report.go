@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"fmt"
@@ -15,17 +15,18 @@ import (
 // cloud model with why the rest stays, the break-even summary with its
 // sensitivity, the busiest hour, the Ollama settings, the sources and notes.
 
-// reportFormats are the values of plan report's --format.
-var reportFormats = []string{"table", "md", "json", "csv", "html"}
+// Formats are the values of plan report's --format.
+var Formats = []string{"table", "md", "json", "csv", "html"}
 
 // exampleDataWarning is what every format says when the usage is the
 // example data shipped with plan.
 const exampleDataWarning = "EXAMPLE DATA: the cloud usage in this report is example data shipped with plan, not yours. " +
 	"Run plan report --usage with your own exports for your own figures."
 
-// writeReport writes r to w in format: table, md, json, csv or html.
-func writeReport(w io.Writer, format string, r *planner.Report) error {
-	if err := checkFormat(format, reportFormats...); err != nil {
+// Write writes r to w in format: table, md, json, csv or html. The table
+// format's tables are fitted to width columns when width > 0.
+func Write(w io.Writer, format string, r *planner.Report, width int) error {
+	if err := output.CheckFormat(format, Formats...); err != nil {
 		return err
 	}
 	switch format {
@@ -38,25 +39,25 @@ func writeReport(w io.Writer, format string, r *planner.Report) error {
 	case "md":
 		return writeReportMarkdown(w, r)
 	}
-	return writeReportText(w, r)
+	return writeReportText(w, r, width)
 }
 
 // writeReportText writes the terminal summary.
-func writeReportText(w io.Writer, r *planner.Report) error {
+func writeReportText(w io.Writer, r *planner.Report, width int) error {
 	ew := &errWriter{w: w}
 	if r.ExampleData {
 		ew.printf("%s\n\n", show.Wrap(exampleDataWarning, 100, ""))
 	}
 	ew.printf("%s\n", show.Wrap(reportHeadline(r), 100, ""))
 	for _, t := range reportTables(r) {
-		ew.printf("\n%s\n", t.title)
+		ew.printf("\n%s\n", t.Title)
 		switch {
 		case t.list != nil:
-			for _, row := range t.rows {
+			for _, row := range t.Rows {
 				ew.printf("  %s\n", show.Wrap(t.list(row), 98, "    "))
 			}
 		case ew.err == nil:
-			ew.err = output.WriteTable(w, t.header, t.rows)
+			ew.err = t.Table.Write(w, width)
 		}
 		for _, n := range t.notes {
 			ew.printf("  %s\n", n)
@@ -82,9 +83,9 @@ func writeReportMarkdown(w io.Writer, r *planner.Report) error {
 	}
 	ew.printf("%s\n", reportHeadline(r))
 	for _, t := range reportTables(r) {
-		ew.printf("\n## %s\n\n", t.title)
+		ew.printf("\n## %s\n\n", t.Title)
 		if ew.err == nil {
-			ew.err = output.WriteMarkdown(w, t.header, t.rows)
+			ew.err = output.WriteMarkdown(w, t.Header, t.Rows)
 		}
 		if len(t.notes) > 0 {
 			ew.printf("\n")
@@ -138,7 +139,7 @@ func (e *errWriter) printf(format string, args ...any) {
 // to show under it. A table with list set is written in the text report
 // as a list of wrapped lines, one a row: for long cells.
 type reportTable struct {
-	titledTable
+	output.Titled
 	notes []string
 	list  func(row []string) string
 }
@@ -153,7 +154,7 @@ func reportTables(r *planner.Report) []reportTable {
 	tables = append(tables, sourcesTable(r))
 	var out []reportTable
 	for _, t := range tables {
-		if len(t.rows) > 0 {
+		if len(t.Rows) > 0 {
 			out = append(out, t)
 		}
 	}

@@ -1,10 +1,11 @@
-package main
+package report
 
 import (
 	"fmt"
 	"math"
 	"strings"
 
+	"github.com/plan-cli/plan/internal/output"
 	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/planner"
 )
@@ -14,8 +15,8 @@ import (
 
 func summaryTable(r *planner.Report) reportTable {
 	h, u := r.Hardware, r.Usage
-	t := reportTable{titledTable: titledTable{title: "Summary", header: []string{"item", "value"}}}
-	add := func(k, v string) { t.rows = append(t.rows, []string{k, v}) }
+	t := newTable("Summary", "item", "value")
+	add := func(k, v string) { t.Rows = append(t.Rows, []string{k, v}) }
 	add("hardware", hardwareText(h))
 	add("memory", hardwareMemoryText(h))
 	add("usage", usageSpanText(u))
@@ -94,14 +95,14 @@ func filesText(files []string) string {
 }
 
 func recommendationsTable(r *planner.Report) reportTable {
-	t := reportTable{titledTable: titledTable{title: "Recommendations", header: []string{"rank", "model", "quant", "tier", "quality",
-		"memory", "fit", "context", "decode tok/s", "prefill tok/s", "basis", "users", "plan"}}}
+	t := newTable("Recommendations", "rank", "model", "quant", "tier", "quality",
+		"memory", "fit", "context", "decode tok/s", "prefill tok/s", "basis", "users", "plan")
 	for _, rec := range r.Recommendations {
 		chosen := ""
 		if rec.Chosen {
 			chosen = "chosen"
 		}
-		t.rows = append(t.rows, []string{fmt.Sprint(rec.Rank), rec.Model, rec.Quantization, rec.Tier, qualityText(rec.Quality),
+		t.Rows = append(t.Rows, []string{fmt.Sprint(rec.Rank), rec.Model, rec.Quantization, rec.Tier, qualityText(rec.Quality),
 			show.Bytes(rec.MemoryBytes), fitText(rec), show.Count(int64(rec.ContextTokens)), decodeText(rec), show.Speed(rec.PrefillTPS),
 			rec.Basis, fmt.Sprint(rec.ConcurrentUse), chosen})
 		if note := recommendationNote(rec); note != "" {
@@ -148,14 +149,14 @@ func recommendationNote(rec planner.Recommendation) string {
 }
 
 func routesTable(r *planner.Report) reportTable {
-	t := reportTable{titledTable: titledTable{title: "Routing by cloud model (money per month)", header: []string{"cloud model", "task class",
-		"local model", "requests", "req local", "tokens local", "spend", "spend local", "why the rest stays"}}}
+	t := newTable("Routing by cloud model (money per month)", "cloud model", "task class",
+		"local model", "requests", "req local", "tokens local", "spend", "spend local", "why the rest stays")
 	for _, rt := range r.Routes {
 		local := rt.LocalModel
 		if local == "" {
 			local = "-"
 		}
-		t.rows = append(t.rows, []string{rt.CloudModel, rt.TaskClass, local, show.Count(rt.Requests),
+		t.Rows = append(t.Rows, []string{rt.CloudModel, rt.TaskClass, local, show.Count(rt.Requests),
 			show.Share(rt.RequestsLocal, rt.Requests), show.Share(rt.TokensLocal, rt.Tokens), show.USD(rt.SpendUSD), show.USD(rt.SpendLocalUSD),
 			staysText(rt.Stays)})
 		for _, s := range rt.Stays {
@@ -182,8 +183,8 @@ func staysText(stays []planner.Stay) string {
 func breakEvenTable(r *planner.Report) reportTable {
 	b := r.BreakEven
 	in := b.Inputs
-	t := reportTable{titledTable: titledTable{title: "Break-even", header: []string{"item", "value"}}}
-	add := func(k, v string) { t.rows = append(t.rows, []string{k, v}) }
+	t := newTable("Break-even", "item", "value")
+	add := func(k, v string) { t.Rows = append(t.Rows, []string{k, v}) }
 	add("cloud spend moved local", show.USD(in.CloudDisplacedMonthlyUSD)+" a month")
 	add("cloud spend that stays", show.USD(in.CloudRemainingMonthlyUSD)+" a month (paid either way)")
 	add("hardware", hardwareCostText(in))
@@ -222,16 +223,16 @@ func signedPct(x float64) string {
 }
 
 func sensitivityTable(r *planner.Report) reportTable {
-	t := reportTable{titledTable: titledTable{title: "Break-even sensitivity", header: []string{"input", "value", "break-even", "3-year local cost"}}}
+	t := newTable("Break-even sensitivity", "input", "value", "break-even", "3-year local cost")
 	for _, s := range r.BreakEven.Sensitivity {
-		t.rows = append(t.rows, []string{s.Input, s.Value, show.Months(s.BreakEvenMonths), show.USD(s.TCO36LocalUSD)})
+		t.Rows = append(t.Rows, []string{s.Input, s.Value, show.Months(s.BreakEvenMonths), show.USD(s.TCO36LocalUSD)})
 	}
 	return t
 }
 
 func busiestHourTable(h *planner.BusiestHour) reportTable {
-	t := reportTable{titledTable: titledTable{title: "Busiest hour", header: []string{"item", "value"}}}
-	add := func(k, v string) { t.rows = append(t.rows, []string{k, v}) }
+	t := newTable("Busiest hour", "item", "value")
+	add := func(k, v string) { t.Rows = append(t.Rows, []string{k, v}) }
 	add("start", h.Start.UTC().Format("2006-01-02 15:04 MST"))
 	add("requests", fmt.Sprintf("%s: %s served locally, %s spilled to the cloud", show.Count(int64(h.Requests)), show.Count(int64(h.ServedLocal)), show.Count(int64(h.Spilled))))
 	add("latency p50", show.Seconds(h.LatencyP50))
@@ -275,13 +276,13 @@ func latencyVerdict(h *planner.BusiestHour) string {
 }
 
 func sourcesTable(r *planner.Report) reportTable {
-	t := reportTable{titledTable: titledTable{title: "Sources", header: []string{"what", "from", "date"}}}
+	t := newTable("Sources", "what", "from", "date")
 	for _, s := range r.Sources {
 		date := s.Date
 		if date == "" {
 			date = "-"
 		}
-		t.rows = append(t.rows, []string{s.What, s.From, strings.TrimSuffix(date, "T00:00:00Z")})
+		t.Rows = append(t.Rows, []string{s.What, s.From, strings.TrimSuffix(date, "T00:00:00Z")})
 	}
 	t.list = func(row []string) string {
 		if row[2] == "-" {
@@ -298,4 +299,9 @@ func qualityText(q float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.0f", q)
+}
+
+// newTable returns an empty table with a title and a header.
+func newTable(title string, header ...string) reportTable {
+	return reportTable{Titled: output.Titled{Title: title, Table: output.Table{Header: header}}}
 }
