@@ -29,6 +29,8 @@ type Inputs struct {
 	// Quality are the user's own scores (ParseQuality, QualityScore): they
 	// replace or add to the catalog's rows.
 	Quality []QualityRow
+	// Generated is when the plan is made, written into the report.
+	Generated time.Time
 }
 
 // DefaultContextTokens is the context per request assumed when the exports
@@ -82,7 +84,7 @@ func Build(in Inputs) (*Report, error) {
 			pick = p
 		}
 	}
-	rep := &Report{Generated: time.Now().UTC(), Recommendations: recommendations(pick.ranked, in.Top, in.MinDecodeTPS)}
+	rep := &Report{Generated: in.Generated.UTC(), Recommendations: recommendations(pick.ranked, in.Top, in.MinDecodeTPS)}
 	rep.Usage = usageSummary(in.Traffic)
 	rep.SLOTTFTSeconds, rep.SLOE2ESeconds = in.Route.SLOTTFT, in.Route.SLOE2E
 	rep.OllamaVersion = cmp.Or(in.Target.OllamaVersion, CurrentOllama)
@@ -158,7 +160,6 @@ func (in *Inputs) contexts() []int {
 	if !in.Traffic.sized() {
 		return []int{DefaultContextTokens}
 	}
-	round := func(c int) int { return min(131072, max(2048, (c+1023)/1024*1024)) }
 	all := &Group{}
 	seen := map[int]bool{}
 	var out []int
@@ -171,9 +172,9 @@ func (in *Inputs) contexts() []int {
 	for _, g := range in.Traffic.Groups {
 		all.sizes = append(all.sizes, g.sizes...)
 	}
-	add(round(all.ContextPercentile(in.ContextPercentile)))
+	add(RoundContext(all.ContextPercentile(in.ContextPercentile)))
 	for _, g := range in.Traffic.Groups {
-		add(round(g.ContextPercentile(in.ContextPercentile)))
+		add(RoundContext(g.ContextPercentile(in.ContextPercentile)))
 	}
 	return out
 }

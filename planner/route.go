@@ -94,27 +94,24 @@ func replay(t *Traffic, o Option, routes []groupRoute, rule RouteRule, lo, hi fl
 		return replayResult{}, fmt.Errorf("%s: %w", o.Tag, err)
 	}
 	rec := &recorder{src: simulate.NewBucketSource(bs, rule.Seed, lo, hi)}
-	pol := &sloPolicy{ttft: rule.SLOTTFT, e2e: rule.SLOE2E, svc: svc, rec: rec, spilled: map[string]int64{}}
+	pol := simulate.SLOSpill{TTFT: rule.SLOTTFT, E2E: rule.SLOE2E, Service: svc}
 	res, err := simulate.Run(simulate.Config{Slots: o.Settings.Parallel, Service: svc, Policy: pol, Minutes: minutes, Done: rule.Done}, rec)
 	if err != nil {
 		return replayResult{}, err
 	}
-	out := replayResult{res: res, local: map[string]int64{}, spilled: pol.spilled, localTokens: map[string]int64{}}
+	out := replayResult{res: res, local: map[string]int64{}, spilled: map[string]int64{}, localTokens: map[string]int64{}}
 	for k, n := range rec.count {
-		out.local[k] = n - pol.spilled[k]
-	}
-	for k, n := range rec.tokens {
-		out.localTokens[k] = n - pol.spilledTokens(k)
+		sp := res.SpilledByModel[k]
+		out.spilled[k] = int64(sp.Requests)
+		out.local[k] = n - int64(sp.Requests)
+		out.localTokens[k] = rec.tokens[k] - sp.PromptTokens - sp.OutputTokens
 	}
 	return out, nil
 }
 
-// recorder counts the requests and tokens of each group it passes on, and
-// remembers the last one: the engine routes a request before it takes the
-// next.
+// recorder counts the requests and tokens of each group it passes on.
 type recorder struct {
 	src    simulate.Source
-	last   simulate.Request
 	count  map[string]int64
 	tokens map[string]int64
 }
@@ -127,41 +124,10 @@ func (r *recorder) Next() (simulate.Request, bool) {
 	if r.count == nil {
 		r.count, r.tokens = map[string]int64{}, map[string]int64{}
 	}
-	r.last = q
 	r.count[q.Model]++
 	r.tokens[q.Model] += int64(q.PromptTokens + q.OutputTokens)
 	return q, true
 }
-
-// sloPolicy spills a request when its expected time to first token or
-// end-to-end time would miss the targets, as plan simulate's spill policy.
-type sloPolicy struct {
-	ttft, e2e float64
-	svc       simulate.Service
-	rec       *recorder
-	spilled   map[string]int64
-	spillTok  map[string]int64
-}
-
-func (p *sloPolicy) SendToCloud(s simulate.State) bool {
-	r := p.rec.last
-	spill := s.QueueFull()
-	if !spill {
-		wait := s.ExpectedWait(s.MeanService)
-		pre, dec := p.svc.Times(r, min(s.Busy+1, s.Slots))
-		spill = (p.ttft > 0 && wait+pre > p.ttft) || (p.e2e > 0 && wait+pre+dec > p.e2e)
-	}
-	if spill {
-		if p.spillTok == nil {
-			p.spillTok = map[string]int64{}
-		}
-		p.spilled[r.Model]++
-		p.spillTok[r.Model] += int64(r.PromptTokens + r.OutputTokens)
-	}
-	return spill
-}
-
-func (p *sloPolicy) spilledTokens(key string) int64 { return p.spillTok[key] }
 
 // routes turns the verdicts and the replay into the report's routes, one
 // per cloud model, with money per month.

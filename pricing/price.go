@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -242,4 +243,25 @@ func (p *Price) clone() *Price {
 	c.thresholds = nil
 	c.build()
 	return &c
+}
+
+// SourcesLine describes where the prices came from, with dates and counts.
+func SourcesLine(sources []Source) string {
+	var parts []string
+	for i, s := range sources {
+		text := s.Name
+		if s.Date != "" {
+			text += " of " + s.Date
+		}
+		if s.Embedded {
+			text += " (built in)"
+		} else {
+			text += fmt.Sprintf(" (%d entries, %d with token prices)", s.Entries, s.Priced)
+		}
+		if i > 0 {
+			text = "merged with " + text
+		}
+		parts = append(parts, text)
+	}
+	return strings.Join(parts, ", ")
 }

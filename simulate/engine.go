@@ -267,11 +267,12 @@ func (e *engine) arrive(r Request) error {
 		h.requests++
 	}
 	switch {
-	case e.policy.SendToCloud(s):
+	case e.policy.SendToCloud(s, r):
 		if h != nil {
 			h.spilled++
 			e.res.Spilled++
 			e.res.SpilledTokens += tokens(r)
+			e.res.spill(r)
 		}
 	case s.Busy < s.Slots && e.rates != nil:
 		return e.join(r, r.Arrival, i)

@@ -127,7 +127,7 @@ func (s *tokenService) Times(r Request, active int) (prefill, decode float64) {
 // recordPolicy serves everything locally and records the states it saw.
 type recordPolicy struct{ seen []State }
 
-func (p *recordPolicy) SendToCloud(s State) bool {
+func (p *recordPolicy) SendToCloud(s State, _ Request) bool {
 	p.seen = append(p.seen, s)
 	return false
 }

@@ -35,7 +35,7 @@ func (s State) ExpectedWait(mean float64) float64 {
 
 // Policy decides, when a request arrives, whether the cloud should serve it.
 type Policy interface {
-	SendToCloud(s State) bool
+	SendToCloud(s State, r Request) bool
 }
 
 // AllLocal serves every request locally. A request that arrives when the
@@ -43,7 +43,7 @@ type Policy interface {
 type AllLocal struct{}
 
 // SendToCloud always returns false.
-func (AllLocal) SendToCloud(State) bool { return false }
+func (AllLocal) SendToCloud(State, Request) bool { return false }
 
 // Spill sends a request to the cloud when the queue of the replica chosen for
 // it is full or when its expected wait for a slot there, State.ExpectedWait,
@@ -56,7 +56,7 @@ type Spill struct {
 }
 
 // SendToCloud reports whether the request should spill.
-func (p Spill) SendToCloud(s State) bool {
+func (p Spill) SendToCloud(s State, _ Request) bool {
 	if s.QueueFull() {
 		return true
 	}
@@ -72,4 +72,25 @@ func (p Spill) validate() error {
 		return fmt.Errorf("spill policy: max wait %v s and mean service %v s must be non-negative and finite", p.MaxWait, p.MeanService)
 	}
 	return nil
+}
+
+// SLOSpill sends a request to the cloud by the latency targets: when the
+// queue of its replica is full, or when its expected time to first token
+// (State.ExpectedWait + its prefill) exceeds TTFT, or its expected
+// end-to-end time (+ its decode) exceeds E2E; a target of 0 is no limit.
+// Its prefill and decode are timed by Service with the slots that would be
+// active when it starts.
+type SLOSpill struct {
+	TTFT, E2E float64 // seconds
+	Service   Service
+}
+
+// SendToCloud reports whether the request would miss a target.
+func (p SLOSpill) SendToCloud(s State, r Request) bool {
+	if s.QueueFull() {
+		return true
+	}
+	wait := s.ExpectedWait(s.MeanService)
+	pre, dec := p.Service.Times(r, min(s.Busy+1, s.Slots))
+	return (p.TTFT > 0 && wait+pre > p.TTFT) || (p.E2E > 0 && wait+pre+dec > p.E2E)
 }

@@ -29,6 +29,28 @@ type Result struct {
 	// Minutes is the latency of the requests served locally by minute of
 	// arrival, for the first Config.Minutes minutes.
 	Minutes []Minute `json:"minutes,omitempty"`
+	// SpilledByModel counts what spilled by the requests' Model, for
+	// pricing it at that model's prices.
+	SpilledByModel map[string]SpillCount `json:"-"`
+}
+
+// SpillCount is the requests and tokens that spilled of one model.
+type SpillCount struct {
+	Requests     int
+	PromptTokens int64
+	OutputTokens int64
+}
+
+// spill counts r as spilled.
+func (res *Result) spill(r Request) {
+	if res.SpilledByModel == nil {
+		res.SpilledByModel = map[string]SpillCount{}
+	}
+	c := res.SpilledByModel[r.Model]
+	c.Requests++
+	c.PromptTokens += int64(r.PromptTokens)
+	c.OutputTokens += int64(r.OutputTokens)
+	res.SpilledByModel[r.Model] = c
 }
 
 // Overloaded reports whether the servers were beyond their capacity, so

@@ -2,27 +2,20 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"slices"
-	"strconv"
+	"os"
+	"path/filepath"
+	"time"
 
+	"github.com/ollama/ollama/api"
 	"github.com/spf13/pflag"
 
 	"github.com/plan-cli/plan/hwprofile"
+	"github.com/plan-cli/plan/hwprofile/backend"
+	"github.com/plan-cli/plan/planner"
 	"github.com/plan-cli/plan/simulate"
 )
-
-// hardwareOptions are the what-if hardware flags: a GPU from the catalog, an
-// accelerator described by its figures, or a profile taken on another
-// machine. With none of them, the hardware is this machine.
-type hardwareOptions struct {
-	gpu       string
-	count     int
-	vramGB    float64
-	bandwidth float64
-	tflops    float64
-	profile   string
-}
 
 const hardwareHelp = `Hardware, for predicted speeds: this machine (detected) unless one of
   --gpu NAME [--count N]  a GPU or Apple chip of the embedded catalog (plan simulate
@@ -40,279 +33,84 @@ bandwidth is the measured STREAM-copy figure (measured now, about 1 s, when the 
 none) and its compute is estimated as physical cores x 3 GHz x FP32 FLOPs per cycle of its
 widest vector unit (64 with AVX-512, 32 with AVX2 and FMA, 16 otherwise): a rough ceiling.`
 
-func addHardwareFlags(f *pflag.FlagSet, h *hardwareOptions) {
-	f.StringVar(&h.gpu, "gpu", "", "what-if hardware: a GPU or Apple chip of the catalog, e.g. \"RTX 4090\" or \"M2 Ultra\"")
-	f.IntVar(&h.count, "count", 1, "what-if hardware: number of --gpu cards")
-	f.Float64Var(&h.vramGB, "vram", 0, "what-if hardware: accelerator memory in `GB` (GiB), overriding the catalog's")
-	f.Float64Var(&h.bandwidth, "bandwidth", 0, "what-if hardware: memory bandwidth in `GB/s`, overriding the catalog's")
-	f.Float64Var(&h.tflops, "tflops", 0, "what-if hardware: FP16 compute in `TFLOPS`, overriding the catalog's")
-	f.StringVar(&h.profile, "profile", "", "what-if hardware: a profile.json `file` taken with plan profile on another machine")
+func addHardwareFlags(f *pflag.FlagSet, h *planner.HardwareSpec) {
+	f.StringVar(&h.GPU, "gpu", "", "what-if hardware: a GPU or Apple chip of the catalog, e.g. \"RTX 4090\" or \"M2 Ultra\"")
+	f.IntVar(&h.Count, "count", 1, "what-if hardware: number of --gpu cards")
+	f.Float64Var(&h.VRAMGB, "vram", 0, "what-if hardware: accelerator memory in `GB` (GiB), overriding the catalog's")
+	f.Float64Var(&h.BandwidthGBs, "bandwidth", 0, "what-if hardware: memory bandwidth in `GB/s`, overriding the catalog's")
+	f.Float64Var(&h.TFLOPS, "tflops", 0, "what-if hardware: FP16 compute in `TFLOPS`, overriding the catalog's")
+	f.StringVar(&h.Profile, "profile", "", "what-if hardware: a profile.json `file` taken with plan profile on another machine")
 }
 
-func (h hardwareOptions) validate() error {
-	switch {
-	case h.count < 1:
-		return usagef("invalid --count %d: must be at least 1", h.count)
-	case h.count > 1 && h.gpu == "":
-		return usagef("--count gives the number of --gpu cards; name the card with --gpu")
-	case h.gpu != "" && h.profile != "":
-		return usagef("give either --gpu or --profile, not both")
+// probes are the planner's probes of this machine and its model server.
+func probes(e *env) planner.Probes {
+	return planner.Probes{
+		Detect: func(ctx context.Context) (hwprofile.Profile, error) {
+			return hwprofile.Detect(ctx, hwprofile.Options{Getenv: e.getenv})
+		},
+		MeasureBandwidth: func(ctx context.Context) (float64, error) {
+			b, err := hwprofile.MeasureBandwidth(ctx, hwprofile.BandwidthOptions{})
+			if err != nil {
+				return 0, fmt.Errorf("measuring memory bandwidth: %w", err)
+			}
+			return b.GBPerS, nil
+		},
+		Installed: installed,
 	}
-	for _, v := range []struct {
-		name string
-		v    float64
-		most float64
-	}{{"--vram", h.vramGB, 100_000}, {"--bandwidth", h.bandwidth, 1_000_000}, {"--tflops", h.tflops, 1_000_000}} {
-		if !(v.v >= 0 && v.v <= v.most) {
-			return usagef("invalid %s %v: must be a positive number up to %.0f", v.name, v.v, v.most)
-		}
-	}
-	return nil
 }
 
-// whatIf reports whether the flags describe hardware other than this machine.
-func (h hardwareOptions) whatIf() bool {
-	return h.gpu != "" || h.profile != "" || h.vramGB > 0 || h.bandwidth > 0 || h.tflops > 0
-}
-
-// machine is resolved hardware: what Predict needs, and what to tell the user.
-type machine struct {
-	Hardware    simulate.Hardware `json:"-"`
-	Description string            `json:"description"`
-	ThisMachine bool              `json:"this_machine"`
-	// The figures of Hardware, for the JSON output.
-	BandwidthGBs    float64 `json:"bandwidth_gb_per_s"`
-	TFLOPS          float64 `json:"tflops"`
-	VRAMBytes       int64   `json:"vram_bytes"`
-	CPUBandwidthGBs float64 `json:"cpu_bandwidth_gb_per_s"`
-	CPUTFLOPS       float64 `json:"cpu_tflops"`
-	// Watts is the catalog TDP of the accelerators (0 when unknown).
-	Watts float64  `json:"tdp_watts,omitempty"`
-	Notes []string `json:"notes,omitempty"`
-	// measureLater says the CPU's bandwidth is to be measured on this
-	// machine if a model turns out not to fit in VRAM.
-	measureLater bool
-	// representative says the GPU was assumed from --vram alone.
-	representative bool
-}
-
-// export copies the figures of Hardware into the JSON fields.
-func (m *machine) export() {
-	h := m.Hardware
-	m.BandwidthGBs, m.TFLOPS, m.VRAMBytes = h.BandwidthGBs, h.TFLOPS, h.VRAMBytes
-	m.CPUBandwidthGBs, m.CPUTFLOPS = h.CPUBandwidthGBs, h.CPUTFLOPS
-}
-
-// needCPU measures this machine's memory bandwidth for the layers that do
-// not fit in VRAM, once.
-func (m *machine) needCPU(ctx context.Context) error {
-	if !m.measureLater {
-		return nil
-	}
-	m.measureLater = false
-	bw, err := measureCPUBandwidth(ctx)
+// installed reads the models installed on an Ollama server: their real
+// architecture and size from /api/tags and /api/show.
+func installed(ctx context.Context, host string) (planner.Server, error) {
+	u, err := backend.ParseHost(host, "11434")
 	if err != nil {
-		return err
+		return planner.Server{}, usagef("invalid --ollama %q: %v", host, err)
 	}
-	m.Hardware.CPUBandwidthGBs = bw
-	m.Notes = append(m.Notes, fmt.Sprintf("memory bandwidth of this machine's CPU, for the layers off the GPU, measured now: %.1f GB/s", bw))
-	return nil
-}
-
-func measureCPUBandwidth(ctx context.Context) (float64, error) {
-	b, err := hwprofile.MeasureBandwidth(ctx, hwprofile.BandwidthOptions{})
+	b := backend.NewOllama(u, modelServerClient(10*time.Second, 30*time.Second))
+	models, err := b.ListModels(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("measuring memory bandwidth: %w", err)
+		return planner.Server{}, fmt.Errorf("--ollama: cannot list the models at %s: %v: is ollama serve running there?", u, rootCause(err))
 	}
-	return b.GBPerS, nil
-}
-
-// resolve turns the flags into a machine. It detects this machine (and
-// measures its memory bandwidth) only when the CPU is part of the answer.
-func (h hardwareOptions) resolve(ctx context.Context, e *env) (machine, error) {
-	var m machine
-	var host hwprofile.Profile
-	var err error
-	if h.profile != "" {
-		host, err = hwprofile.Load(h.profile)
+	srv := planner.Server{URL: u.String(), Version: b.ServerVersion(ctx)}
+	for _, m := range models {
+		show, err := b.Show(ctx, m.Name)
 		if err != nil {
-			return machine{}, fmt.Errorf("--profile %s: %w", h.profile, err)
+			return planner.Server{}, fmt.Errorf("--ollama: %w", err)
 		}
-	} else {
-		host, err = hwprofile.Detect(ctx, hwprofile.Options{Getenv: e.getenv})
-		if err != nil {
-			return machine{}, err
-		}
-		m.ThisMachine = !h.whatIf()
+		srv.Models = append(srv.Models, planner.InstalledModel{Name: m.Name, SizeBytes: m.SizeBytes,
+			Show: planner.Show{ModelInfo: show.ModelInfo, Tensors: tensorsOf(show.Tensors)}})
 	}
-	switch {
-	case h.gpu != "":
-		g, ok := simulate.LookupGPU(h.gpu)
-		if !ok {
-			return machine{}, usagef("unknown --gpu %q: see plan simulate --list-gpus, or describe it with --vram, --bandwidth and --tflops", h.gpu)
-		}
-		m.fromGPU(g, h.count)
-	case h.vramOnly():
-		if err := m.fromVRAM(h.vramGB); err != nil {
-			return machine{}, err
-		}
-	case len(host.GPUs) > 0 && !h.cpuOnly():
-		if err := m.fromProfileGPUs(host.GPUs, h.bandwidth > 0); err != nil {
-			return machine{}, err
-		}
-	default:
-		m.Description = "CPU " + host.CPU.Model
-	}
-	if err := m.fillCPU(ctx, host, h); err != nil {
-		return machine{}, err
-	}
-	m.override(h)
-	return m, nil
+	return srv, nil
 }
 
-// vramOnly reports whether the flags describe a GPU by its memory alone:
-// --vram with no GPU, profile or bandwidth.
-func (h hardwareOptions) vramOnly() bool {
-	return h.vramGB > 0 && h.gpu == "" && h.profile == "" && h.bandwidth == 0
+// tensorsOf copies Ollama's tensor list into the planner's.
+func tensorsOf(ts []api.Tensor) []planner.Tensor {
+	out := make([]planner.Tensor, len(ts))
+	for i, t := range ts {
+		out[i] = planner.Tensor{Name: t.Name, Type: t.Type, Shape: t.Shape}
+	}
+	return out
 }
 
-// fromVRAM assumes the catalog's representative GPU of that memory and
-// says which.
-func (m *machine) fromVRAM(gb float64) error {
-	g, ok := simulate.RepresentativeGPU(gb)
-	if !ok {
-		return usagef("--vram %v: the GPU catalog has no GPU to stand for it; give --bandwidth too", gb)
-	}
-	m.fromGPU(g, 1)
-	m.Description = fmt.Sprintf("a GPU with %s GB, assumed to be like the %s (%.0f GB/s)", strconv.FormatFloat(gb, 'f', -1, 64), g.Name, g.BandwidthGBs)
-	m.Notes = append(m.Notes, fmt.Sprintf("--vram %s alone: speeds are those of the %s, the catalog's GPU of median bandwidth among those with %.0f GB; name the card with --gpu or give --bandwidth",
-		strconv.FormatFloat(gb, 'f', -1, 64), g.Name, float64(g.MemoryBytes)/(1<<30)))
-	m.representative = true
-	return nil
-}
-
-// cpuOnly reports whether the flags describe a CPU: --bandwidth alone with
-// no GPU named.
-func (h hardwareOptions) cpuOnly() bool {
-	return h.gpu == "" && h.bandwidth > 0 && h.vramGB == 0
-}
-
-func (m *machine) fromGPU(g simulate.GPU, count int) {
-	m.Hardware = g.Hardware()
-	m.Hardware.VRAMBytes *= int64(count)
-	m.Watts = g.TDPWatts * float64(count)
-	m.Description = g.Name + " (catalog)"
-	if count > 1 {
-		m.Description = fmt.Sprintf("%d x %s (catalog)", count, g.Name)
-	}
-	if g.ComputeEstimated() {
-		m.Notes = append(m.Notes, fmt.Sprintf("%s has no published compute figure; %.1f TFLOPS is an estimate (see plan simulate --list-gpus), so its prefill speeds carry a band %.1fx wider",
-			g.Name, g.ComputeTFLOPS(), simulate.EstimatedComputeBand))
-	}
-}
-
-// fromProfileGPUs uses the first GPU of a profile, with every GPU of the
-// same name as its peers, and takes the memory the profile measured.
-func (m *machine) fromProfileGPUs(gpus []hwprofile.GPU, figuresGiven bool) error {
-	first := gpus[0]
-	n := 0
-	var vram uint64
-	for _, g := range gpus {
-		if g.Name == first.Name {
-			n++
-			vram += g.VRAMTotalBytes
-		}
-	}
-	g, ok := simulate.LookupGPU(first.Name)
-	if !ok && !figuresGiven {
-		return usagef("GPU %q is not in the catalog: give its --bandwidth (and --tflops, --vram)", first.Name)
-	}
-	if ok {
-		m.fromGPU(g, n)
-	} else {
-		m.Description = fmt.Sprintf("%d x %s", n, first.Name)
-	}
-	if vram > 0 {
-		m.Hardware.VRAMBytes = int64(vram)
-	}
-	m.Hardware.UnifiedMemory = m.Hardware.UnifiedMemory || first.UnifiedMemory
-	if len(gpus) > n {
-		m.Notes = append(m.Notes, fmt.Sprintf("only the %d %s GPUs are counted; the others differ", n, first.Name))
-	}
-	return nil
-}
-
-// fillCPU sets the CPU side: measured bandwidth and estimated compute. A
-// machine with no accelerator is its CPU.
-func (m *machine) fillCPU(ctx context.Context, host hwprofile.Profile, h hardwareOptions) error {
-	bw := host.BandwidthGBPerS
-	cpuOnly := m.Hardware.BandwidthGBs == 0
-	switch {
-	case bw > 0:
-	case cpuOnly && h.bandwidth > 0:
-		bw = h.bandwidth
-	case h.profile != "" && cpuOnly:
-		return fmt.Errorf("--profile %s has no memory bandwidth: take it with plan profile --bandwidth -o FILE, or give --bandwidth", h.profile)
-	case h.profile != "":
-		m.Notes = append(m.Notes, "the profile has no memory bandwidth, so layers that do not fit in VRAM cannot be timed; take it with plan profile --bandwidth")
-	case cpuOnly:
-		var err error
-		if bw, err = measureCPUBandwidth(ctx); err != nil {
+// rootCause is the innermost error, without the wrappers' hints.
+func rootCause(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
 			return err
 		}
-		m.Notes = append(m.Notes, fmt.Sprintf("memory bandwidth measured now: %.1f GB/s", bw))
-	default:
-		m.measureLater = true
-	}
-	m.Hardware.CPUBandwidthGBs = bw
-	m.Hardware.CPUTFLOPS = cpuTFLOPS(host.CPU)
-	if cpuOnly {
-		m.Hardware.Name = host.CPU.Model
-		m.Hardware.BandwidthGBs = bw
-		m.Hardware.TFLOPS = m.Hardware.CPUTFLOPS
-		m.Hardware.VRAMBytes = 0
-	}
-	return nil
-}
-
-// override applies --vram, --bandwidth and --tflops.
-func (m *machine) override(h hardwareOptions) {
-	if h.vramGB > 0 {
-		m.Hardware.VRAMBytes = int64(h.vramGB * (1 << 30))
-	}
-	if h.bandwidth > 0 {
-		m.Hardware.BandwidthGBs = h.bandwidth
-	}
-	if h.tflops > 0 {
-		m.Hardware.TFLOPS = h.tflops
-	}
-	if h.gpu == "" && h.profile == "" && (h.vramGB > 0 || h.tflops > 0) && !h.cpuOnly() && !m.representative {
-		m.Description = fmt.Sprintf("accelerator with %.0f GB/s", m.Hardware.BandwidthGBs)
-		if h.vramGB > 0 {
-			m.Description += fmt.Sprintf(", %.0f GB", h.vramGB)
-		}
-	}
-	if m.Hardware.Name == "" {
-		m.Hardware.Name = m.Description
+		err = u
 	}
 }
 
-// cpuTFLOPS estimates a CPU's peak FP32 rate: physical cores x 3 GHz x the
-// FLOPs per cycle of its widest vector unit (two fused multiply-adds per
-// cycle: 64 with AVX-512, 32 with AVX2 and FMA, 16 otherwise).
-func cpuTFLOPS(c hwprofile.CPU) float64 {
-	perCycle := 16.0
-	switch {
-	case slices.Contains(c.Features, "avx512f"):
-		perCycle = 64
-	case slices.Contains(c.Features, "avx2") && slices.Contains(c.Features, "fma"):
-		perCycle = 32
+// defaultCalibrationFile is calibration.json next to the default results
+// file, where plan benchmark --calibrate writes it; "" when it is absent.
+func defaultCalibrationFile(e *env) string {
+	path := filepath.Join(filepath.Dir(defaultResultsPath(e)), "calibration.json")
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return ""
 	}
-	cores := c.PhysicalCores
-	if cores <= 0 {
-		cores = max(c.LogicalCores, 1)
-	}
-	return float64(cores) * 3e9 * perCycle / 1e12
+	return path
 }
 
 // gpuList is the catalog as a table for --list-gpus.

@@ -14,7 +14,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/plan-cli/plan/planner"
-	"github.com/plan-cli/plan/planner/report"
 )
 
 // writeDaily writes a generic usage CSV with one row a day for days days
@@ -170,7 +169,7 @@ func TestRecommendVRAMGuidance(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("--vram %s: exit %d, %s", c.vram, code, stderr)
 		}
-		var rep report.Recommendations
+		var rep planner.Shortlist
 		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,9 @@
 package main
 
-import "github.com/plan-cli/plan/pricing/spend"
+import (
+	"github.com/plan-cli/plan/pricing"
+	"github.com/plan-cli/plan/pricing/spend"
+)
 
 // newPricer builds the record pricer from the built-in prices (with the
 // --prices file merged over them) and a one-line description of their sources.
@@ -9,5 +12,5 @@ func newPricer(path string) (spend.Pricer, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return spend.NewTablePricer(t), sourcesLine(t.Sources), nil
+	return spend.NewTablePricer(t), pricing.SourcesLine(t.Sources), nil
 }

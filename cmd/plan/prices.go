@@ -283,7 +283,7 @@ func tokensText(n int64) string {
 
 // writePricesTable writes the source line, then one row per model.
 func writePricesTable(w io.Writer, sources []pricing.Source, found []*pricing.Price) error {
-	if _, err := fmt.Fprintf(w, "Prices in USD per 1M tokens from %s\n\n", sourcesLine(sources)); err != nil {
+	if _, err := fmt.Fprintf(w, "Prices in USD per 1M tokens from %s\n\n", pricing.SourcesLine(sources)); err != nil {
 		return err
 	}
 	header := []string{"MODEL", "PROVIDER", "INPUT", "CACHE READ", "WRITE 5M", "WRITE 1H", "OUTPUT",
@@ -308,27 +308,6 @@ func writePricesTable(w io.Writer, sources []pricing.Source, found []*pricing.Pr
 		rows = append(rows, row)
 	}
 	return output.WriteTable(w, header, rows)
-}
-
-// sourcesLine describes where the prices came from, with dates and counts.
-func sourcesLine(sources []pricing.Source) string {
-	var parts []string
-	for i, s := range sources {
-		text := s.Name
-		if s.Date != "" {
-			text += " of " + s.Date
-		}
-		if s.Embedded {
-			text += " (built in)"
-		} else {
-			text += fmt.Sprintf(" (%d entries, %d with token prices)", s.Entries, s.Priced)
-		}
-		if i > 0 {
-			text = "merged with " + text
-		}
-		parts = append(parts, text)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // inOutText writes the input and output prices of one tier and context as "in/out".

@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/plan-cli/plan/planner"
 	"github.com/plan-cli/plan/planner/report"
-	"github.com/plan-cli/plan/pricing/spend"
-	"github.com/plan-cli/plan/pricing/usage"
 )
 
 const recommendLong = `Rank the open models of the catalog, at Q4_K_M, Q8_0 and F16, for this machine or what-if
@@ -54,10 +51,6 @@ func newRecommendCmd(e *env) *cobra.Command {
 			if err := o.validate(); err != nil {
 				return err
 			}
-			o.calibrationGiven = o.calibrationFile != ""
-			if o.calibrationFile == "" {
-				o.calibrationFile = defaultCalibrationFile(e)
-			}
 			return runRecommend(cmd.Context(), e, o)
 		},
 	}
@@ -80,48 +73,13 @@ func newRecommendCmd(e *env) *cobra.Command {
 }
 
 func runRecommend(ctx context.Context, e *env, o *reportOptions) error {
-	target, err := o.target(ctx, e)
+	req, err := o.request(e)
 	if err != nil {
 		return err
 	}
-	ctxTokens, from, err := o.recommendContext(ctx, e)
+	list, err := planner.MakeShortlist(ctx, req, probes(e))
 	if err != nil {
 		return err
 	}
-	speeds, err := o.speeds()
-	if err != nil {
-		return err
-	}
-	quality, err := o.qualityRows()
-	if err != nil {
-		return err
-	}
-	recs, err := planner.Recommend(target, ctxTokens, o.parallel, o.minTPS, speeds, o.top, quality)
-	if err != nil {
-		return err
-	}
-	rep := report.Recommendations{Hardware: target.Description, ContextTokens: ctxTokens, ContextFrom: from, Recommendations: recs}
-	return report.WriteRecommendations(e.stdout, o.format, rep, e.width())
-}
-
-// recommendContext is --context, or the p95 request of --usage, or 8192.
-func (o *reportOptions) recommendContext(ctx context.Context, e *env) (int, string, error) {
-	if o.context > 0 {
-		return o.context, "--context", nil
-	}
-	if len(o.usage) == 0 {
-		return 8192, "default (give --usage to size it from your requests)", nil
-	}
-	table, err := priceTable("")
-	if err != nil {
-		return 0, "", err
-	}
-	warn := newWarnings(e)
-	tr, err := planner.ReadTraffic(ctx, o.usage, usage.Options{Format: o.inputFormat, Stdin: e.stdin, Warn: warn.add}, spend.NewTablePricer(table))
-	if err != nil {
-		return 0, "", err
-	}
-	warn.summary(tr.Stats)
-	c := planner.RequestPercentile(tr, 0.95)
-	return min(131072, max(2048, (c+1023)/1024*1024)), fmt.Sprintf("p95 of the requests in --usage (%d tokens), at most 131072", c), nil
+	return report.WriteRecommendations(e.stdout, o.format, list, e.width())
 }

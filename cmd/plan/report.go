@@ -4,17 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/plan-cli/plan/data"
 	"github.com/plan-cli/plan/planner"
-	"github.com/plan-cli/plan/pricing"
-	"github.com/plan-cli/plan/pricing/spend"
 	"github.com/plan-cli/plan/pricing/usage"
 )
 
@@ -24,11 +19,10 @@ type reportOptions struct {
 	inputFormat string
 	prices      string
 	bench       string
-	hw          hardwareOptions
+	hw          planner.HardwareSpec
 	// calibrationFile is this machine's calibration (plan benchmark
 	// --calibrate), used when the hardware is this machine.
-	calibrationFile  string
-	calibrationGiven bool // --calibration named the file
+	calibrationFile string
 	// ollamaHost is the Ollama server whose installed models are read.
 	ollamaHost string
 	ramGB      float64
@@ -105,7 +99,7 @@ func addReportFlags(cmd *cobra.Command, o *reportOptions) {
 }
 
 func (o *reportOptions) validate() error {
-	if err := o.hw.validate(); err != nil {
+	if err := o.hw.Validate(); err != nil {
 		return err
 	}
 	checks := []struct {
@@ -136,168 +130,43 @@ func (o *reportOptions) validate() error {
 
 // plan reads the inputs and builds the plan.
 func (o *reportOptions) plan(ctx context.Context, e *env) (*planner.Report, error) {
-	o.done = ctx.Done()
+	req, err := o.request(e)
+	if err != nil {
+		return nil, err
+	}
+	return planner.Make(ctx, req, probes(e))
+}
+
+// request is the planner's request from the flags.
+func (o *reportOptions) request(e *env) (planner.Request, error) {
 	table, err := priceTable(o.prices)
 	if err != nil {
-		return nil, err
+		return planner.Request{}, err
 	}
-	files, example, cleanup, err := o.usageFiles()
-	if err != nil {
-		return nil, err
-	}
-	defer cleanup()
 	warn := newWarnings(e)
-	tr, err := planner.ReadTraffic(ctx, files, usage.Options{Format: o.inputFormat, Stdin: e.stdin, Warn: warn.add}, spend.NewTablePricer(table))
-	if err != nil {
-		return nil, err
+	calibration := o.calibrationFile
+	if calibration == "" {
+		calibration = defaultCalibrationFile(e)
 	}
-	warn.summary(tr.Stats)
-	if tr.PeriodNote != "" {
-		fmt.Fprintln(e.stderr, "plan: warning: "+tr.PeriodNote)
-	}
-	target, err := o.target(ctx, e)
-	if err != nil {
-		return nil, err
-	}
-	in, err := o.inputs(tr, target)
-	if err != nil {
-		return nil, err
-	}
-	rep, err := planner.Build(in)
-	if err != nil {
-		return nil, err
-	}
-	rep.ExampleData = example
-	rep.PlanVersion = version
-	rep.OllamaURL = o.ollamaURL()
-	rep.Usage.Files = o.usage
-	if example {
-		rep.Usage.Files = []string{"example: " + data.ExampleUsageName}
-	}
-	rep.Sources = reportSources(table, example)
-	rep.Notes = append(o.notes, rep.Notes...)
-	if tr.Unpriced > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%d requests of models with no price are left out of the spend", tr.Unpriced))
-	}
-	return rep, nil
-}
-
-// usageFiles returns the --usage files, or the example export written to a
-// temporary directory.
-func (o *reportOptions) usageFiles() (files []string, example bool, cleanup func(), err error) {
-	if len(o.usage) > 0 {
-		return o.usage, false, func() {}, nil
-	}
-	dir, err := os.MkdirTemp("", "plan-example-")
-	if err != nil {
-		return nil, false, nil, err
-	}
-	path := filepath.Join(dir, data.ExampleUsageName)
-	if err := os.WriteFile(path, data.ExampleUsage(), 0o600); err != nil {
-		os.RemoveAll(dir)
-		return nil, false, nil, err
-	}
-	return []string{path}, true, func() { os.RemoveAll(dir) }, nil
-}
-
-// inputs gathers the planner's inputs from the flags.
-func (o *reportOptions) inputs(tr *planner.Traffic, target planner.Target) (planner.Inputs, error) {
-	in := planner.Inputs{
-		Traffic: tr, Target: target, ContextTokens: o.context, MaxParallel: o.parallel,
-		MinDecodeTPS: o.minTPS, Top: o.top,
-		Route: planner.RouteRule{
-			Quality: planner.QualityRule{Tolerance: o.tolerance}, SLOTTFT: o.sloTTFT, SLOE2E: o.sloE2E,
-			ShareLocal: o.shareLocal, Seed: o.seed, Done: o.done,
-		},
+	return planner.Request{
+		Usage: o.usage, Read: usage.Options{Format: o.inputFormat, Stdin: e.stdin, Warn: warn.add}, Prices: table,
+		Bench: o.bench, Calibration: calibration, CalibrationGiven: o.calibrationFile != "",
+		Hardware: o.hw, RAMGB: o.ramGB, OllamaHost: o.ollamaHost,
+		HardwareCost: o.hardwareCost, ActiveWatts: o.activeWatts, IdleWatts: o.idleWatts,
 		Costs: planner.CostInputs{
-			HardwareUSD: target.PriceUSD, LifeMonths: o.lifeMonths, ResaleUSD: o.resale,
-			MaintenanceUSDPerMonth: o.maintenance, ElectricityUSDPerKWh: o.electricity,
-			CloudPriceChangePerYear: o.priceChange, UsageGrowthPerYear: o.growth, HorizonMonths: o.months,
+			LifeMonths: o.lifeMonths, ResaleUSD: o.resale, MaintenanceUSDPerMonth: o.maintenance,
+			ElectricityUSDPerKWh: o.electricity, CloudPriceChangePerYear: o.priceChange,
+			UsageGrowthPerYear: o.growth, HorizonMonths: o.months,
 		},
-	}
-	switch {
-	case o.tasks != "":
-		raw, err := os.ReadFile(o.tasks)
-		if err != nil {
-			return in, fmt.Errorf("--tasks: %w", err)
-		}
-		m, err := planner.ParseTaskMap(raw, o.tasks)
-		if err != nil {
-			return in, err
-		}
-		in.Route.Tasks = m
-	case len(o.usage) == 0:
-		// The example data comes with its own task classes.
-		m, err := planner.ParseTaskMap(data.ExampleTasks(), "example "+data.ExampleTasksName)
-		if err != nil {
-			return in, err
-		}
-		in.Route.Tasks = m
-	}
-	speeds, err := o.speeds()
-	if err != nil {
-		return in, err
-	}
-	in.Speeds = speeds
-	in.Quality, err = o.qualityRows()
-	return in, err
+		ShareLocal: o.shareLocal, TasksFile: o.tasks, Quality: o.quality, QualityFile: o.qualityFile,
+		Tolerance: o.tolerance, SLOTTFT: o.sloTTFT, SLOE2E: o.sloE2E, MinTPS: o.minTPS,
+		Context: o.context, Parallel: o.parallel, Top: o.top, Seed: o.seed,
+		Version: version, Now: time.Now, Warned: warn.summary, Say: func(s string) { fmt.Fprintln(e.stderr, "plan: "+s) },
+	}, nil
 }
 
 // addQualityFlags adds the flags that state a model's quality.
 func addQualityFlags(f *pflag.FlagSet, o *reportOptions) {
 	f.StringArrayVar(&o.quality, "quality", nil, "a model's quality on the LMArena scale as `MODEL=SCORE` (a cloud model or an Ollama tag), replacing the catalog's or rating a model it lacks; repeatable")
 	f.StringVar(&o.qualityFile, "quality-file", "", "a CSV `file` of quality scores with the catalog's columns (at least id, kind, lmarena_score), replacing or adding to its rows")
-}
-
-// qualityRows are the user's own quality scores.
-func (o *reportOptions) qualityRows() ([]planner.QualityRow, error) {
-	var rows []planner.QualityRow
-	for _, s := range o.quality {
-		r, err := planner.ParseQualityScore(s)
-		if err != nil {
-			return nil, usagef("invalid --quality %v", err)
-		}
-		rows = append(rows, r)
-	}
-	if o.qualityFile == "" {
-		return rows, nil
-	}
-	f, err := os.Open(o.qualityFile)
-	if err != nil {
-		return nil, fmt.Errorf("--quality-file: %w", err)
-	}
-	defer f.Close()
-	more, err := planner.ParseQuality(f)
-	if err != nil {
-		return nil, fmt.Errorf("--quality-file %s: %w", o.qualityFile, err)
-	}
-	for i := range more {
-		if more[i].ArenaSnapshot == "" {
-			more[i].ArenaSnapshot = planner.UserScoreSource
-		}
-	}
-	return append(rows, more...), nil
-}
-
-// reportSources names the catalogs and tables the report used.
-func reportSources(table *pricing.Table, example bool) []planner.Source {
-	var out []planner.Source
-	if len(table.Sources) > 0 {
-		out = append(out, planner.Source{What: "cloud prices", From: sourcesLine(table.Sources)})
-	}
-	for _, c := range []struct {
-		what string
-		prov func() (data.Provenance, error)
-	}{
-		{"open models", data.ModelsProvenance}, {"quality scores", data.QualityProvenance},
-		{"quantization cost", data.QuantsProvenance}, {"GPUs", data.GPUsProvenance},
-	} {
-		if p, err := c.prov(); err == nil {
-			out = append(out, planner.Source{What: c.what, From: p.Source, Date: p.Date})
-		}
-	}
-	if example {
-		out = append(out, planner.Source{What: "usage", From: "EXAMPLE DATA shipped with plan: a made-up team's October 2026 with its task classes by project, not your usage", Date: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)})
-	}
-	return out
 }

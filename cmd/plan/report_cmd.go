@@ -68,10 +68,6 @@ func newReportCmd(e *env) *cobra.Command {
 			if err := o.validate(); err != nil {
 				return err
 			}
-			o.calibrationGiven = o.calibrationFile != ""
-			if o.calibrationFile == "" {
-				o.calibrationFile = defaultCalibrationFile(e)
-			}
 			return runReport(cmd.Context(), e, o)
 		},
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/plan-cli/plan/planner/report"
+	"github.com/plan-cli/plan/planner"
 )
 
 // reportJSON runs plan report --format json and decodes the fields the
@@ -127,7 +127,7 @@ func TestRecommendGuidance(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		var rep report.Recommendations
+		var rep planner.Shortlist
 		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/plan-cli/plan/internal/ollamatest"
 	"github.com/plan-cli/plan/planner"
-	"github.com/plan-cli/plan/planner/report"
 )
 
 // With --ollama, the models installed on the server are sized from their
@@ -22,7 +21,7 @@ func TestRecommendInstalled(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var rep report.Recommendations
+	var rep planner.Shortlist
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatal(err)
 	}

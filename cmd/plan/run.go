@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/plan-cli/plan/planner"
 )
 
 // Exit codes, decided here and nowhere else.
@@ -74,11 +76,12 @@ func exitCode(cmd *cobra.Command, err error, stderr io.Writer) int {
 		return exitOK
 	}
 	var u usageError
+	var fe *planner.FlagError
 	switch {
 	case errors.Is(err, errInterrupted):
 		fmt.Fprintln(stderr, "plan: interrupted")
 		return exitInterrupted
-	case errors.As(err, &u) || isFlagError(err):
+	case errors.As(err, &u) || errors.As(err, &fe) || isFlagError(err):
 		fmt.Fprintf(stderr, "plan: %v\n", err)
 		if cmd != nil {
 			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())

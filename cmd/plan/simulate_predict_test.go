@@ -5,10 +5,12 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/plan-cli/plan/simulate/scenario"
 )
 
 // predicted runs plan simulate with predicted speeds and returns its report.
-func predicted(t *testing.T, args ...string) simulateReport {
+func predicted(t *testing.T, args ...string) scenario.Report {
 	t.Helper()
 	base := []string{"--rate", "0.05", "--duration", "30m", "--prompt-tokens", "500", "--output-tokens", "200"}
 	rep := simulateJSON(t, append(base, args...)...)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/plan-cli/plan/hwprofile/bench"
 	"github.com/plan-cli/plan/internal/ollamatest"
+	"github.com/plan-cli/plan/simulate/scenario"
 )
 
 // realityLoad is the workload of the against-reality test: prompts and
@@ -268,13 +269,13 @@ func realityLive(t *testing.T, url, results string, rate float64, duration time.
 }
 
 // realitySimulate runs plan simulate on the same workload and the curve.
-func realitySimulate(t *testing.T, curve string, rate float64, prompt int) simulateReport {
+func realitySimulate(t *testing.T, curve string, rate float64, prompt int) scenario.Report {
 	t.Helper()
 	return realitySimulateFor(t, curve, rate, prompt, realityLoadFor)
 }
 
 // realitySimulateFor runs plan simulate with arrivals for the duration.
-func realitySimulateFor(t *testing.T, curve string, rate float64, prompt int, duration time.Duration) simulateReport {
+func realitySimulateFor(t *testing.T, curve string, rate float64, prompt int, duration time.Duration) scenario.Report {
 	t.Helper()
 	return simulateJSON(t, "--rate", strconv.FormatFloat(rate, 'f', -1, 64), "--duration", duration.String(),
 		"--seed", strconv.Itoa(realitySeed), "--prompt-tokens", strconv.Itoa(prompt), "--output-tokens", strconv.Itoa(realityOutput),

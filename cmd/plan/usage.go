@@ -60,20 +60,10 @@ func (o *usageOptions) validate() error {
 	if !slices.Contains(spend.Groupings, o.by) {
 		return usagef("invalid --by %q: want %s", o.by, strings.Join(spend.Groupings, ", "))
 	}
-	if o.inputFormat != "" && !knownFormat(o.inputFormat) {
-		return usagef("invalid --input-format %q: want %s", o.inputFormat, strings.Join(formatNames(), ", "))
+	if o.inputFormat != "" && !usage.KnownFormat(o.inputFormat) {
+		return usagef("invalid --input-format %q: want %s", o.inputFormat, strings.Join(usage.FormatNames(), ", "))
 	}
 	return nil
-}
-
-func knownFormat(name string) bool { return slices.Contains(formatNames(), name) }
-
-func formatNames() []string {
-	var names []string
-	for _, f := range usage.Formats() {
-		names = append(names, f.Name)
-	}
-	return names
 }
 
 // runUsage reads every input, prices and aggregates it, and writes the summary.

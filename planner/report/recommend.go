@@ -13,15 +13,6 @@ import (
 // RecommendFormats are the values of plan recommend's --format.
 var RecommendFormats = []string{"table", "md", "json", "csv"}
 
-// Recommendations is the result of plan recommend: the ranked models for
-// one machine and context size.
-type Recommendations struct {
-	Hardware        string                   `json:"hardware"`
-	ContextTokens   int                      `json:"context_tokens"`
-	ContextFrom     string                   `json:"context_from"`
-	Recommendations []planner.Recommendation `json:"recommendations"`
-}
-
 // recommendOptional are the columns left out first on a narrow terminal.
 var recommendOptional = []string{"ollama settings", "basis", "prefill tok/s", "tier", "users"}
 
@@ -57,7 +48,7 @@ func ollamaSettings(s planner.OllamaSettings) string {
 
 // WriteRecommendations writes rep in format (table, md, json or csv); a
 // table is fitted to width columns when width > 0.
-func WriteRecommendations(w io.Writer, format string, rep Recommendations, width int) error {
+func WriteRecommendations(w io.Writer, format string, rep *planner.Shortlist, width int) error {
 	switch format {
 	case "json":
 		return output.WriteJSON(w, rep)

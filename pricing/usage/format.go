@@ -164,3 +164,15 @@ func quoteColumn(s string) string {
 	}
 	return fmt.Sprintf("%q", s)
 }
+
+// FormatNames are the names of the formats, for --input-format.
+func FormatNames() []string {
+	var names []string
+	for _, f := range Formats() {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// KnownFormat reports whether name is one of FormatNames.
+func KnownFormat(name string) bool { return slices.Contains(FormatNames(), name) }

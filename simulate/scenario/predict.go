@@ -1,4 +1,4 @@
-package main
+package scenario
 
 import (
 	"cmp"
@@ -6,18 +6,18 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/plan-cli/plan/hwprofile/calibrate"
+	"github.com/plan-cli/plan/planner"
 	"github.com/plan-cli/plan/pricing"
 	"github.com/plan-cli/plan/simulate"
 )
 
-// prediction is the throughput model's answer for --model on the hardware:
+// Prediction is the throughput model's answer for --model on the hardware:
 // the single-stream speeds with their bounds, and the concurrency curve the
 // replay uses.
-type prediction struct {
+type Prediction struct {
 	Model         string                `json:"model"`
 	Quantization  string                `json:"quantization"`
-	Hardware      machine               `json:"hardware"`
+	Hardware      planner.Hardware      `json:"hardware"`
 	ContextTokens int                   `json:"context_tokens"`
 	Basis         string                `json:"basis"`
 	WeightsBytes  int64                 `json:"weights_bytes"`
@@ -34,9 +34,9 @@ type prediction struct {
 	Notes         []string              `json:"notes,omitempty"`
 }
 
-// simulateBand is the replay at the low and high bounds of the predicted
-// speeds: how far the answer can move within the prediction's uncertainty.
-type simulateBand struct {
+// Band is the replay at the low and high bounds of the predicted
+// speeds: how far the answer can move within the Prediction's uncertainty.
+type Band struct {
 	Slow bandResult `json:"slow"`
 	Fast bandResult `json:"fast"`
 }
@@ -54,37 +54,37 @@ type bandResult struct {
 
 // predict models the speeds of --model on the hardware for requests of the
 // workload's mean size.
-func (o *simulateOptions) predict(ctx context.Context, e *env, sizes requestSizes) (*prediction, error) {
-	om, tagQuant, ok := simulate.LookupModel(o.model)
+func (o *Options) predict(ctx context.Context, sizes requestSizes) (*Prediction, error) {
+	om, tagQuant, ok := simulate.LookupModel(o.Model)
 	if !ok {
-		return nil, usagef("unknown --model %q: not in the model catalog (give --bench results of it, or --decode-tps)", o.model)
+		return nil, flagErrorf("unknown --model %q: not in the model catalog (give --bench results of it, or --decode-tps)", o.Model)
 	}
-	quant := cmp.Or(simulate.NormalizeQuant(o.quant), tagQuant, om.DefaultQuant)
+	quant := cmp.Or(simulate.NormalizeQuant(o.Quant), tagQuant, om.DefaultQuant)
 	shape, err := om.Shape(quant)
 	if err != nil {
-		return nil, usagef("invalid --quant %q: %v", o.quant, err)
+		return nil, flagErrorf("invalid --quant %q: %v", o.Quant, err)
 	}
-	m, err := o.hw.resolve(ctx, e)
+	m, err := o.Hardware.Resolve(ctx, o.Probes)
 	if err != nil {
 		return nil, err
 	}
-	ctxTokens := o.context
+	ctxTokens := o.Context
 	if ctxTokens == 0 {
 		ctxTokens = int(math.Round(sizes.prompt + sizes.output/2))
 	}
-	predict, err := o.predictor(e, &m)
+	predict, err := o.predictor(&m)
 	if err != nil {
 		return nil, err
 	}
 	one := predict(shape, m.Hardware, ctxTokens, 1)
 	if one.GPUShare < 1 {
-		if err := m.needCPU(ctx); err != nil {
+		if err := m.NeedCPU(ctx, o.Probes); err != nil {
 			return nil, err
 		}
 		one = predict(shape, m.Hardware, ctxTokens, 1)
 	}
-	m.export()
-	p := &prediction{
+	m.Export()
+	p := &Prediction{
 		Model: om.Tag, Quantization: quant, Hardware: m, ContextTokens: ctxTokens,
 		Basis: string(one.Basis), WeightsBytes: int64(shape.WeightBytes()), GPUShare: one.GPUShare,
 		DecodeTPS: one.DecodeTPS, DecodeLow: one.DecodeLow, DecodeHigh: one.DecodeHigh, DecodeBound: string(one.DecodeBound),
@@ -93,7 +93,7 @@ func (o *simulateOptions) predict(ctx context.Context, e *env, sizes requestSize
 	if !(one.DecodeTPS > 0) || !(one.PrefillTPS > 0) {
 		return nil, fmt.Errorf("cannot predict %s on %s: its bandwidth or compute is unknown; give --bandwidth and --tflops", om.Tag, m.Description)
 	}
-	for k := 1; k <= o.slots; k++ {
+	for k := 1; k <= o.Slots; k++ {
 		pk := predict(shape, m.Hardware, ctxTokens, k)
 		p.Curve = append(p.Curve, simulate.CurvePoint{Active: k, DecodeTokensPerSecond: pk.DecodeTPS, PrefillTokensPerSecond: pk.PrefillTPS})
 	}
@@ -109,40 +109,25 @@ func (o *simulateOptions) predict(ctx context.Context, e *env, sizes requestSize
 // predictor is this machine's calibration (plan benchmark --calibrate)
 // when the hardware is this machine and a calibration file is there, else
 // the throughput model with the catalog efficiency.
-func (o *simulateOptions) predictor(e *env, m *machine) (func(simulate.ModelShape, simulate.Hardware, int, int) simulate.Prediction, error) {
-	catalog := func(s simulate.ModelShape, hw simulate.Hardware, ctx, k int) simulate.Prediction {
-		return simulate.Predict(s, hw, ctx, k, simulate.DefaultEfficiency())
+func (o *Options) predictor(m *planner.Hardware) (planner.Speeds, error) {
+	src := planner.SpeedSources{Calibration: o.Calibration, CalibrationGiven: o.Calibration != "", WhatIf: o.Hardware.WhatIf()}
+	if src.Calibration == "" && m.ThisMachine {
+		src.Calibration = o.DefaultCalibration
 	}
-	path := o.calibration
-	if path == "" && m.ThisMachine {
-		path = defaultCalibrationFile(e)
-	}
-	if path == "" || o.hw.whatIf() {
-		if m.ThisMachine && m.Hardware.VRAMBytes == 0 {
-			m.Notes = append(m.Notes, "CPU speeds from the catalog formula are rough: run plan benchmark --calibrate to measure this machine")
-		}
-		return catalog, nil
-	}
-	cal, err := calibrate.ReadFile(path)
-	if err != nil && o.calibration != "" {
-		return nil, fmt.Errorf("--calibration %s: %w", path, err)
-	}
+	speeds, notes, err := src.Speeds()
 	if err != nil {
-		m.Notes = append(m.Notes, fmt.Sprintf("calibration %s not used: %v", path, err))
-		return catalog, nil
+		return nil, err
 	}
-	m.Notes = append(m.Notes, "speeds calibrated on this machine by "+path)
-	return func(s simulate.ModelShape, hw simulate.Hardware, ctx, k int) simulate.Prediction {
-		if p, err := cal.Predict(s, ctx, k); err == nil {
-			return p
-		}
-		return catalog(s, hw, ctx, k)
-	}, nil
+	if len(notes) == 0 && m.ThisMachine && m.Hardware.VRAMBytes == 0 {
+		notes = append(notes, "CPU speeds from the catalog formula are rough: run plan benchmark --calibrate to measure this machine")
+	}
+	m.Notes = append(m.Notes, notes...)
+	return speeds, nil
 }
 
 // service returns the predicted curve with its speeds scaled by factor
-// (1 for the prediction, its band's bounds for the band).
-func (p *prediction) service(factor float64) (simulate.Service, error) {
+// (1 for the Prediction, its band's bounds for the band).
+func (p *Prediction) service(factor float64) (simulate.Service, error) {
 	pts := make([]simulate.CurvePoint, len(p.Curve))
 	for i, c := range p.Curve {
 		pts[i] = simulate.CurvePoint{Active: c.Active, DecodeTokensPerSecond: c.DecodeTokensPerSecond * factor, PrefillTokensPerSecond: c.PrefillTokensPerSecond * factor}
@@ -150,19 +135,19 @@ func (p *prediction) service(factor float64) (simulate.Service, error) {
 	return simulate.NewCurveService(pts)
 }
 
-// decodeFactors are the prediction's low and high bounds as factors of it.
-func (p *prediction) decodeFactors() (slow, fast float64) {
+// decodeFactors are the Prediction's low and high bounds as factors of it.
+func (p *Prediction) decodeFactors() (slow, fast float64) {
 	return p.DecodeLow / p.DecodeTPS, p.DecodeHigh / p.DecodeTPS
 }
 
 // replayBand replays the workload at the low and high bounds of the
-// prediction (both decode and prefill scaled by the decode band's factors).
-func (o *simulateOptions) replayBand(rep *simulateReport, p *prediction, src func() simulate.Source, pricer *pricing.Pricer) error {
+// Prediction (both decode and prefill scaled by the decode band's factors).
+func (o *Options) replayBand(rep *Report, p *Prediction, src func() simulate.Source, pricer *pricing.Pricer) error {
 	slow, fast := p.decodeFactors()
 	if slow == 1 && fast == 1 {
 		return nil
 	}
-	var band simulateBand
+	var band Band
 	for _, b := range []struct {
 		factor float64
 		dst    *bandResult

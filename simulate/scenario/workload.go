@@ -1,4 +1,4 @@
-package main
+package scenario
 
 import (
 	"context"
@@ -33,8 +33,8 @@ type replay struct {
 // the arrivals of a Poisson stream fall given their count; every arrival has
 // the row's mean size. Only the rows are held in memory; their arrivals are
 // generated as the replay goes.
-func readReplay(ctx context.Context, e *env, o *simulateOptions) (replay, error) {
-	rows, err := readUsageRows(ctx, e, o)
+func readReplay(ctx context.Context, o *Options) (replay, error) {
+	rows, err := readUsageRows(ctx, o)
 	if err != nil {
 		return replay{}, err
 	}
@@ -50,24 +50,23 @@ func readReplay(ctx context.Context, e *env, o *simulateOptions) (replay, error)
 	}
 	out := replay{start: origin, sizes: requestSizes{prompt / n, output / n}}
 	lo, hi := 0.0, math.Inf(1)
-	if o.hours > 0 {
-		first := simulate.BusiestHours(simulate.NewBucketSource(buckets(rows, origin), o.seed, 0, math.Inf(1)), o.hours)
+	if o.Hours > 0 {
+		first := simulate.BusiestHours(simulate.NewBucketSource(buckets(rows, origin), o.Seed, 0, math.Inf(1)), o.Hours)
 		lo = float64(first) * 3600
-		hi = lo + float64(o.hours)*3600
+		hi = lo + float64(o.Hours)*3600
 		out.start = origin.Add(time.Duration(first) * time.Hour)
 	}
 	bs := buckets(rows, origin)
-	out.source = func() simulate.Source { return simulate.NewBucketSource(bs, o.seed, lo, hi) }
+	out.source = func() simulate.Source { return simulate.NewBucketSource(bs, o.Seed, lo, hi) }
 	return out, nil
 }
 
 // readUsageRows reads the usage records of the --usage exports.
-func readUsageRows(ctx context.Context, e *env, o *simulateOptions) ([]usageRow, error) {
+func readUsageRows(ctx context.Context, o *Options) ([]usageRow, error) {
 	var rows []usageRow
 	var first time.Time
 	var far *usage.Record // the row that ends last
-	warn := newWarnings(e)
-	stats, err := usage.Read(ctx, o.usage, usage.Options{Format: o.inputFormat, Stdin: e.stdin, Warn: warn.add}, func(r *usage.Record) error {
+	stats, err := usage.Read(ctx, o.Usage, usage.Options{Format: o.InputFormat, Stdin: o.Stdin, Warn: o.Warn}, func(r *usage.Record) error {
 		if r.Kind != usage.KindUsage {
 			return nil
 		}
@@ -80,7 +79,7 @@ func readUsageRows(ctx context.Context, e *env, o *simulateOptions) ([]usageRow,
 		}
 		end := r.End
 		if !end.After(r.Start) && n > 1 {
-			end = r.Start.Add(o.bucket)
+			end = r.Start.Add(o.Bucket)
 		}
 		if first.IsZero() || r.Start.Before(first) {
 			first = r.Start
@@ -99,9 +98,11 @@ func readUsageRows(ctx context.Context, e *env, o *simulateOptions) ([]usageRow,
 	if err != nil {
 		return nil, err
 	}
-	warn.summary(stats)
+	if o.Warned != nil {
+		o.Warned(stats)
+	}
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("no usage rows to replay in %d files", len(o.usage))
+		return nil, fmt.Errorf("no usage rows to replay in %d files", len(o.Usage))
 	}
 	if far != nil && far.End.Sub(first).Seconds() > simulate.MaxArrival {
 		return nil, fmt.Errorf("%s:%d: dated %s, more than ten years after the first row (%s): check the dates of the export",

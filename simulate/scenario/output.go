@@ -1,4 +1,4 @@
-package main
+package scenario
 
 import (
 	"bytes"
@@ -11,21 +11,24 @@ import (
 	"github.com/plan-cli/plan/internal/show"
 )
 
-// writeSimulate writes the report in the chosen format: table (a summary,
-// then the hourly series), json (everything) or csv (the hourly series).
-func writeSimulate(w io.Writer, format string, rep simulateReport) error {
+// Formats are the values of plan simulate's --format.
+var Formats = []string{"table", "json", "csv"}
+
+// Write writes the report in the chosen format: table (a summary, then the
+// hourly series), json (everything) or csv (the hourly series).
+func Write(w io.Writer, format string, rep *Report) error {
 	switch format {
 	case "json":
 		return output.WriteJSON(w, rep)
 	case "csv":
-		return writeSimulateCSV(w, rep)
+		return writeSimulateCSV(w, *rep)
 	}
-	return writeSimulateTable(w, rep)
+	return writeSimulateTable(w, *rep)
 }
 
 var simulateHourHeader = []string{"hour", "requests", "served_local", "spilled", "rejected", "mean_wait_seconds"}
 
-func simulateHourRows(rep simulateReport) [][]string {
+func simulateHourRows(rep Report) [][]string {
 	rows := make([][]string, 0, len(rep.Hours))
 	for _, h := range rep.Hours {
 		rows = append(rows, []string{
@@ -36,7 +39,7 @@ func simulateHourRows(rep simulateReport) [][]string {
 	return rows
 }
 
-func writeSimulateCSV(w io.Writer, rep simulateReport) error {
+func writeSimulateCSV(w io.Writer, rep Report) error {
 	cw := output.NewCSV(w)
 	cw.Write(simulateHourHeader)
 	cw.WriteAll(simulateHourRows(rep))
@@ -46,7 +49,7 @@ func writeSimulateCSV(w io.Writer, rep simulateReport) error {
 	return nil
 }
 
-func writeSimulateTable(w io.Writer, rep simulateReport) error {
+func writeSimulateTable(w io.Writer, rep Report) error {
 	r := rep.Result
 	pct := func(n int) string {
 		if r.Requests == 0 {
@@ -104,7 +107,7 @@ func writeSimulateTable(w io.Writer, rep simulateReport) error {
 func secs(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) }
 
 // predictionRows describe the predicted speeds a replay used.
-func predictionRows(p *prediction) [][]string {
+func predictionRows(p *Prediction) [][]string {
 	rows := [][]string{
 		{"model", fmt.Sprintf("%s %s, %s of weights", p.Model, p.Quantization, show.Bytes(p.WeightsBytes))},
 		{"hardware", p.Hardware.Description},
@@ -122,8 +125,8 @@ func predictionRows(p *prediction) [][]string {
 	return rows
 }
 
-// writeSimulateChart writes the hourly series as a stacked bar chart.
-func writeSimulateChart(path string, rep simulateReport) error {
+// WriteChart writes the hourly series as a stacked bar chart.
+func WriteChart(path string, rep *Report) error {
 	c := chart.Bars{
 		Title:   "Requests per hour: served locally, spilled to the cloud, rejected",
 		XLabel:  "hour of the run",

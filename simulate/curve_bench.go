@@ -1,36 +1,18 @@
-package main
+package simulate
 
 import (
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/plan-cli/plan/hwprofile/bench"
-	"github.com/plan-cli/plan/simulate"
 )
 
-// readSummaries reads the summaries of a plan benchmark results file.
-func readSummaries(path string, warn func(string)) ([]bench.Summary, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("--bench: %w", err)
-	}
-	defer f.Close()
-	_, sums, err := bench.ReadResults(f, path)
-	var torn *bench.TornLineError
-	if errors.As(err, &torn) {
-		warn(err.Error())
-		return sums, nil
-	}
-	return sums, err
-}
-
-// benchCurve turns benchmark summaries into a concurrency curve for model
+// CurveFromSummaries turns benchmark summaries into a concurrency curve for model
 // (or the file's only model when model is empty): at each concurrency k,
 // aggregate decode = k x a request's decode speed (see stepEverywhere) and
 // aggregate prefill = k x prefill_tokens_per_second (1 x both when the
 // server ran the requests one by one), averaged over the summaries at k.
-func benchCurve(sums []bench.Summary, model string) (string, []simulate.CurvePoint, error) {
+func CurveFromSummaries(sums []bench.Summary, model string) (string, []CurvePoint, error) {
 	models := map[string]bool{}
 	for _, s := range sums {
 		models[s.Model] = true
@@ -80,10 +62,10 @@ func benchCurve(sums []bench.Summary, model string) (string, []simulate.CurvePoi
 	if len(order) == 0 {
 		return "", nil, fmt.Errorf("no usable summaries for model %q", model)
 	}
-	points := make([]simulate.CurvePoint, 0, len(order))
+	points := make([]CurvePoint, 0, len(order))
 	for _, k := range order {
 		a := levels[k]
-		p := simulate.CurvePoint{Active: k, DecodeTokensPerSecond: a.decode / float64(a.n), PrefillTokensPerSecond: a.prefill / float64(a.n)}
+		p := CurvePoint{Active: k, DecodeTokensPerSecond: a.decode / float64(a.n), PrefillTokensPerSecond: a.prefill / float64(a.n)}
 		if !(p.PrefillTokensPerSecond > 0) {
 			return "", nil, fmt.Errorf("model %q at concurrency %d: no prefill speed", model, k)
 		}

@@ -1,0 +1,46 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/plan-cli/plan/hwprofile"
+)
+
+// Probes read the world outside the planner: this machine's hardware, its
+// memory bandwidth, and the models a server has installed. The command
+// passes real ones; tests pass fixed ones.
+type Probes struct {
+	// Detect describes this machine.
+	Detect func(context.Context) (hwprofile.Profile, error)
+	// MeasureBandwidth measures this machine's memory bandwidth in GB/s.
+	MeasureBandwidth func(context.Context) (float64, error)
+	// Installed reads the models installed on an Ollama server.
+	Installed func(ctx context.Context, host string) (Server, error)
+}
+
+// Server is what an Ollama server says of itself and its models.
+type Server struct {
+	URL     string
+	Version string
+	Models  []InstalledModel
+	// Skipped are the models it could not describe, with why.
+	Skipped []string
+}
+
+// InstalledModel is one model read from a server's /api/tags and /api/show.
+type InstalledModel struct {
+	Name      string
+	SizeBytes int64
+	Show      Show
+}
+
+// FlagError is a mistake in what the user asked for, named by its flag.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+func (e *FlagError) Unwrap() error { return e.Err }
+
+func flagErrorf(format string, args ...any) error {
+	return &FlagError{fmt.Errorf(format, args...)}
+}
