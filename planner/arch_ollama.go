@@ -5,21 +5,15 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/plan-cli/plan/hwprofile/backend"
 )
 
-// Show is what a model server says of an installed model: the GGUF
-// metadata (Ollama /api/show model_info) and the tensors.
-type Show struct {
-	ModelInfo map[string]any
-	Tensors   []Tensor
-}
+// Show is what /api/show says of a model's shape.
+type Show = backend.ModelDetails
 
 // Tensor is one weight tensor of a model file.
-type Tensor struct {
-	Name  string
-	Type  string // GGML type name or number, as the server gives it
-	Shape []uint64
-}
+type Tensor = backend.Tensor
 
 // ArchFromShow builds the Arch of a model installed on an Ollama server
 // from its /api/show answer (model_info and tensors) and the size of its

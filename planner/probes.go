@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/plan-cli/plan/hwprofile"
+	"github.com/plan-cli/plan/hwprofile/backend"
 )
 
 // Probes read the world outside the planner: this machine's hardware, its
@@ -16,23 +17,7 @@ type Probes struct {
 	// MeasureBandwidth measures this machine's memory bandwidth in GB/s.
 	MeasureBandwidth func(context.Context) (float64, error)
 	// Installed reads the models installed on an Ollama server.
-	Installed func(ctx context.Context, host string) (Server, error)
-}
-
-// Server is what an Ollama server says of itself and its models.
-type Server struct {
-	URL     string
-	Version string
-	Models  []InstalledModel
-	// Skipped are the models it could not describe, with why.
-	Skipped []string
-}
-
-// InstalledModel is one model read from a server's /api/tags and /api/show.
-type InstalledModel struct {
-	Name      string
-	SizeBytes int64
-	Show      Show
+	Installed func(ctx context.Context, host string) (backend.Server, error)
 }
 
 // FlagError is a mistake in what the user asked for, named by its flag.

@@ -151,13 +151,13 @@ type BusiestHour struct {
 	Requests     int       `json:"requests"`
 	ServedLocal  int       `json:"served_local"`
 	Spilled      int       `json:"spilled"`
-	LatencyP50   float64   `json:"latency_p50_seconds"`
-	LatencyP95   float64   `json:"latency_p95_seconds"`
-	TTFTP95      float64   `json:"ttft_p95_seconds"`
+	LatencyP50   float64   `json:"latency_seconds_p50"`
+	LatencyP95   float64   `json:"latency_seconds_p95"`
+	TTFTP95      float64   `json:"ttft_seconds_p95"`
 	Utilization  float64   `json:"utilization"`
-	TargetP95    float64   `json:"target_p95_seconds"`  // the end-to-end target (--slo-e2e); 0 when none
-	TargetTTFT   float64   `json:"target_ttft_seconds"` // the time-to-first-token target (--slo-ttft); 0 when none
-	LatencyByMin []float64 `json:"-"`                   // p95 latency of each minute; NaN when no request was served locally
+	TargetP95    float64   `json:"slo_e2e_seconds"`  // the end-to-end target (--slo-e2e); 0 when none
+	TargetTTFT   float64   `json:"slo_ttft_seconds"` // the time-to-first-token target (--slo-ttft); 0 when none
+	LatencyByMin []float64 `json:"-"`                // p95 latency of each minute; NaN when no request was served locally
 }
 
 // Source names a catalog or input the report used, with its date.

@@ -60,6 +60,8 @@ type Request struct {
 	Warned func(usage.Stats)
 	// Say tells the user something on the way (a line, no newline).
 	Say func(string)
+	// Progress, when set, is told what the planner is doing.
+	Progress func(string)
 }
 
 // planning is one plan under way: the request, its probes, and the notes
@@ -85,6 +87,7 @@ func (pl *planning) make(ctx context.Context) (*Report, error) {
 		return nil, err
 	}
 	defer cleanup()
+	pl.progress(fmt.Sprintf("reading %d usage files", len(files)))
 	tr, err := ReadTraffic(ctx, files, pl.Read, spend.NewTablePricer(pl.Prices))
 	if err != nil {
 		return nil, err
@@ -93,6 +96,7 @@ func (pl *planning) make(ctx context.Context) (*Report, error) {
 	if tr.PeriodNote != "" {
 		pl.say("warning: " + tr.PeriodNote)
 	}
+	pl.progress("sizing the hardware")
 	target, err := pl.target(ctx)
 	if err != nil {
 		return nil, err
@@ -101,6 +105,7 @@ func (pl *planning) make(ctx context.Context) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	pl.progress("placing the models and replaying the traffic on them")
 	rep, err := Build(in)
 	if err != nil {
 		return nil, err
@@ -122,6 +127,12 @@ func (pl *planning) finish(rep *Report, example bool, unpriced int64) {
 	rep.Notes = append(pl.notes, rep.Notes...)
 	if unpriced > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d requests of models with no price are left out of the spend", unpriced))
+	}
+}
+
+func (pl *planning) progress(s string) {
+	if pl.Progress != nil {
+		pl.Progress(s)
 	}
 }
 

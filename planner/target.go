@@ -125,12 +125,12 @@ func (pl *planning) speeds() (Speeds, error) {
 	return sp, err
 }
 
-// installed reads the models installed on the --ollama server: their
+// installed reads the models installed on the --host server: their
 // real architecture and size from /api/show and /api/tags. A model that
 // cannot be placed is skipped with a warning.
 func (pl *planning) installed(ctx context.Context, t *Target) ([]Arch, error) {
 	if pl.OllamaHost == "" {
-		pl.notes = append(pl.notes, fmt.Sprintf("memory is sized by the rules of the current Ollama release, %s, since no server is named; give --ollama HOST to use your server's", CurrentOllama))
+		pl.notes = append(pl.notes, fmt.Sprintf("memory is sized by the rules of the current Ollama release, %s, since no server is named; give --host HOST to use your server's", CurrentOllama))
 		return nil, nil
 	}
 	srv, err := pl.probes.Installed(ctx, pl.OllamaHost)
@@ -145,7 +145,7 @@ func (pl *planning) installed(ctx context.Context, t *Target) ([]Arch, error) {
 	pl.notes = append(pl.notes, fmt.Sprintf("memory is sized for Ollama %q at %s, by %s", t.OllamaVersion, srv.URL, rules))
 	var out []Arch
 	for _, m := range srv.Models {
-		a, err := ArchFromShow(m.Name, m.Show, m.SizeBytes)
+		a, err := ArchFromShow(m.Name, m.Details, m.SizeBytes)
 		if err != nil {
 			pl.say(fmt.Sprintf("warning: %v; left out", err))
 			continue

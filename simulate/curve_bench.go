@@ -3,6 +3,7 @@ package simulate
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/plan-cli/plan/hwprofile/bench"
 )
@@ -103,4 +104,22 @@ func stepEverywhere(sums []bench.Summary) map[int]bool {
 		out[s.Concurrency] = has
 	}
 	return out
+}
+
+// OpenLoop draws the arrival offsets of an open-loop load: a Poisson
+// stream of rate requests per second for duration, the very arrivals plan simulate draws
+// with the same --rate, --duration and --seed.
+func OpenLoop(rate float64, duration time.Duration, seed int) (bench.OpenLoop, error) {
+	reqs, err := Generate(Arrivals{Rate: rate, Duration: duration.Seconds(), Shape: 1, Seed: uint64(seed)})
+	if err != nil {
+		return bench.OpenLoop{}, err
+	}
+	load := bench.OpenLoop{Rate: rate, Duration: duration, Arrivals: make([]time.Duration, len(reqs))}
+	for i, r := range reqs {
+		load.Arrivals[i] = time.Duration(r.Arrival * float64(time.Second))
+	}
+	if err := load.Validate(); err != nil {
+		return bench.OpenLoop{}, err
+	}
+	return load, nil
 }

@@ -5,11 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/ollama/ollama/api"
 	"github.com/spf13/cobra"
 
 	"github.com/plan-cli/plan/hwprofile"
@@ -17,7 +16,7 @@ import (
 	"github.com/plan-cli/plan/hwprofile/bench"
 	"github.com/plan-cli/plan/hwprofile/calibrate"
 	"github.com/plan-cli/plan/internal/output"
-	"github.com/plan-cli/plan/internal/show"
+	"github.com/plan-cli/plan/internal/progress"
 	"github.com/plan-cli/plan/simulate"
 )
 
@@ -35,26 +34,7 @@ func addCalibrateFlags(cmd *cobra.Command, c *calibrateOptions) {
 	if f.Lookup("rate") != nil {
 		cmd.MarkFlagsMutuallyExclusive("calibrate", "rate")
 	}
-	cmd.Long += calibrateLong
 }
-
-const calibrateLong = `
-
-Calibration (--calibrate, Ollama only)
-  Creates small generated models with random weights on the server (nothing is
-  downloaded): plan-calibrate-20m and -100m (19.4M and 100.6M weights) as f16,
-  q8_0, q6_K, q5_K_M, q4_K_M and q4_0; measures each with a 128-token prompt
-  and 64 output tokens (temperature 0.8, fixed seed, 3 to 5 runs); and deletes
-  them again, also after an error or Ctrl-C. Runs and summaries go to the
-  results file as usual. It then fits, per quantization type q,
-    decode seconds per token  = a + b_q x weights
-    prefill seconds per token = a' + b'_q x weights
-  (a and a' shared by all types; least squares on relative error) and writes the
-  costs, the measured points, each point's error when predicted from the
-  others, the uncertainty band, hardware, memory bandwidth and server version
-  to --calibration, for predicting other models on this machine (basis
-  "calibrated here"). The models run with the server's own thread count, as
-  yours do; on a machine busy with other work that can be slow.`
 
 // calibrationSizes and calibrationQuants are what --calibrate measures; tests
 // set smaller ones.
@@ -72,25 +52,25 @@ func runCalibrate(ctx context.Context, e *env, o *benchmarkOptions, c *calibrate
 		return usagef("--calibrate measures generated models of its own; leave out --model and --pull")
 	}
 	if c.file == "" {
-		c.file = filepath.Join(filepath.Dir(o.output), "calibration.json")
+		c.file = filepath.Join(filepath.Dir(o.results), "calibration.json")
 	}
-	b, client, err := calibrateClients(o)
+	b, u, err := calibrateBackend(o)
 	if err != nil {
 		return err
 	}
-	file, err := openResults(e, o.output)
+	file, err := openResults(e, o.results)
 	if err != nil {
 		return err
 	}
 	defer file.Close()
 	hw := hardwareSummary(ctx, e)
-	prog := newProgressLine(e)
+	prog := progress.NewLine(e.stderr, e.stderrTTY)
 	res, runErr := calibrate.Run(ctx, calibrate.Options{
-		Client: client, Backend: b, Record: file.Append, Progress: prog.update,
+		Client: calibrate.NewClient(u, modelServerClient(o.connectTimeout, 0)), Backend: b, Record: file.Append, Progress: benchProgress(prog),
 		Env:   bench.Environment{PlanVersion: planVersion(), Hardware: hw},
 		Sizes: calibrationSizes(), Quants: calibrationQuants(),
 	})
-	prog.clear()
+	prog.Clear()
 	if runErr = cmp.Or(runErr, file.Err()); runErr != nil {
 		return benchmarkError(ctx, runErr, file.Path())
 	}
@@ -107,14 +87,17 @@ func runCalibrate(ctx context.Context, e *env, o *benchmarkOptions, c *calibrate
 	if err := output.WriteFileAtomic(c.file, data); err != nil {
 		return err
 	}
-	if o.format == "json" {
-		return output.WriteJSON(e.stdout, calibrate.File{Kind: calibrate.FileKind, Version: calibrate.FileVersion, Calibration: cal})
-	}
-	return writeCalibrationTable(e.stdout, cal, c.file)
+	fmt.Fprintf(e.stderr, "plan: wrote %s\n", c.file)
+	return writeOutput(e, o.output, func(w io.Writer) error {
+		if o.format == "json" {
+			return output.WriteJSON(w, calibrate.File{Kind: calibrate.FileKind, Version: calibrate.FileVersion, Calibration: cal})
+		}
+		return calibrate.WriteTable(w, cal, c.file)
+	})
 }
 
-// calibrateClients returns the benchmark backend and the API client of the server the options name.
-func calibrateClients(o *benchmarkOptions) (*backend.Ollama, *api.Client, error) {
+// calibrateBackend returns the benchmark backend and the address of the server the options name.
+func calibrateBackend(o *benchmarkOptions) (*backend.Ollama, *url.URL, error) {
 	host := o.host
 	if host == "" {
 		host = backend.DefaultOllamaHost
@@ -131,7 +114,7 @@ func calibrateClients(o *benchmarkOptions) (*backend.Ollama, *api.Client, error)
 	if !ok {
 		return nil, nil, usagef("--calibrate needs an Ollama server")
 	}
-	return ob, api.NewClient(u, modelServerClient(o.connectTimeout, 0)), nil
+	return ob, u, nil
 }
 
 // calibrationBandwidth is the machine's memory bandwidth in GB/s, 0 if it cannot be measured.
@@ -143,50 +126,3 @@ func calibrationBandwidth(ctx context.Context, e *env) float64 {
 	}
 	return bw.GBPerS
 }
-
-// writeCalibrationTable prints the fitted costs and the measured points.
-func writeCalibrationTable(w io.Writer, c simulate.Calibration, path string) error {
-	var rows [][]string
-	for _, q := range c.Quants {
-		rows = append(rows, []string{q.Quant, fmt.Sprintf("%.2f", q.BitsPerWeight),
-			ms(q.Decode.OverheadSeconds), msPerMillion(q.Decode.PerWeightSeconds),
-			ms(q.Prefill.OverheadSeconds), msPerMillion(q.Prefill.PerWeightSeconds)})
-	}
-	if err := output.WriteTable(w, []string{"QUANT", "BITS", "DECODE OVERHEAD", "DECODE PER 1M WEIGHTS", "PREFILL OVERHEAD", "PREFILL PER 1M WEIGHTS"}, rows); err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	rows = nil
-	for _, r := range c.Residuals {
-		held := "-"
-		if !r.HeldOutMissing {
-			held = fmt.Sprintf("%+.1f%%", 100*(r.HeldOutRatio-1))
-		}
-		rows = append(rows, []string{r.Model, r.Phase, show.Speed(r.Measured), show.Speed(r.Fitted),
-			fmt.Sprintf("%+.1f%%", 100*(r.FittedRatio-1)), held})
-	}
-	if err := output.WriteTable(w, []string{"MODEL", "PHASE", "MEASURED TOK/S", "FITTED TOK/S", "FIT ERROR", "HELD-OUT ERROR"}, rows); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nbands (measured / predicted): decode %.2f to %.2f, prefill %.2f to %.2f\n",
-		c.DecodeBand.Low, c.DecodeBand.High, c.PrefillBand.Low, c.PrefillBand.High)
-	var about []string
-	if c.BandwidthGBs > 0 {
-		about = append(about, fmt.Sprintf("memory bandwidth %.1f GB/s", c.BandwidthGBs))
-	}
-	if c.Hardware != "" {
-		about = append(about, c.Hardware)
-	}
-	if c.ServerVersion != "" {
-		about = append(about, "Ollama "+c.ServerVersion)
-	}
-	if len(about) > 0 {
-		fmt.Fprintln(w, strings.Join(about, "; "))
-	}
-	fmt.Fprintf(w, "calibration written to %s\n", path)
-	return nil
-}
-
-// ms formats seconds as milliseconds; msPerMillion formats seconds per weight as milliseconds per million weights.
-func ms(s float64) string           { return fmt.Sprintf("%.3f ms", s*1e3) }
-func msPerMillion(s float64) string { return fmt.Sprintf("%.3f ms", s*1e9) }

@@ -11,7 +11,6 @@ import (
 	"github.com/plan-cli/plan/hwprofile/calibrate"
 	"github.com/plan-cli/plan/hwprofile/gguf"
 	"github.com/plan-cli/plan/internal/ollamatest"
-	"github.com/plan-cli/plan/simulate"
 )
 
 func TestBenchmarkCalibrateUsage(t *testing.T) {
@@ -22,7 +21,7 @@ func TestBenchmarkCalibrateUsage(t *testing.T) {
 		{[]string{"--backend", "openai"}, "--calibrate creates models on an Ollama server"},
 		{[]string{"--model", "llama3.2:1b"}, "leave out --model"},
 	} {
-		args := append([]string{"benchmark", "--calibrate", "-o", filepath.Join(t.TempDir(), "r.jsonl")}, tc.args...)
+		args := append([]string{"benchmark", "--calibrate", "--bench", filepath.Join(t.TempDir(), "r.jsonl")}, tc.args...)
 		code, _, stderr := runPlan(t, context.Background(), nil, args...)
 		if code != 2 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr, tc.want)
@@ -49,7 +48,7 @@ func TestBenchmarkCalibrate(t *testing.T) {
 	dir := t.TempDir()
 	results := filepath.Join(dir, "results.jsonl")
 	code, stdout, stderr := runPlan(t, context.Background(), nil,
-		"benchmark", "--calibrate", "--host", s.URL, "-o", results, "--format", "json")
+		"benchmark", "--calibrate", "--host", s.URL, "--bench", results, "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 	}
@@ -80,27 +79,4 @@ func TestBenchmarkCalibrate(t *testing.T) {
 			t.Errorf("model %s left on the server", m.Name)
 		}
 	}
-}
-
-func TestWriteCalibrationTable(t *testing.T) {
-	cal, err := simulate.FitCalibration([]simulate.CalibrationPoint{
-		{Model: "m-10m:q8_0", Quant: "Q8_0", Params: 10e6, DecodeTPS: 400, PrefillTPS: 700},
-		{Model: "m-50m:q8_0", Quant: "Q8_0", Params: 50e6, DecodeTPS: 100, PrefillTPS: 150},
-		{Model: "m-10m:q4_k_m", Quant: "Q4_K_M", Params: 10e6, DecodeTPS: 200, PrefillTPS: 300},
-		{Model: "m-50m:q4_k_m", Quant: "Q4_K_M", Params: 50e6, DecodeTPS: 45, PrefillTPS: 60},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	if err := writeCalibrationTable(&b, cal, "/x/calibration.json"); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
-	for _, want := range []string{"Q4_K_M", "Q8_0", "DECODE PER 1M WEIGHTS", "m-50m:q4_k_m", "HELD-OUT ERROR", "bands (measured / predicted): decode", "written to /x/calibration.json"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("table lacks %q:\n%s", want, out)
-		}
-	}
-	t.Logf("\n%s", out)
 }

@@ -47,7 +47,7 @@ func TestBenchmarkStalledServerTimesOut(t *testing.T) {
 	})
 	start := time.Now()
 	code, _, stderr := runPlan(t, context.Background(), nil, "benchmark", "--backend", "openai", "--host", url, "--model", "m",
-		"--timeout", "300ms", "-o", filepath.Join(t.TempDir(), "r.jsonl"))
+		"--timeout", "300ms", "--bench", filepath.Join(t.TempDir(), "r.jsonl"))
 	if code != 1 || !strings.Contains(stderr, "request timed out after 300ms (raise --timeout)") {
 		t.Errorf("exit %d, stderr %q; want 1 and the timeout named", code, stderr)
 	}
@@ -61,7 +61,7 @@ func TestBenchmarkMalformedStream(t *testing.T) {
 		fmt.Fprint(w, "data: {\"choices\": [oops\n\n")
 	})
 	code, _, stderr := runPlan(t, context.Background(), nil, "benchmark", "--backend", "openai", "--host", url, "--model", "m",
-		"-o", filepath.Join(t.TempDir(), "r.jsonl"))
+		"--bench", filepath.Join(t.TempDir(), "r.jsonl"))
 	want := "reading the stream from " + url + "/v1: malformed stream event"
 	if code != 1 || !strings.Contains(stderr, want) || strings.Contains(stderr, "goroutine") {
 		t.Errorf("exit %d, stderr %q; want 1 and %q", code, stderr, want)
@@ -176,7 +176,7 @@ func TestBenchmarkOllamaStallTimesOut(t *testing.T) {
 		<-r.Context().Done()
 	})
 	code, _, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", url, "--model", "m",
-		"--timeout", "300ms", "-o", filepath.Join(t.TempDir(), "r.jsonl"))
+		"--timeout", "300ms", "--bench", filepath.Join(t.TempDir(), "r.jsonl"))
 	if code != 1 || !strings.Contains(stderr, "request timed out after 300ms (raise --timeout)") {
 		t.Errorf("exit %d, stderr %q; want 1 and the timeout named", code, stderr)
 	}
@@ -186,7 +186,7 @@ func TestBenchmarkInterruptedBeforeMeasuring(t *testing.T) {
 	url := fakeOllama(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, nil)
 	ctx, cancel := context.WithCancelCause(context.Background())
 	time.AfterFunc(200*time.Millisecond, func() { cancel(errInterrupted) })
-	code, _, stderr := runPlan(t, ctx, nil, "benchmark", "--host", url, "--model", "m", "-o", filepath.Join(t.TempDir(), "r.jsonl"))
+	code, _, stderr := runPlan(t, ctx, nil, "benchmark", "--host", url, "--model", "m", "--bench", filepath.Join(t.TempDir(), "r.jsonl"))
 	if code != 130 || stderr != "plan: interrupted\n" {
 		t.Errorf("exit %d, stderr %q; want 130 and plan: interrupted", code, stderr)
 	}
@@ -206,7 +206,7 @@ func TestBenchmarkOpenAIWithoutUsage(t *testing.T) {
 		fmt.Fprint(w, "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"length\"}]}\n\ndata: [DONE]\n\n")
 	})
 	code, stdout, stderr := runPlan(t, context.Background(), nil, "benchmark", "--backend", "openai", "--host", url, "--model", "m",
-		"--max-tokens", "16", "--max-runs", "3", "--format", "json", "-o", filepath.Join(t.TempDir(), "r.jsonl"))
+		"--output-tokens", "16", "--max-runs", "3", "--format", "json", "--bench", filepath.Join(t.TempDir(), "r.jsonl"))
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}

@@ -16,8 +16,8 @@ import (
 
 // loadArgs are the arguments of a short open-loop load on the shared server.
 func loadArgs(url, results string, extra ...string) []string {
-	args := []string{"benchmark", "--host", url, "-o", results, "--model", ollamatest.ModelQ8,
-		"--prompt-tokens", "32", "--max-tokens", "16", "--temperature", "0.8", "--seed", "5"}
+	args := []string{"benchmark", "--host", url, "--bench", results, "--model", ollamatest.ModelQ8,
+		"--prompt-tokens", "32", "--output-tokens", "16", "--temperature", "0.8", "--seed", "5"}
 	return append(args, extra...)
 }
 
@@ -85,7 +85,7 @@ func TestBenchmarkLoadRealOllama(t *testing.T) {
 		t.Errorf("table: exit %d, stdout:\n%s", code, stdout)
 	}
 	code, stdout, _ = runPlan(t, context.Background(), nil, loadArgs(s.URL, results, "--rate", "2", "--duration", "1s", "--format", "csv")...)
-	if lines := strings.Split(strings.TrimSpace(stdout), "\n"); code != 0 || len(lines) != 2 || lines[0] != strings.Join(loadCSVHeader, ",") {
+	if lines := strings.Split(strings.TrimSpace(stdout), "\n"); code != 0 || len(lines) != 2 || !strings.HasPrefix(lines[0], "model,prompt_tokens,max_tokens,offered_rate_per_second,") {
 		t.Errorf("csv: exit %d, stdout:\n%s", code, stdout)
 	}
 }
@@ -126,7 +126,7 @@ func TestBenchmarkLoadInterruptedKeepsFinished(t *testing.T) {
 func TestBenchmarkLoadDeadServer(t *testing.T) {
 	results := filepath.Join(t.TempDir(), "load.jsonl")
 	code, _, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", "http://127.0.0.1:1", "--model", "m",
-		"--rate", "1", "--duration", "2s", "-o", results)
+		"--rate", "1", "--duration", "2s", "--bench", results)
 	if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "127.0.0.1:1") {
 		t.Errorf("exit %d, stderr %q; want 1 and one line naming the server", code, stderr)
 	}
@@ -147,7 +147,7 @@ func TestBenchmarkLoadUsageErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			args := append([]string{"benchmark", "--host", "http://127.0.0.1:1", "--model", "m", "-o", filepath.Join(t.TempDir(), "r.jsonl")}, tt.args...)
+			args := append([]string{"benchmark", "--host", "http://127.0.0.1:1", "--model", "m", "--bench", filepath.Join(t.TempDir(), "r.jsonl")}, tt.args...)
 			code, _, stderr := runPlan(t, context.Background(), nil, args...)
 			if code != 2 {
 				t.Errorf("exit %d, stderr %q; want 2", code, stderr)

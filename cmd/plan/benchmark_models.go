@@ -11,7 +11,7 @@ import (
 
 	"github.com/plan-cli/plan/hwprofile/backend"
 	"github.com/plan-cli/plan/hwprofile/bench"
-	"github.com/plan-cli/plan/internal/show"
+	"github.com/plan-cli/plan/internal/progress"
 )
 
 // infoTimeout bounds a request for information (the model list), or
@@ -72,9 +72,9 @@ func pullMissing(ctx context.Context, e *env, b bench.Backend, o *benchmarkOptio
 	if !o.pull || !ok {
 		return &backend.ModelNotFoundError{Model: model, URL: hostOf(b), Installed: modelNames(installed)}
 	}
-	bar := newPullBar(e, model)
-	err := p.Pull(ctx, model, bar.update)
-	bar.done(err)
+	bar := progress.NewBar(e.stderr, e.stderrTTY, model)
+	err := p.Pull(ctx, model, bar.Update)
+	bar.Done(err)
 	return err
 }
 
@@ -128,43 +128,4 @@ func parseChoice(line string, names []string) ([]string, error) {
 		return nil, errors.New("no model chosen")
 	}
 	return out, nil
-}
-
-// pullBar shows a pull's progress on a terminal's stderr.
-type pullBar struct {
-	e     *env
-	model string
-	last  string
-}
-
-func newPullBar(e *env, model string) *pullBar {
-	fmt.Fprintf(e.stderr, "pulling %s\n", model)
-	return &pullBar{e: e, model: model}
-}
-
-func (b *pullBar) update(status string, done, total int64) {
-	line := status
-	if total > 0 {
-		const width = 30
-		filled := int(float64(width) * float64(done) / float64(total))
-		line = fmt.Sprintf("%-24.24s ▕%s%s▏ %3.0f%% %s / %s", status, strings.Repeat("█", filled),
-			strings.Repeat(" ", width-filled), 100*float64(done)/float64(total), show.Bytes(done), show.Bytes(total))
-	}
-	if !b.e.stderrTTY {
-		if status != b.last {
-			fmt.Fprintln(b.e.stderr, status)
-		}
-		b.last = status
-		return
-	}
-	fmt.Fprintf(b.e.stderr, "\r\033[K%s", line)
-}
-
-func (b *pullBar) done(err error) {
-	if b.e.stderrTTY {
-		fmt.Fprint(b.e.stderr, "\r\033[K")
-	}
-	if err == nil {
-		fmt.Fprintf(b.e.stderr, "pulled %s\n", b.model)
-	}
 }

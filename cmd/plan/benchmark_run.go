@@ -4,17 +4,17 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"net"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/plan-cli/plan/hwprofile"
 	"github.com/plan-cli/plan/hwprofile/backend"
 	"github.com/plan-cli/plan/hwprofile/bench"
+	"github.com/plan-cli/plan/internal/progress"
 )
 
 // defaultResultsPath is <data dir>/plan/benchmarks.jsonl, the data directory
@@ -40,38 +40,18 @@ func dataDir(e *env) string {
 }
 
 // modelServerClient is the HTTP client of every command that talks to a
-// model server: straight to the server named, never through a proxy from
-// HTTP_PROXY or HTTPS_PROXY (the server is the user's own, usually on this
-// machine or its network), connecting within connect and, when timeout is
-// above 0, giving up on a whole exchange after timeout.
+// model server (see backend.NewHTTPClient).
 func modelServerClient(connect, timeout time.Duration) *http.Client {
-	return &http.Client{Timeout: timeout, Transport: &http.Transport{
-		Proxy:                 nil,
-		DialContext:           (&net.Dialer{Timeout: connect}).DialContext,
-		ResponseHeaderTimeout: 0,
-		MaxIdleConnsPerHost:   64,
-	}}
+	return backend.NewHTTPClient(connect, timeout)
 }
 
 // newBackend builds the backend the options name.
 func newBackend(o *benchmarkOptions) (bench.Backend, error) {
-	hc := modelServerClient(o.connectTimeout, 0)
-	if o.backend == "openai" {
-		u, err := backend.ParseHost(o.host, "8080")
-		if err != nil {
-			return nil, usagef("--host: %v", err)
-		}
-		return backend.NewOpenAI(u, hc, o.apiKey), nil
-	}
-	host := o.host
-	if host == "" {
-		host = backend.DefaultOllamaHost
-	}
-	u, err := backend.ParseHost(host, "11434")
+	b, err := backend.Open(o.backend, o.host, o.apiKey, modelServerClient(o.connectTimeout, 0))
 	if err != nil {
 		return nil, usagef("--host: %v", err)
 	}
-	return backend.NewOllama(u, hc), nil
+	return b, nil
 }
 
 func runBenchmark(ctx context.Context, e *env, o *benchmarkOptions) error {
@@ -84,18 +64,22 @@ func runBenchmark(ctx context.Context, e *env, o *benchmarkOptions) error {
 		return err
 	}
 	o.config.Models = models
-	history := readHistory(e, o.output)
-	file, err := openResults(e, o.output)
+	history := readHistory(e, o.results)
+	file, err := openResults(e, o.results)
 	if err != nil {
 		return err
 	}
 	defer file.Close()
-	prog := newProgressLine(e)
+	prog := progress.NewLine(e.stderr, e.stderrTTY)
 	r := newRunner(ctx, e, o, b, file, prog)
 	r.History = history
 	sums, runErr := r.Run(ctx)
-	prog.clear()
-	if err := writeBenchmark(e, o, sums, file.Path()); err != nil {
+	prog.Clear()
+	err = writeOutput(e, o.output, func(w io.Writer) error {
+		return bench.WriteSummaries(w, o.format, sums, file.Path(), o.width(e))
+	})
+	bench.WriteNotes(e.stderr, sums, file.Path())
+	if err != nil {
 		return err
 	}
 	return benchmarkError(ctx, cmp.Or(runErr, file.Err()), file.Path())
@@ -103,13 +87,13 @@ func runBenchmark(ctx context.Context, e *env, o *benchmarkOptions) error {
 
 // newRunner is the benchmark runner of the options on backend b, recording
 // every finished request in file and showing progress on prog.
-func newRunner(ctx context.Context, e *env, o *benchmarkOptions, b bench.Backend, file *bench.ResultsFile, prog *progressLine) *bench.Runner {
+func newRunner(ctx context.Context, e *env, o *benchmarkOptions, b bench.Backend, file *bench.ResultsFile, prog *progress.Line) *bench.Runner {
 	return &bench.Runner{
 		Backend:  b,
 		Config:   o.config,
 		Env:      bench.Environment{PlanVersion: planVersion(), Hardware: hardwareSummary(ctx, e)},
 		Record:   file.Append,
-		Progress: prog.update,
+		Progress: benchProgress(prog),
 	}
 }
 
@@ -159,44 +143,20 @@ func hardwareSummary(ctx context.Context, e *env) string {
 	return p.Summary()
 }
 
-// progressLine draws one status line on a terminal's stderr, at most ten times a second.
-type progressLine struct {
-	mu    sync.Mutex
-	e     *env
-	last  time.Time
-	drawn bool
-}
-
-func newProgressLine(e *env) *progressLine { return &progressLine{e: e} }
-
-func (p *progressLine) update(pr bench.Progress) {
-	if p == nil || !p.e.stderrTTY {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := time.Now()
-	if pr.Tokens > 0 && now.Sub(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = now
-	msg := pr.Model
-	if pr.Concurrency > 0 {
-		msg += fmt.Sprintf("  prompt %d  concurrency %d", pr.PromptTokens, pr.Concurrency)
-	}
-	msg += "  " + pr.Phase
-	if pr.Run > 0 {
-		msg += fmt.Sprintf(" %d of %d", pr.Run, pr.MaxRuns)
-	}
-	if pr.Tokens > 0 {
-		msg += fmt.Sprintf("  %d tokens  %.1f tokens/s", pr.Tokens, pr.TokensPerSecond)
-	}
-	fmt.Fprintf(p.e.stderr, "\r\033[K%s", msg)
-	p.drawn = true
-}
-
-func (p *progressLine) clear() {
-	if p.drawn {
-		fmt.Fprint(p.e.stderr, "\r\033[K")
+// benchProgress shows a benchmark's progress on the status line.
+func benchProgress(l *progress.Line) func(bench.Progress) {
+	return func(pr bench.Progress) {
+		msg := pr.Model
+		if pr.Concurrency > 0 {
+			msg += fmt.Sprintf("  prompt %d  concurrency %d", pr.PromptTokens, pr.Concurrency)
+		}
+		msg += "  " + pr.Phase
+		if pr.Run > 0 {
+			msg += fmt.Sprintf(" %d of %d", pr.Run, pr.MaxRuns)
+		}
+		if pr.Tokens > 0 {
+			msg += fmt.Sprintf("  %d tokens  %.1f tokens/s", pr.Tokens, pr.TokensPerSecond)
+		}
+		l.Show(msg, pr.Tokens == 0)
 	}
 }

@@ -76,7 +76,7 @@ func TestBenchmarkLoopingModelIsTimedFromTheStream(t *testing.T) {
 		return generation{tokens: 20}
 	}))
 	code, stdout, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", url, "--model", "m",
-		"--max-tokens", "32", "--format", "json", "-o", filepath.Join(t.TempDir(), "r.jsonl"))
+		"--output-tokens", "32", "--format", "json", "--bench", filepath.Join(t.TempDir(), "r.jsonl"))
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -105,7 +105,7 @@ func TestBenchmarkSendsUntilMinRunsAreValid(t *testing.T) {
 		return generation{tokens: maxTokens, rate: 160, reason: "length"}
 	}))
 	code, stdout, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", url, "--model", "m",
-		"--max-tokens", "16", "--min-runs", "3", "--max-runs", "3", "--format", "json", "-o", filepath.Join(t.TempDir(), "r.jsonl"))
+		"--output-tokens", "16", "--min-runs", "3", "--max-runs", "3", "--format", "json", "--bench", filepath.Join(t.TempDir(), "r.jsonl"))
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -140,8 +140,8 @@ func TestBenchmarkInterruptedMidLevelOnTerminal(t *testing.T) {
 	results := filepath.Join(t.TempDir(), "r.jsonl")
 	var out, errOut bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }, stderrTTY: true}
-	code := run(ctx, []string{"benchmark", "--host", url, "--model", "m", "--max-tokens", "16", "--concurrency", "1,2",
-		"--min-runs", "3", "--max-runs", "3", "-o", results}, e)
+	code := run(ctx, []string{"benchmark", "--host", url, "--model", "m", "--output-tokens", "16", "--concurrency", "1,2",
+		"--min-runs", "3", "--max-runs", "3", "--bench", results}, e)
 	stdout, stderr := out.String(), errOut.String()
 	if code != 130 || !strings.HasSuffix(stderr, "results appended to "+results+"\nplan: interrupted\n") {
 		t.Errorf("exit %d, stderr %q; want 130 after the results path", code, stderr)

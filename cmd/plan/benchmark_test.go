@@ -23,10 +23,10 @@ type benchmarkJSON struct {
 // quick are the settings that keep a benchmark of the generated models short;
 // temperature 0.8 with a fixed seed stays deterministic and avoids the
 // repeat loops random weights fall into at temperature 0.
-var quick = []string{"--prompt-tokens", "64", "--max-tokens", "32", "--temperature", "0.8", "--max-runs", "6"}
+var quick = []string{"--prompt-tokens", "64", "--output-tokens", "32", "--temperature", "0.8", "--max-runs", "6"}
 
 func benchmarkArgs(url, results string, extra ...string) []string {
-	args := append([]string{"benchmark", "--host", url, "-o", results, "--format", "json"}, quick...)
+	args := append([]string{"benchmark", "--host", url, "--bench", results, "--format", "json"}, quick...)
 	return append(args, extra...)
 }
 
@@ -154,7 +154,7 @@ func TestBenchmarkMissingModel(t *testing.T) {
 
 func TestBenchmarkNoModelNotInteractive(t *testing.T) {
 	s := ollamatest.Shared(t)
-	code, _, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", s.URL, "-o", filepath.Join(t.TempDir(), "r.jsonl"))
+	code, _, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", s.URL, "--bench", filepath.Join(t.TempDir(), "r.jsonl"))
 	if code != 2 || !strings.Contains(stderr, "no --model given; installed on "+s.URL+": "+ollamatest.ModelF16) {
 		t.Errorf("exit %d, stderr %q; want 2 and the installed models", code, stderr)
 	}
@@ -167,7 +167,7 @@ func TestBenchmarkUnreachableHost(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	code, stdout, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", addr, "--model", "x", "-o", filepath.Join(t.TempDir(), "r.jsonl"))
+	code, stdout, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", addr, "--model", "x", "--bench", filepath.Join(t.TempDir(), "r.jsonl"))
 	want := "plan: cannot reach Ollama at http://" + addr + " (connection refused): is `ollama serve` running? use --host or OLLAMA_HOST to point elsewhere\n"
 	if code != 1 || stderr != want || stdout != "" {
 		t.Errorf("exit %d, stderr %q; want 1 and %q", code, stderr, want)
@@ -175,7 +175,7 @@ func TestBenchmarkUnreachableHost(t *testing.T) {
 }
 
 func TestBenchmarkHostFromEnvironment(t *testing.T) {
-	code, _, stderr := runPlan(t, context.Background(), map[string]string{"OLLAMA_HOST": "127.0.0.1:1"}, "benchmark", "--model", "x", "-o", filepath.Join(t.TempDir(), "r.jsonl"))
+	code, _, stderr := runPlan(t, context.Background(), map[string]string{"OLLAMA_HOST": "127.0.0.1:1"}, "benchmark", "--model", "x", "--bench", filepath.Join(t.TempDir(), "r.jsonl"))
 	if code != 1 || !strings.Contains(stderr, "http://127.0.0.1:1 ") {
 		t.Errorf("exit %d, stderr %q; want OLLAMA_HOST used", code, stderr)
 	}
@@ -242,7 +242,7 @@ func TestBenchmarkServerKilledMidRun(t *testing.T) {
 		s.Kill()
 	}()
 	code, stdout, stderr := runPlan(t, context.Background(), nil,
-		benchmarkArgs(s.URL, results, "--model", "victim", "--max-tokens", "64", "--max-runs", "200", "--target-ci", "0.0001")...)
+		benchmarkArgs(s.URL, results, "--model", "victim", "--output-tokens", "64", "--max-runs", "200", "--target-ci", "0.0001")...)
 	if code != 1 {
 		t.Fatalf("exit %d; want 1; stderr:\n%s", code, stderr)
 	}

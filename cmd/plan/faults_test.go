@@ -153,7 +153,7 @@ func TestBenchmarkListTimeout(t *testing.T) {
 	defer close(stall)
 	start := time.Now()
 	code, _, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", srv.URL, "--model", "m", "--timeout", "1s",
-		"-o", filepath.Join(t.TempDir(), "r.jsonl"))
+		"--bench", filepath.Join(t.TempDir(), "r.jsonl"))
 	if code != 1 || !strings.Contains(stderr, "did not list its models within 1s") || time.Since(start) > 10*time.Second {
 		t.Errorf("exit %d after %v, stderr %q; want 1 within seconds, naming the wait", code, time.Since(start), stderr)
 	}
@@ -260,7 +260,7 @@ func TestBenchmarkLoadAllFailed(t *testing.T) {
 	}))
 	defer srv.Close()
 	results := filepath.Join(t.TempDir(), "load.jsonl")
-	code, _, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", srv.URL, "--model", "m", "--rate", "4", "--duration", "1s", "-o", results)
+	code, _, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", srv.URL, "--model", "m", "--rate", "4", "--duration", "1s", "--bench", results)
 	if code != 1 || !strings.Contains(stderr, "requests of the load failed") || !strings.Contains(stderr, results) {
 		t.Errorf("exit %d, stderr %q; want 1, saying every request failed, with the results file named", code, stderr)
 	}

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/ollama/ollama/api"
 	"github.com/spf13/pflag"
 
 	"github.com/plan-cli/plan/hwprofile"
@@ -16,22 +15,6 @@ import (
 	"github.com/plan-cli/plan/planner"
 	"github.com/plan-cli/plan/simulate"
 )
-
-const hardwareHelp = `Hardware, for predicted speeds: this machine (detected) unless one of
-  --gpu NAME [--count N]  a GPU or Apple chip of the embedded catalog (plan simulate
-                          --list-gpus); N cards split the layers between them, so they hold N
-                          times the memory but decode at one card's speed (llama.cpp and Ollama
-                          run the layers of a token one card after the other).
-  --profile FILE          a profile.json taken with plan profile on another machine; its first
-                          GPU is looked up in the catalog for bandwidth and compute.
-  --vram GB, --bandwidth GB/s, --tflops T
-                          override those figures, or describe an accelerator the catalog lacks
-                          (--bandwidth is then required). With --bandwidth alone and no GPU, the
-                          figures describe the CPU.
-What does not fit in VRAM runs on the CPU of this machine (or of --profile): its memory
-bandwidth is the measured STREAM-copy figure (measured now, about 1 s, when the profile has
-none) and its compute is estimated as physical cores x 3 GHz x FP32 FLOPs per cycle of its
-widest vector unit (64 with AVX-512, 32 with AVX2 and FMA, 16 otherwise): a rough ceiling.`
 
 func addHardwareFlags(f *pflag.FlagSet, h *planner.HardwareSpec) {
 	f.StringVar(&h.GPU, "gpu", "", "what-if hardware: a GPU or Apple chip of the catalog, e.g. \"RTX 4090\" or \"M2 Ultra\"")
@@ -59,48 +42,17 @@ func probes(e *env) planner.Probes {
 	}
 }
 
-// installed reads the models installed on an Ollama server: their real
-// architecture and size from /api/tags and /api/show.
-func installed(ctx context.Context, host string) (planner.Server, error) {
+// installed reads the models installed on an Ollama server.
+func installed(ctx context.Context, host string) (backend.Server, error) {
 	u, err := backend.ParseHost(host, "11434")
 	if err != nil {
-		return planner.Server{}, usagef("invalid --ollama %q: %v", host, err)
+		return backend.Server{}, usagef("invalid --host %q: %v", host, err)
 	}
-	b := backend.NewOllama(u, modelServerClient(10*time.Second, 30*time.Second))
-	models, err := b.ListModels(ctx)
+	srv, err := backend.NewOllama(u, modelServerClient(10*time.Second, 30*time.Second)).Installed(ctx)
 	if err != nil {
-		return planner.Server{}, fmt.Errorf("--ollama: cannot list the models at %s: %v: is ollama serve running there?", u, rootCause(err))
-	}
-	srv := planner.Server{URL: u.String(), Version: b.ServerVersion(ctx)}
-	for _, m := range models {
-		show, err := b.Show(ctx, m.Name)
-		if err != nil {
-			return planner.Server{}, fmt.Errorf("--ollama: %w", err)
-		}
-		srv.Models = append(srv.Models, planner.InstalledModel{Name: m.Name, SizeBytes: m.SizeBytes,
-			Show: planner.Show{ModelInfo: show.ModelInfo, Tensors: tensorsOf(show.Tensors)}})
+		return backend.Server{}, fmt.Errorf("--host: %w", err)
 	}
 	return srv, nil
-}
-
-// tensorsOf copies Ollama's tensor list into the planner's.
-func tensorsOf(ts []api.Tensor) []planner.Tensor {
-	out := make([]planner.Tensor, len(ts))
-	for i, t := range ts {
-		out[i] = planner.Tensor{Name: t.Name, Type: t.Type, Shape: t.Shape}
-	}
-	return out
-}
-
-// rootCause is the innermost error, without the wrappers' hints.
-func rootCause(err error) error {
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			return err
-		}
-		err = u
-	}
 }
 
 // defaultCalibrationFile is calibration.json next to the default results

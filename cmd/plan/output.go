@@ -1,6 +1,12 @@
 package main
 
 import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/plan-cli/plan/internal/output"
 )
 
@@ -18,4 +24,33 @@ func checkOutputs(inputs []string, outputs map[string]string) error {
 		return usageError{err}
 	}
 	return nil
+}
+
+// formatFromOutput sets *format from the extension of the -o file when
+// --format was not given: report.html is HTML, report.md Markdown.
+func formatFromOutput(cmd *cobra.Command, format *string, path string, allowed ...string) {
+	if path == "" || cmd.Flags().Changed("format") {
+		return
+	}
+	if f := output.FormatOf(path, allowed...); f != "" {
+		*format = f
+	}
+}
+
+// writeOutput writes with write to the file path (atomically), or to
+// stdout when path is empty, and names the file it wrote on stderr.
+func writeOutput(e *env, path string, write func(io.Writer) error) error {
+	if err := output.WriteTo(e.stdout, path, write); err != nil {
+		return err
+	}
+	if path != "" && path != "-" {
+		fmt.Fprintf(e.stderr, "plan: wrote %s\n", path)
+	}
+	return nil
+}
+
+// addOutputFlag adds -o/--output, the file the command's output is written
+// to, in every command.
+func addOutputFlag(f *pflag.FlagSet, path *string) {
+	f.StringVarP(path, "output", "o", "", "write the output to this `file` (atomically) instead of stdout; --format from its extension when not given")
 }

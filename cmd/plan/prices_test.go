@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/plan-cli/plan/pricing"
 )
 
 func TestPricesGolden(t *testing.T) {
@@ -47,7 +50,7 @@ func tableRow(table, model string) string {
 
 func TestPricesJSON(t *testing.T) {
 	_, stdout, _ := runPlan(t, context.Background(), nil, "prices", "gpt-5.4-2026-03-05", "--format", "json")
-	var doc pricesDoc
+	var doc pricing.Listing
 	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +64,7 @@ func TestPricesJSON(t *testing.T) {
 	// gpt-5.4-2026-03-05: standard, batch, flex, priority, and standard above 272k.
 	var got []string
 	for _, r := range m.Prices {
-		got = append(got, r.Tier+">"+kTokens(r.AboveTokens)+"="+mtokText(r.Input)+"/"+mtokText(r.Output))
+		got = append(got, fmt.Sprintf("%s>%dk=%g/%g", r.Tier, r.AboveTokens/1000, *r.Input, *r.Output))
 	}
 	want := "standard>0k=2.5/15 batch>0k=1.25/7.5 flex>0k=1.25/7.5 priority>0k=5/30 standard>272k=5/22.5"
 	if strings.Join(got, " ") != want {
@@ -176,11 +179,11 @@ func TestPricesErrors(t *testing.T) {
 }
 
 func TestPricesHelpDocumentsColumns(t *testing.T) {
-	_, stdout, _ := runPlan(t, context.Background(), nil, "prices", "--help")
+	_, stdout, _ := runPlan(t, context.Background(), nil, "help", "metrics")
 	for _, s := range []string{"INPUT [input_usd_per_mtok]", "CACHE READ", "WRITE 5M", "WRITE 1H", "OUTPUT", "LONG CONTEXT",
 		"BATCH, FLEX, PRIORITY", "MAX INPUT", "reasoning_usd_per_mtok", "cost = uncached input × INPUT", "--prices FILE"} {
 		if !strings.Contains(stdout, s) {
-			t.Errorf("plan prices --help lacks %q", s)
+			t.Errorf("plan help metrics lacks %q", s)
 		}
 	}
 }

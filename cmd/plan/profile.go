@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -18,53 +17,6 @@ import (
 const profileLong = `Describe this machine as far as it matters for running LLMs: the CPU and the
 instruction-set features inference engines use, memory, GPUs and their memory,
 and with --bandwidth a measured memory bandwidth. Nothing is sent anywhere.
-
-Every entry says where it came from (SOURCE column, "source" in JSON): ghw,
-gopsutil, nvidia-smi, rocm-smi, sysfs, sysctl, or override (given with --gpu).
-Whatever could not be detected, and why, is listed under notes.
-
-Fields (JSON names in brackets; sizes are bytes in JSON, GiB = 2^30 bytes in the table):
-  CPU [cpu.model, cpu.vendor, cpu.sockets, cpu.physical_cores, cpu.logical_cores]
-      Model name, sockets, physical cores and logical cores (hardware threads).
-      Linux: /proc/cpuinfo and sysfs through ghw; macOS: sysctl; else gopsutil.
-  Features [cpu.features]
-      Instruction-set extensions inference kernels choose their code paths by,
-      under their Linux names: x86 avx avx2 fma f16c avx_vnni, AVX-512 (avx512f
-      avx512bw avx512vl avx512_vnni avx512_bf16 avx512_fp16), AMX (amx_tile
-      amx_int8 amx_bf16); ARM asimd (NEON) asimdhp asimddp (dot product) i8mm
-      bf16 sve sve2 sme. Only those the CPU and OS report are listed.
-  Memory [memory.total_bytes, memory.available_bytes]
-      Total RAM, and what a new program can get without swapping (Linux
-      MemAvailable), from gopsutil. Container limits are noted.
-  GPU [gpus[].index, vendor, name, vram_total_bytes, vram_free_bytes,
-      unified_memory, driver, pci_address]
-      Display controllers on the PCI bus (Linux sysfs), named from the local
-      pci.ids through ghw (never downloaded). Memory: NVIDIA memory.total and
-      memory.free from nvidia-smi; AMD mem_info_vram_total and
-      mem_info_vram_used from sysfs, else rocm-smi. Apple silicon
-      [unified_memory]: the part of RAM the GPU may wire, iogpu.wired_limit_mb
-      if set, else the macOS default of about 2/3 of RAM (3/4 above 36 GiB),
-      from sysctl; free is that capped by the available RAM. Virtual and
-      management display adapters (QEMU, virtio, Cirrus, VMware SVGA,
-      Hyper-V, ASPEED and other BMCs) are not GPUs: they are only noted.
-      0 bytes means unknown.
-  Bandwidth [bandwidth_gb_per_s, bandwidth_method], with --bandwidth only
-      Memory bandwidth in GB/s (10^9 bytes per second), counted as STREAM's
-      copy test does: bytes read + bytes written. One goroutine per logical
-      core copies its own source buffer into its own destination buffer, all
-      at once; the buffers hold 512 MiB in all (at least 16 MiB per
-      goroutine), far more than any last-level cache. The figure is the
-      fastest of up to 100 passes after a warm-up pass; measuring takes about
-      1.5 s. Decoding on a CPU or on unified memory reads every weight once
-      per token, so this bounds tokens per second at about bandwidth / model
-      size.
-  System [os, arch, platform, kernel, virtualization]
-      Go's GOOS and GOARCH; distribution and version (Linux: ID and
-      VERSION_ID of /etc/os-release); kernel version; the hypervisor or
-      container when running as a guest (gopsutil).
-  Also [schema_version, time, plan_version, notes]
-      JSON layout version, when the profile was taken (UTC), the plan version
-      that took it, and the notes.
 
 -o FILE writes the JSON profile atomically, so that a profile taken on one
 machine can be used to plan on another.`
@@ -99,10 +51,14 @@ func newProfileCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "profile",
 		Short:   "Describe this machine: CPU, memory, GPUs, memory bandwidth",
-		Long:    profileLong,
+		Long:    profileLong + "\n\nEvery field and where it comes from: plan help metrics.",
 		Example: profileExample,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.output != "" && !cmd.Flags().Changed("format") {
+				opts.format = "json" // a profile file is for --profile, unless its name says table
+				formatFromOutput(cmd, &opts.format, opts.output, "table", "json")
+			}
 			if err := opts.validate(cmd.Flags().Changed("gpu-count")); err != nil {
 				return err
 			}
@@ -111,7 +67,7 @@ func newProfileCmd(e *env) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.format, "format", "table", "output `format`: table or json")
-	f.StringVarP(&opts.output, "output", "o", "", "also write the profile as JSON to `FILE`")
+	f.StringVarP(&opts.output, "output", "o", "", "write the profile to `FILE` (atomically) instead of stdout: JSON, for --profile elsewhere, unless --format or a .txt name says table")
 	f.BoolVar(&opts.bandwidth, "bandwidth", false, "measure memory bandwidth (about 1.5 s)")
 	f.StringVar(&opts.gpuName, "gpu", "", "describe the GPUs as `NAME` instead of detecting them (needs --vram)")
 	f.Float64Var(&opts.vramGB, "vram", 0, "VRAM of each --gpu in `GB` as GPU makers count (2^30 bytes)")
@@ -163,16 +119,17 @@ func runProfile(ctx context.Context, opts profileOptions) error {
 			return err
 		}
 	}
-	if opts.output != "" {
-		if err := saveProfile(opts.output, p); err != nil {
-			return err
+	return opts.write(func(w io.Writer) error {
+		if opts.format == "json" {
+			return output.WriteJSON(w, p)
 		}
-		fmt.Fprintf(opts.stderr, "plan: profile written to %s\n", opts.output)
-	}
-	if opts.format == "json" {
-		return output.WriteJSON(opts.stdout, p)
-	}
-	return writeProfileTable(opts.stdout, p)
+		return writeProfileTable(w, p)
+	})
+}
+
+// write writes the profile to -o, or to stdout.
+func (o profileOptions) write(fn func(io.Writer) error) error {
+	return writeOutput(&env{stdout: o.stdout, stderr: o.stderr}, o.output, fn)
 }
 
 func measureBandwidth(ctx context.Context, opts profileOptions, p *hwprofile.Profile) error {
@@ -186,15 +143,6 @@ func measureBandwidth(ctx context.Context, opts profileOptions, p *hwprofile.Pro
 	p.BandwidthGBPerS = math.Round(bw.GBPerS*10) / 10
 	p.BandwidthMethod = bw.Method()
 	return nil
-}
-
-// saveProfile writes p as JSON to path, atomically.
-func saveProfile(path string, p hwprofile.Profile) error {
-	var buf bytes.Buffer
-	if err := output.WriteJSON(&buf, p); err != nil {
-		return err
-	}
-	return output.WriteFileAtomic(path, buf.Bytes())
 }
 
 // writeProfileTable writes what was detected and from where, then the notes.

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/plan-cli/plan/internal/progress"
 	"github.com/plan-cli/plan/planner"
 	"github.com/plan-cli/plan/pricing/usage"
 )
@@ -55,11 +56,6 @@ type reportOptions struct {
 	output   string
 	litellm  string
 	ollamaEn string
-
-	// notes are said about the hardware while resolving it.
-	notes []string
-	// done stops the plan's replays when the command is interrupted.
-	done <-chan struct{}
 }
 
 func addReportFlags(cmd *cobra.Command, o *reportOptions) {
@@ -71,7 +67,7 @@ func addReportFlags(cmd *cobra.Command, o *reportOptions) {
 	addHardwareFlags(f, &o.hw)
 	f.StringVar(&o.calibrationFile, "calibration", "", "this machine's calibration `file` from plan benchmark --calibrate (default: calibration.json next to the benchmark results, when present)")
 	f.Float64Var(&o.ramGB, "ram", 0, "what-if system memory free for models, in `GB` (GiB) (default: this machine's available memory)")
-	f.StringVar(&o.ollamaHost, "ollama", "", "read the models installed on this Ollama `server` (e.g. 127.0.0.1:11434): their real architecture and size replace the catalog's")
+	addHostFlag(f, &o.ollamaHost)
 	f.Float64Var(&o.hardwareCost, "hardware-cost", -1, "what the hardware costs, in `USD` (default: the catalog price of --gpu cards plus $1,200 for the rest of the machine; 0 for hardware you own)")
 	f.Float64Var(&o.electricity, "electricity", 0.15, "electricity price in `USD/kWh`")
 	f.IntVar(&o.months, "months", planner.DefaultHorizonMonths, "months the cost curves cover")
@@ -86,14 +82,14 @@ func addReportFlags(cmd *cobra.Command, o *reportOptions) {
 	f.StringVar(&o.tasks, "tasks", "", "task-class mapping `file` (JSON) assigning classes by API key, project or model")
 	addQualityFlags(f, o)
 	f.Float64Var(&o.tolerance, "tolerance", planner.DefaultTolerance, "LMArena `points` a local model may score below the cloud model it replaces")
-	f.Float64Var(&o.sloTTFT, "slo-ttft", 5, "latency target: most expected time to first token, in `seconds`, before a request spills to the cloud (0 = none)")
+	addSLOTTFTFlag(f, &o.sloTTFT)
 	f.Float64Var(&o.sloE2E, "slo-e2e", 0, "latency target: most expected end-to-end time, in `seconds` (0 = none)")
 	f.Float64Var(&o.minTPS, "min-tps", planner.DefaultMinDecodeTPS, "decode `tokens/s` each request needs; slower models are not recommended")
 	f.IntVar(&o.context, "context", 0, "context per request in `tokens` (default: tried from the p95 of the real requests)")
 	f.IntVar(&o.parallel, "parallel", 4, "most parallel requests per model (OLLAMA_NUM_PARALLEL)")
 	f.IntVar(&o.top, "top", 10, "recommendations listed")
-	f.Uint64Var(&o.seed, "seed", 1, "seed of the replayed arrivals")
-	f.StringVarP(&o.output, "output", "o", "", "write the report to this `file` (atomically) instead of stdout")
+	addSeedFlag(f, &o.seed, "seed of the replayed arrivals")
+	addOutputFlag(f, &o.output)
 	f.StringVar(&o.litellm, "litellm-config", "", "also write a LiteLLM proxy config (model_list with local models and cloud fallbacks) to this `file`")
 	f.StringVar(&o.ollamaEn, "ollama-env", "", "also write the Ollama server environment of the plan to this `file`")
 }
@@ -134,6 +130,11 @@ func (o *reportOptions) plan(ctx context.Context, e *env) (*planner.Report, erro
 	if err != nil {
 		return nil, err
 	}
+	line := progress.NewLine(e.stderr, e.stderrTTY)
+	defer line.Clear()
+	req.Progress = func(s string) { line.Show("plan: "+s, true) }
+	say := req.Say
+	req.Say = func(s string) { line.Clear(); say(s) }
 	return planner.Make(ctx, req, probes(e))
 }
 
@@ -169,4 +170,22 @@ func (o *reportOptions) request(e *env) (planner.Request, error) {
 func addQualityFlags(f *pflag.FlagSet, o *reportOptions) {
 	f.StringArrayVar(&o.quality, "quality", nil, "a model's quality on the LMArena scale as `MODEL=SCORE` (a cloud model or an Ollama tag), replacing the catalog's or rating a model it lacks; repeatable")
 	f.StringVar(&o.qualityFile, "quality-file", "", "a CSV `file` of quality scores with the catalog's columns (at least id, kind, lmarena_score), replacing or adding to its rows")
+}
+
+// addHostFlag adds --host, the Ollama server whose installed models are
+// read, with --ollama, its old name.
+func addHostFlag(f *pflag.FlagSet, host *string) {
+	f.StringVar(host, "host", "", "read the models installed on this Ollama `server` (e.g. 127.0.0.1:11434): their real architecture and size replace the catalog's")
+	f.StringVar(host, "ollama", "", "")
+	_ = f.MarkDeprecated("ollama", "use --host")
+}
+
+// addSeedFlag adds --seed, whose default is 1 in every command.
+func addSeedFlag(f *pflag.FlagSet, seed *uint64, usage string) {
+	f.Uint64Var(seed, "seed", 1, usage)
+}
+
+// addSLOTTFTFlag adds --slo-ttft, whose default is 5 s in every command.
+func addSLOTTFTFlag(f *pflag.FlagSet, slo *float64) {
+	f.Float64Var(slo, "slo-ttft", 5, "latency target: most expected time to first token, in `seconds`, before a request spills to the cloud (0 = none)")
 }

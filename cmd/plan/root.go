@@ -56,6 +56,9 @@ plan sends nothing anywhere except to the model server you point it at.`,
 	root.AddCommand(newSimulateCmd(e))
 	root.AddCommand(newRecommendCmd(e))
 	root.AddCommand(newReportCmd(e))
+	addHelpTopics(root)
+	root.SetHelpTemplate(helpTemplate)
+	hideSentinelDefaults(root)
 	return root
 }
 

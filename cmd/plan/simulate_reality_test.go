@@ -180,8 +180,8 @@ func relErr(got, want float64) float64 { return math.Abs(got-want) / want }
 // returns its summaries.
 func realityCurve(t *testing.T, url, results string) []bench.Summary {
 	t.Helper()
-	code, stdout, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", url, "-o", results, "--format", "json",
-		"--model", ollamatest.ModelQ8, "--prompt-tokens", strconv.Itoa(realityPrompt), "--max-tokens", strconv.Itoa(realityOutput),
+	code, stdout, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", url, "--bench", results, "--format", "json",
+		"--model", ollamatest.ModelQ8, "--prompt-tokens", strconv.Itoa(realityPrompt), "--output-tokens", strconv.Itoa(realityOutput),
 		"--temperature", "0.8", "--concurrency", "1,"+strconv.Itoa(realitySlots), "--min-runs", "6", "--max-runs", "12")
 	if code != 0 {
 		t.Fatalf("plan benchmark: exit %d; stderr:\n%s", code, stderr)
@@ -249,8 +249,8 @@ const (
 // summary.
 func realityLive(t *testing.T, url, results string, rate float64, duration time.Duration) bench.LoadSummary {
 	t.Helper()
-	code, stdout, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", url, "-o", results, "--format", "json",
-		"--model", ollamatest.ModelQ8, "--prompt-tokens", strconv.Itoa(realityPrompt), "--max-tokens", strconv.Itoa(realityOutput),
+	code, stdout, stderr := runPlan(t, context.Background(), nil, "benchmark", "--host", url, "--bench", results, "--format", "json",
+		"--model", ollamatest.ModelQ8, "--prompt-tokens", strconv.Itoa(realityPrompt), "--output-tokens", strconv.Itoa(realityOutput),
 		"--temperature", "0.8", "--rate", strconv.FormatFloat(rate, 'f', -1, 64), "--duration", duration.String(),
 		"--seed", strconv.Itoa(realitySeed))
 	if code != 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -21,6 +22,15 @@ type usageOptions struct {
 	strict      bool
 	redact      bool
 	prices      string
+	output      string
+}
+
+// width is the tables' width: the terminal's, or none for a file.
+func (o *usageOptions) width(e *env) int {
+	if o.output != "" {
+		return 0
+	}
+	return e.width()
 }
 
 func newUsageCmd(e *env) *cobra.Command {
@@ -37,6 +47,7 @@ func newUsageCmd(e *env) *cobra.Command {
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.inputs = args
+			formatFromOutput(cmd, &o.format, o.output, spend.Formats...)
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -50,11 +61,12 @@ func newUsageCmd(e *env) *cobra.Command {
 	f.BoolVar(&o.strict, "strict", false, "stop at the first bad row instead of skipping it with a warning")
 	f.BoolVar(&o.redact, "redact", false, "hide project, workspace and key names in the output")
 	addPricesFlag(cmd, &o.prices)
+	addOutputFlag(f, &o.output)
 	return cmd
 }
 
 func (o *usageOptions) validate() error {
-	if err := checkFormat(o.format, "table", "json", "csv", "md"); err != nil {
+	if err := checkFormat(o.format, spend.Formats...); err != nil {
 		return err
 	}
 	if !slices.Contains(spend.Groupings, o.by) {
@@ -68,6 +80,9 @@ func (o *usageOptions) validate() error {
 
 // runUsage reads every input, prices and aggregates it, and writes the summary.
 func runUsage(ctx context.Context, e *env, o *usageOptions) error {
+	if err := checkOutputs(append(o.inputs, o.prices), map[string]string{"-o": o.output}); err != nil {
+		return err
+	}
 	pricer, source, err := newPricer(o.prices)
 	if err != nil {
 		return err
@@ -81,7 +96,9 @@ func runUsage(ctx context.Context, e *env, o *usageOptions) error {
 		return err
 	}
 	warn.summary(stats)
-	return writeUsage(e, o, agg.Summary(), stats, source)
+	return writeOutput(e, o.output, func(w io.Writer) error {
+		return spend.Write(w, o.format, agg.Summary(), stats, source, o.width(e))
+	})
 }
 
 // warnings prints the first bad rows to stderr and counts the rest.

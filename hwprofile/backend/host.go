@@ -3,8 +3,12 @@ package backend
 import (
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
+	"time"
+
+	"github.com/plan-cli/plan/hwprofile/bench"
 )
 
 // DefaultOllamaHost is where Ollama listens unless told otherwise.
@@ -41,4 +45,38 @@ func ParseHost(s, defaultPort string) (*url.URL, error) {
 	u.Host = net.JoinHostPort(host, port)
 	u.Path = strings.TrimRight(u.Path, "/")
 	return u, nil
+}
+
+// NewHTTPClient is the HTTP client of every command that talks to a model
+// server: straight to the server named, never through a proxy from
+// HTTP_PROXY or HTTPS_PROXY (the server is the user's own, usually on this
+// machine or its network), connecting within connect and, when timeout is
+// above 0, giving up on a whole exchange after timeout.
+func NewHTTPClient(connect, timeout time.Duration) *http.Client {
+	return &http.Client{Timeout: timeout, Transport: &http.Transport{
+		Proxy:                 nil,
+		DialContext:           (&net.Dialer{Timeout: connect}).DialContext,
+		ResponseHeaderTimeout: 0,
+		MaxIdleConnsPerHost:   64,
+	}}
+}
+
+// Open returns the backend of kind ("ollama" or "openai") at host, which
+// may be empty for the kind's default address.
+func Open(kind, host, apiKey string, hc *http.Client) (bench.Backend, error) {
+	if kind == "openai" {
+		u, err := ParseHost(host, "8080")
+		if err != nil {
+			return nil, err
+		}
+		return NewOpenAI(u, hc, apiKey), nil
+	}
+	if host == "" {
+		host = DefaultOllamaHost
+	}
+	u, err := ParseHost(host, "11434")
+	if err != nil {
+		return nil, err
+	}
+	return NewOllama(u, hc), nil
 }

@@ -150,7 +150,7 @@ func (r *Runner) loadCombo(load OpenLoop) (combo, error) {
 	}
 	cfg := r.Config
 	if len(cfg.Models) != 1 || len(cfg.PromptTokens) != 1 || len(cfg.MaxTokens) != 1 || len(cfg.ContextTokens) != 1 {
-		return combo{}, errors.New("an open-loop load takes one model, one --prompt-tokens, one --max-tokens and one --ctx")
+		return combo{}, errors.New("an open-loop load takes one model, one --prompt-tokens, one --output-tokens and one --context")
 	}
 	return r.combos()[0], nil
 }
@@ -301,7 +301,7 @@ func loadWarnings(s *LoadSummary) []string {
 		w = append(w, fmt.Sprintf("%d of %d requests failed and are left out of the latencies and throughput", s.Failed, s.Sent))
 	}
 	if s.CutShort > 0 {
-		w = append(w, fmt.Sprintf("%d of %d requests ended short of --max-tokens or without the server's final statistics (try --temperature 0.8) and are left out", s.CutShort, s.Sent))
+		w = append(w, fmt.Sprintf("%d of %d requests ended short of --output-tokens or without the server's final statistics (try --temperature 0.8) and are left out", s.CutShort, s.Sent))
 	}
 	if s.Unfinished > 0 {
 		w = append(w, fmt.Sprintf("%d requests were under way when the load stopped and are not recorded", s.Unfinished))

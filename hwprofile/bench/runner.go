@@ -37,7 +37,7 @@ func DefaultConfig() Config {
 		MinRuns:       3,
 		MaxRuns:       10,
 		TargetCI:      0.03,
-		Seed:          42,
+		Seed:          1,
 		Timeout:       5 * time.Minute,
 	}
 }
@@ -58,7 +58,7 @@ func (c Config) Validate() error {
 		for _, p := range c.PromptTokens {
 			for _, m := range c.MaxTokens {
 				if ctx > 0 && ctx < p+m {
-					return fmt.Errorf("--ctx %d cannot hold --prompt-tokens %d plus --max-tokens %d", ctx, p, m)
+					return fmt.Errorf("--context %d cannot hold --prompt-tokens %d plus --output-tokens %d", ctx, p, m)
 				}
 			}
 		}
@@ -67,7 +67,7 @@ func (c Config) Validate() error {
 		name string
 		xs   []int
 		min  int
-	}{{"--prompt-tokens", c.PromptTokens, 1}, {"--max-tokens", c.MaxTokens, 1}, {"--ctx", c.ContextTokens, 0}, {"--concurrency", c.Concurrency, 1}} {
+	}{{"--prompt-tokens", c.PromptTokens, 1}, {"--output-tokens", c.MaxTokens, 1}, {"--context", c.ContextTokens, 0}, {"--concurrency", c.Concurrency, 1}} {
 		if len(list.xs) == 0 {
 			return fmt.Errorf("%s needs at least one value", list.name)
 		}

@@ -12,6 +12,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -248,3 +250,6 @@ func cleanup(ctx context.Context, client *api.Client, created map[string]bool) e
 	}
 	return errors.Join(errs...)
 }
+
+// NewClient is the Ollama API client Run creates and deletes models with.
+func NewClient(base *url.URL, hc *http.Client) *api.Client { return api.NewClient(base, hc) }

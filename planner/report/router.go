@@ -18,7 +18,7 @@ import (
 // (no YAML dependency) and quote every string.
 
 // ollamaBaseEnv is where the LiteLLM config reads the Ollama server's
-// address when the plan names none (--ollama).
+// address when the plan names none (--host).
 const ollamaBaseEnv = "os.environ/OLLAMA_API_BASE"
 
 // defaultE2ETimeout caps a local response when the plan has no end-to-end

@@ -80,7 +80,7 @@ func run(quant string) error {
 
 func benchmark(plan, url, model, backend, dir string) (bench.Summary, error) {
 	cmd := exec.Command(plan, "benchmark", "--backend", backend, "--host", url, "--model", model,
-		"--prompt-tokens", "128", "--max-tokens", "128", "--temperature", "0.8", "--format", "json",
+		"--prompt-tokens", "128", "--output-tokens", "128", "--temperature", "0.8", "--format", "json",
 		"-o", filepath.Join(dir, "results.jsonl"))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()

@@ -1,7 +1,6 @@
 package scenario
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -126,7 +125,7 @@ func predictionRows(p *Prediction) [][]string {
 }
 
 // WriteChart writes the hourly series as a stacked bar chart.
-func WriteChart(path string, rep *Report) error {
+func WriteChart(w io.Writer, rep *Report) error {
 	c := chart.Bars{
 		Title:   "Requests per hour: served locally, spilled to the cloud, rejected",
 		XLabel:  "hour of the run",
@@ -140,12 +139,5 @@ func WriteChart(path string, rep *Report) error {
 		c.Series[1].Values = append(c.Series[1].Values, float64(h.Spilled))
 		c.Series[2].Values = append(c.Series[2].Values, float64(h.Rejected))
 	}
-	var buf bytes.Buffer
-	if err := c.SVG(&buf); err != nil {
-		return fmt.Errorf("--chart: %w", err)
-	}
-	if err := output.WriteFileAtomic(path, buf.Bytes()); err != nil {
-		return fmt.Errorf("--chart: %w", err)
-	}
-	return nil
+	return c.SVG(w)
 }

@@ -1,4 +1,4 @@
-package main
+package spend
 
 import (
 	"fmt"
@@ -7,66 +7,63 @@ import (
 
 	"github.com/plan-cli/plan/internal/output"
 	"github.com/plan-cli/plan/internal/show"
-	"github.com/plan-cli/plan/pricing/spend"
 	"github.com/plan-cli/plan/pricing/usage"
 )
 
-// usageReport is the JSON document of `plan usage`.
+// Formats are the values of plan usage's --format.
+var Formats = []string{"table", "json", "csv", "md"}
+
+// usageReport is the JSON document of plan usage.
 type usageReport struct {
-	spend.Summary
+	Summary
 	Prices string `json:"prices"` // the price table's source and date
 	Files  int    `json:"files"`
 	Rows   int    `json:"rows"`
 	Bad    int    `json:"skipped_rows"`
 }
 
-func writeUsage(e *env, o *usageOptions, s spend.Summary, stats usage.Stats, prices string) error {
-	switch o.format {
+// Write writes the summary in format: tables with a headline (table, md),
+// JSON with the read's figures, or CSV of the groups. prices names the
+// price table; a table is fitted to width columns when width > 0.
+func Write(w io.Writer, format string, s Summary, stats usage.Stats, prices string, width int) error {
+	switch format {
 	case "json":
-		return output.WriteJSON(e.stdout, usageReport{Summary: nonNilSummary(s), Prices: prices, Files: stats.Files, Rows: stats.Rows, Bad: stats.Skipped})
+		return output.WriteJSON(w, usageReport{Summary: nonNilSummary(s), Prices: prices, Files: stats.Files, Rows: stats.Rows, Bad: stats.Skipped})
 	case "csv":
-		return writeGroupsCSV(e.stdout, s)
+		return writeGroupsCSV(w, s)
 	}
-	tables := usageTables(s)
-	write := output.WriteTable
-	if o.format == "md" {
-		write = output.WriteMarkdown
-	}
-	fmt.Fprintf(e.stdout, "%s\n\n", usageHeadline(s, stats, prices))
-	for i, t := range tables {
+	fmt.Fprintf(w, "%s\n\n", usageHeadline(s, stats, prices))
+	for i, t := range usageTables(s) {
 		if i > 0 {
-			fmt.Fprintln(e.stdout)
+			fmt.Fprintln(w)
 		}
-		if o.format == "md" {
-			fmt.Fprintf(e.stdout, "### %s\n\n", t.title)
+		var err error
+		if format == "md" {
+			fmt.Fprintf(w, "### %s\n\n", t.Title)
+			err = output.WriteMarkdown(w, t.Header, t.Rows)
 		} else {
-			fmt.Fprintf(e.stdout, "%s\n", t.title)
+			fmt.Fprintf(w, "%s\n", t.Title)
+			err = t.Table.Write(w, width)
 		}
-		if err := write(e.stdout, t.header, t.rows); err != nil {
+		if err != nil {
 			return err
 		}
 	}
-	writeUsageNotes(e.stdout, s)
+	writeUsageNotes(w, s)
 	return nil
 }
 
-func nonNilSummary(s spend.Summary) spend.Summary {
+func nonNilSummary(s Summary) Summary {
 	if s.Groups == nil {
-		s.Groups = []spend.GroupRow{}
+		s.Groups = []GroupRow{}
 	}
 	if s.ByModel == nil {
-		s.ByModel = []spend.ModelRow{}
+		s.ByModel = []ModelRow{}
 	}
 	return s
 }
 
-type titledTable struct {
-	title  string
-	header []string
-	rows   [][]string
-}
-
-func usageHeadline(s spend.Summary, stats usage.Stats, prices string) string {
+func usageHeadline(s Summary, stats usage.Stats, prices string) string {
 	req := "requests not counted by the export"
 	if s.RequestsKnown {
 		req = show.Count(s.TotalRequests) + " requests"
@@ -80,8 +77,8 @@ func usageHeadline(s spend.Summary, stats usage.Stats, prices string) string {
 		stats.Files, stats.Rows, s.Load.Granularity, prices)
 }
 
-func usageTables(s spend.Summary) []titledTable {
-	tables := []titledTable{groupsTable(s), modelsTable(s)}
+func usageTables(s Summary) []output.Titled {
+	tables := []output.Titled{groupsTable(s), modelsTable(s)}
 	if len(s.Days) > 0 {
 		tables = append(tables, daysTable(s))
 	}
@@ -91,22 +88,22 @@ func usageTables(s spend.Summary) []titledTable {
 	return tables
 }
 
-func groupsTable(s spend.Summary) titledTable {
-	t := titledTable{title: "By " + s.By, header: []string{s.By, "requests", "input", "cached", "output", "spend", "cache hit", "in:out"}}
+func groupsTable(s Summary) output.Titled {
+	t := newTable("By "+s.By, []string{s.By, "requests", "input", "cached", "output", "spend", "cache hit", "in:out"}, "cache hit", "in:out")
 	for _, g := range s.Groups {
 		spent := show.USDExact(g.CostUSD)
 		if g.Unpriced > 0 {
 			spent += fmt.Sprintf(" (+%d unpriced rows)", g.Unpriced)
 		}
-		t.rows = append(t.rows, []string{g.Key, show.Requests(g.Requests, s.RequestsKnown), show.Count(g.Input), show.Count(g.Cached),
+		t.Rows = append(t.Rows, []string{g.Key, show.Requests(g.Requests, s.RequestsKnown), show.Count(g.Input), show.Count(g.Cached),
 			show.Count(g.Output), spent, show.Percent1(g.CacheHit), ioRatio(g.IORatio)})
 	}
 	return t
 }
 
-func modelsTable(s spend.Summary) titledTable {
-	t := titledTable{title: "By model", header: []string{"model", "provider", "requests", "input", "cached", "output", "spend",
-		"reported", "difference", "mean in/req", "mean out/req"}}
+func modelsTable(s Summary) output.Titled {
+	t := newTable("By model", []string{"model", "provider", "requests", "input", "cached", "output", "spend",
+		"reported", "difference", "mean in/req", "mean out/req"}, "mean out/req", "mean in/req", "difference", "reported", "provider")
 	for _, m := range s.ByModel {
 		spendText := show.USDExact(m.CostUSD)
 		if !m.Priced {
@@ -116,39 +113,38 @@ func modelsTable(s spend.Summary) titledTable {
 		if m.ReportedKnown {
 			reported, diff = show.USDExact(m.ReportedCostUSD), show.USDChange(m.ReportedCostUSD-m.CostUSD)
 		}
-		t.rows = append(t.rows, []string{m.Model, m.Provider, show.Requests(m.Requests, m.RequestsKnown), show.Count(m.Input), show.Count(m.Cached),
+		t.Rows = append(t.Rows, []string{m.Model, m.Provider, show.Requests(m.Requests, m.RequestsKnown), show.Count(m.Input), show.Count(m.Cached),
 			show.Count(m.Output), spendText, reported, diff, show.Whole(m.MeanInput), show.Whole(m.MeanOutput)})
 	}
 	return t
 }
 
-func daysTable(s spend.Summary) titledTable {
-	t := titledTable{title: "Reported (cost export) vs computed (usage export) per day",
-		header: []string{"day", "reported", "computed", "difference"}}
+func daysTable(s Summary) output.Titled {
+	t := newTable("Reported (cost export) vs computed (usage export) per day", []string{"day", "reported", "computed", "difference"})
 	for _, d := range s.Days {
 		rep, diff := "-", "-"
 		if d.ReportedKnown {
 			rep, diff = show.USDExact(d.ReportedUSD), show.USDChange(d.DifferenceUSD)
 		}
-		t.rows = append(t.rows, []string{d.Day, rep, show.USDExact(d.ComputedUSD), diff})
+		t.Rows = append(t.Rows, []string{d.Day, rep, show.USDExact(d.ComputedUSD), diff})
 	}
 	return t
 }
 
-func unpricedTable(s spend.Summary) titledTable {
-	t := titledTable{title: "Unpriced models (left out of the spend)", header: []string{"model", "exported as", "rows", "input", "output", "reported"}}
+func unpricedTable(s Summary) output.Titled {
+	t := newTable("Unpriced models (left out of the spend)", []string{"model", "exported as", "rows", "input", "output", "reported"})
 	for _, u := range s.Unpriced {
 		rep := "-"
 		if u.ReportedUSD != 0 {
 			rep = show.USDExact(u.ReportedUSD)
 		}
-		t.rows = append(t.rows, []string{u.Model, u.Exported, strconv.FormatInt(u.Rows, 10), show.Count(u.Tokens.Input), show.Count(u.Tokens.Output), rep})
+		t.Rows = append(t.Rows, []string{u.Model, u.Exported, strconv.FormatInt(u.Rows, 10), show.Count(u.Tokens.Input), show.Count(u.Tokens.Output), rep})
 	}
 	return t
 }
 
 // writeUsageNotes prints the load shape, model notes and how to price unknown models.
-func writeUsageNotes(w io.Writer, s spend.Summary) {
+func writeUsageNotes(w io.Writer, s Summary) {
 	fmt.Fprintf(w, "\nLoad shape (%s buckets):\n", s.Load.Granularity)
 	if p := s.Load.BusiestDay; p != nil {
 		fmt.Fprintf(w, "  busiest day:  %s, %s, %s tokens\n", p.Start.Format("2006-01-02"), requestsText(p.Requests, s.Load.RequestsKnown), show.Count(p.Tokens))
@@ -168,7 +164,7 @@ func writeUsageNotes(w io.Writer, s spend.Summary) {
 	}
 	fmt.Fprintf(w, "%d models have no price and are left out of the spend", len(s.Unpriced))
 	for _, u := range s.Unpriced {
-		if u.Model != spend.NoModel {
+		if u.Model != NoModel {
 			fmt.Fprintf(w, "; add them with --prices FILE, e.g.\n  {%q: {\"input_cost_per_token\": 1e-06, \"output_cost_per_token\": 4e-06, \"mode\": \"chat\"}}\n", u.Model)
 			return
 		}
@@ -176,7 +172,7 @@ func writeUsageNotes(w io.Writer, s spend.Summary) {
 	fmt.Fprintf(w, "; rows without a model name cannot be priced (export the report grouped by model)\n")
 }
 
-func writeGroupsCSV(w io.Writer, s spend.Summary) error {
+func writeGroupsCSV(w io.Writer, s Summary) error {
 	cw := output.NewCSV(w)
 	_ = cw.Write([]string{s.By, "requests", "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens",
 		"reasoning_tokens", "cost_usd", "reported_cost_usd", "unpriced_rows", "cache_hit_share", "input_output_ratio"})
@@ -203,4 +199,10 @@ func ioRatio(x float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.1f:1", x)
+}
+
+// newTable returns an empty titled table; optional columns are left out
+// first on a narrow terminal.
+func newTable(title string, header []string, optional ...string) output.Titled {
+	return output.Titled{Title: title, Table: output.Table{Header: header, Optional: optional}}
 }

@@ -1,45 +1,47 @@
-package main
+package bench
 
 import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
-	"github.com/plan-cli/plan/hwprofile/bench"
 	"github.com/plan-cli/plan/internal/output"
 	"github.com/plan-cli/plan/internal/show"
 )
 
-// writeBenchmark prints the summaries in the chosen format on stdout; notes
-// (warnings, history, where results went) go to stderr.
-func writeBenchmark(e *env, o *benchmarkOptions, sums []bench.Summary, path string) error {
-	var err error
-	switch o.format {
+// Formats are the values of plan benchmark's --format.
+var Formats = []string{"table", "json", "csv"}
+
+// WriteSummaries writes the summaries in format: a table fitted to width
+// columns (0: no limit), JSON with the results file's path, or CSV.
+func WriteSummaries(w io.Writer, format string, sums []Summary, path string, width int) error {
+	switch format {
 	case "json":
-		err = output.WriteJSON(e.stdout, struct {
-			Results     []bench.Summary `json:"results"`
-			ResultsFile string          `json:"results_file"`
+		return output.WriteJSON(w, struct {
+			Results     []Summary `json:"results"`
+			ResultsFile string    `json:"results_file"`
 		}{nonNil(sums), path})
 	case "csv":
-		err = writeBenchmarkCSV(e.stdout, sums)
-	default:
-		err = writeBenchmarkTable(e.stdout, sums)
+		return writeSummariesCSV(w, sums)
 	}
-	writeBenchmarkNotes(e.stderr, sums, path)
-	return err
+	return writeSummariesTable(w, sums, width)
 }
 
-func nonNil(s []bench.Summary) []bench.Summary {
+func nonNil(s []Summary) []Summary {
 	if s == nil {
-		return []bench.Summary{}
+		return []Summary{}
 	}
 	return s
 }
 
+// benchmarkOptional are the columns left out first on a narrow terminal.
+var benchmarkOptional = []string{"itl p99", "ttft p95", "identical", "e2e p50", "ctx", "load", "±95%", "aggr tok/s", "memory"}
+
 var benchmarkHeader = []string{"model", "prompt", "output", "ctx", "conc", "runs", "decode tok/s", "±95%", "prefill tok/s",
 	"ttft p50", "ttft p95", "itl p50", "itl p99", "e2e p50", "aggr tok/s", "load", "memory", "identical"}
 
-func writeBenchmarkTable(w io.Writer, sums []bench.Summary) error {
+func writeSummariesTable(w io.Writer, sums []Summary, width int) error {
 	rows := make([][]string, 0, len(sums))
 	for _, s := range sums {
 		rows = append(rows, []string{
@@ -50,11 +52,11 @@ func writeBenchmarkTable(w io.Writer, sums []bench.Summary) error {
 			show.Speed(s.AggregateTokensPerSecond), loadText(s), memoryText(s.Memory), yesNo(s.OutputTokensIdentical),
 		})
 	}
-	return output.WriteTable(w, benchmarkHeader, rows)
+	return output.Table{Header: benchmarkHeader, Rows: rows, Optional: benchmarkOptional}.Write(w, width)
 }
 
-// writeBenchmarkNotes prints, under the table, what a reader needs to trust it.
-func writeBenchmarkNotes(w io.Writer, sums []bench.Summary, path string) {
+// WriteNotes writes, for stderr, what a reader needs to trust it.
+func WriteNotes(w io.Writer, sums []Summary, path string) {
 	if len(sums) > 0 {
 		env := sums[0].Environment
 		fmt.Fprintf(w, "%s %s at %s; rates from the %s; %s\n", env.Backend, env.BackendVersion, env.Host,
@@ -76,7 +78,7 @@ func writeBenchmarkNotes(w io.Writer, sums []bench.Summary, path string) {
 
 // loops tells whether most requests of a level measured at temperature 0
 // were not valid decode measurements.
-func loops(sums []bench.Summary) bool {
+func loops(sums []Summary) bool {
 	for _, s := range sums {
 		if s.Temperature == 0 && 2*(s.Requests-s.ValidRequests) > s.Requests {
 			return true
@@ -85,9 +87,9 @@ func loops(sums []bench.Summary) bool {
 	return false
 }
 
-func rateSourceText(s bench.Summary) string {
+func rateSourceText(s Summary) string {
 	switch {
-	case s.DecodeBasis == bench.BasisStream:
+	case s.DecodeBasis == BasisStream:
 		return "client's clock, from the streamed tokens (too few requests were valid measurements)"
 	case s.RateSource == "client":
 		return "client's clock (the server reports no durations)"
@@ -95,7 +97,7 @@ func rateSourceText(s bench.Summary) string {
 	return "server's own token counts and durations"
 }
 
-func writeBenchmarkCSV(w io.Writer, sums []bench.Summary) error {
+func writeSummariesCSV(w io.Writer, sums []Summary) error {
 	cw := output.NewCSV(w)
 	head := []string{"model", "digest", "backend", "host", "prompt_tokens", "prompt_tokens_target", "max_tokens", "context_tokens",
 		"concurrency", "runs", "requests", "failed_requests", "decode_tokens_per_second", "decode_tokens_per_second_ci95_low",
@@ -129,7 +131,7 @@ func writeBenchmarkCSV(w io.Writer, sums []bench.Summary) error {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }
 
-func ciText(s bench.Summary) string {
+func ciText(s Summary) string {
 	if s.DecodeCI95High == 0 {
 		return "n/a"
 	}
@@ -137,14 +139,14 @@ func ciText(s bench.Summary) string {
 }
 
 // loadText is the model's load time, or "warm" when it was already loaded.
-func loadText(s bench.Summary) string {
+func loadText(s Summary) string {
 	if s.AlreadyLoaded {
 		return "warm"
 	}
 	return show.Seconds(s.LoadSeconds)
 }
 
-func memoryText(m *bench.Memory) string {
+func memoryText(m *Memory) string {
 	if m == nil {
 		return "-"
 	}
@@ -162,4 +164,62 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// WriteLoad writes a load's summary in format: table, json (with the
+// results file's path) or csv.
+func WriteLoad(w io.Writer, format string, s LoadSummary, path string) error {
+	switch format {
+	case "json":
+		return output.WriteJSON(w, struct {
+			Result      LoadSummary `json:"result"`
+			ResultsFile string      `json:"results_file"`
+		}{s, path})
+	case "csv":
+		return writeLoadCSV(w, s)
+	}
+	return output.WriteTable(w, []string{"metric", "value"}, loadRows(s))
+}
+
+// WriteLoadNotes writes, for stderr, a load's warnings and where its
+// requests went.
+func WriteLoadNotes(w io.Writer, s LoadSummary, path string) {
+	for _, warn := range s.Warnings {
+		fmt.Fprintf(w, "warning: %s: %s\n", s.Model, warn)
+	}
+	fmt.Fprintf(w, "requests appended to %s\n", path)
+}
+
+// loadRows are the lines of the table of a load's summary.
+func loadRows(s LoadSummary) [][]string {
+	triple := func(a, b, c float64) string {
+		return show.Seconds(a) + " / " + show.Seconds(b) + " / " + show.Seconds(c)
+	}
+	return [][]string{
+		{"model", s.Model},
+		{"prompt / output tokens", fmt.Sprintf("%d / %d", s.PromptTokens, s.MaxTokens)},
+		{"offered rate", fmt.Sprintf("%.3g requests/s for %s", s.OfferedRate, time.Duration(s.DurationSeconds*float64(time.Second)))},
+		{"sent / completed / failed / cut short", fmt.Sprintf("%d / %d / %d / %d", s.Sent, s.Completed, s.Failed, s.CutShort)},
+		{"served", fmt.Sprintf("%.3f requests/s, %.1f output tokens/s over %.1fs", s.ServedRequestsPerSecond, s.OutputTokensPerSecond, s.WindowSeconds)},
+		{"e2e p50 / p95 / p99", triple(s.E2ESecondsP50, s.E2ESecondsP95, s.E2ESecondsP99)},
+		{"ttft p50 / p95 / p99", triple(s.TTFTSecondsP50, s.TTFTSecondsP95, s.TTFTSecondsP99)},
+		{"mean in flight", fmt.Sprintf("%.2f", s.MeanInFlight)},
+	}
+}
+
+var loadCSVHeader = []string{"model", "prompt_tokens", "max_tokens", "offered_rate_per_second", "duration_seconds", "sent", "completed",
+	"failed", "cut_short", "unfinished", "window_seconds", "served_requests_per_second", "output_tokens_per_second",
+	"e2e_seconds_p50", "e2e_seconds_p95", "e2e_seconds_p99", "ttft_seconds_p50", "ttft_seconds_p95", "ttft_seconds_p99",
+	"mean_in_flight", "send_lag_seconds_max"}
+
+func writeLoadCSV(w io.Writer, s LoadSummary) error {
+	cw := output.NewCSV(w)
+	cw.Write(loadCSVHeader)
+	cw.Write([]string{s.Model, strconv.Itoa(s.PromptTokens), strconv.Itoa(s.MaxTokens), num(s.OfferedRate), num(s.DurationSeconds),
+		strconv.Itoa(s.Sent), strconv.Itoa(s.Completed), strconv.Itoa(s.Failed), strconv.Itoa(s.CutShort), strconv.Itoa(s.Unfinished),
+		num(s.WindowSeconds), num(s.ServedRequestsPerSecond), num(s.OutputTokensPerSecond),
+		num(s.E2ESecondsP50), num(s.E2ESecondsP95), num(s.E2ESecondsP99), num(s.TTFTSecondsP50), num(s.TTFTSecondsP95), num(s.TTFTSecondsP99),
+		num(s.MeanInFlight), num(s.SendLagSecondsMax)})
+	cw.Flush()
+	return cw.Error()
 }
