@@ -6,14 +6,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/plan-cli/plan/hwprofile/backend"
+	"github.com/plan-cli/plan/hwprofile/bench"
 )
 
 // Show is what /api/show says of a model's shape.
-type Show = backend.ModelDetails
+type Show = bench.ModelDetails
 
 // Tensor is one weight tensor of a model file.
-type Tensor = backend.Tensor
+type Tensor = bench.Tensor
 
 // ArchFromShow builds the Arch of a model installed on an Ollama server
 // from its /api/show answer (model_info and tensors) and the size of its

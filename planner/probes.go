@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/plan-cli/plan/hwprofile"
-	"github.com/plan-cli/plan/hwprofile/backend"
+	"github.com/plan-cli/plan/hwprofile/bench"
 )
 
 // Probes read the world outside the planner: this machine's hardware, its
@@ -17,7 +17,7 @@ type Probes struct {
 	// MeasureBandwidth measures this machine's memory bandwidth in GB/s.
 	MeasureBandwidth func(context.Context) (float64, error)
 	// Installed reads the models installed on an Ollama server.
-	Installed func(ctx context.Context, host string) (backend.Server, error)
+	Installed func(ctx context.Context, host string) (bench.Server, error)
 }
 
 // FlagError is a mistake in what the user asked for, named by its flag.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/plan-cli/plan/hwprofile/bench"
-	"github.com/plan-cli/plan/hwprofile/calibrate"
 	"github.com/plan-cli/plan/simulate"
 )
 
@@ -94,7 +93,7 @@ func (s SpeedSources) calibration() (c simulate.Calibration, ok bool, note strin
 	if s.Calibration == "" || s.WhatIf {
 		return c, false, "", nil
 	}
-	c, err = calibrate.ReadFile(s.Calibration)
+	c, err = simulate.ReadCalibration(s.Calibration)
 	switch {
 	case err != nil && s.CalibrationGiven:
 		return c, false, "", fmt.Errorf("--calibration %s: %w", s.Calibration, err)

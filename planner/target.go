@@ -38,6 +38,7 @@ func (pl *planning) target(ctx context.Context) (Target, error) {
 	}
 	if pl.RAMGB > 0 {
 		t.Memory.FreeRAMBytes = int64(pl.RAMGB * (1 << 30))
+		t.RAMBytes = max(t.RAMBytes, t.Memory.FreeRAMBytes) // what-if memory: at least what is free
 	}
 	pl.gpus(&t, m, host)
 	pl.power(&t, m)

@@ -150,14 +150,9 @@ func (o *benchmarkOptions) complete(e *env) error {
 	return nil
 }
 
-const benchmarkLong = `Measure how fast a local model server runs models: time to first token, prompt
-(prefill) and generation (decode) rates, inter-token latency, end-to-end time and
-memory, for one or more models, prompt lengths, output lengths, context windows and
-numbers of concurrent requests.
-
-Every finished request is appended at once to the results file (--results); Ctrl-C keeps
-what finished. --rate sends an open-loop load instead of the sweep; --calibrate fits this
-machine's cost per token on generated models.`
+const benchmarkLong = `Measure how fast a local model server runs models: time to first token, prefill and decode
+rates, inter-token latency and memory, over prompt lengths, output lengths and concurrency.
+Every finished request is appended at once to the results file (--bench).`
 
 // width is the width of the summary table: the terminal's, or no limit
 // when the summary goes to a file.

@@ -29,7 +29,7 @@ type calibrateOptions struct {
 // addCalibrateFlags registers --calibrate and --calibration on the benchmark command.
 func addCalibrateFlags(cmd *cobra.Command, c *calibrateOptions) {
 	f := cmd.Flags()
-	f.BoolVar(&c.enabled, "calibrate", false, "measure generated models of each quantization type on the Ollama server and fit this machine's cost per token (see Calibration below)")
+	f.BoolVar(&c.enabled, "calibrate", false, "measure generated models of each quantization type on the Ollama server and fit this machine's cost per token (plan help method)")
 	f.StringVar(&c.file, "calibration", "", "calibration file --calibrate writes (default: calibration.json next to the results file)")
 	if f.Lookup("rate") != nil {
 		cmd.MarkFlagsMutuallyExclusive("calibrate", "rate")
@@ -80,7 +80,7 @@ func runCalibrate(ctx context.Context, e *env, o *benchmarkOptions, c *calibrate
 	}
 	cal.Hardware, cal.ServerVersion, cal.Time = hw, b.ServerVersion(ctx), time.Now().UTC()
 	cal.BandwidthGBs = calibrationBandwidth(ctx, e)
-	data, err := calibrate.Marshal(cal)
+	data, err := simulate.MarshalCalibration(cal)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func runCalibrate(ctx context.Context, e *env, o *benchmarkOptions, c *calibrate
 	fmt.Fprintf(e.stderr, "plan: wrote %s\n", c.file)
 	return writeOutput(e, o.output, func(w io.Writer) error {
 		if o.format == "json" {
-			return output.WriteJSON(w, calibrate.File{Kind: calibrate.FileKind, Version: calibrate.FileVersion, Calibration: cal})
+			return output.WriteJSON(w, simulate.CalibrationFile{Kind: simulate.CalibrationFileKind, Version: simulate.CalibrationFileVersion, Calibration: cal})
 		}
 		return calibrate.WriteTable(w, cal, c.file)
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/plan-cli/plan/hwprofile/calibrate"
 	"github.com/plan-cli/plan/hwprofile/gguf"
 	"github.com/plan-cli/plan/internal/ollamatest"
+	"github.com/plan-cli/plan/simulate"
 )
 
 func TestBenchmarkCalibrateUsage(t *testing.T) {
@@ -52,11 +53,11 @@ func TestBenchmarkCalibrate(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 	}
-	var printed calibrate.File
+	var printed simulate.CalibrationFile
 	if err := json.Unmarshal([]byte(stdout), &printed); err != nil {
 		t.Fatalf("stdout is not a calibration: %v\n%s", err, stdout)
 	}
-	cal, err := calibrate.ReadFile(filepath.Join(dir, "calibration.json"))
+	cal, err := simulate.ReadCalibration(filepath.Join(dir, "calibration.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -136,7 +136,7 @@ func readHistory(e *env, path string) []bench.Run {
 // hardwareSummary is the one-line description of this machine recorded with
 // every result, e.g. "AMD EPYC, 2 cores / 2 threads, 23.5 GiB RAM, no GPU".
 func hardwareSummary(ctx context.Context, e *env) string {
-	p, err := hwprofile.Detect(ctx, hwprofile.Options{Getenv: e.getenv, PlanVersion: planVersion()})
+	p, err := hwprofile.Detect(ctx, e.detectOptions())
 	if err != nil {
 		return fmt.Sprintf("%s/%s, %d logical cores (detection failed: %v)", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/plan-cli/plan/hwprofile"
 	"github.com/plan-cli/plan/hwprofile/backend"
+	"github.com/plan-cli/plan/hwprofile/bench"
 	"github.com/plan-cli/plan/planner"
 	"github.com/plan-cli/plan/simulate"
 )
@@ -29,7 +30,7 @@ func addHardwareFlags(f *pflag.FlagSet, h *planner.HardwareSpec) {
 func probes(e *env) planner.Probes {
 	return planner.Probes{
 		Detect: func(ctx context.Context) (hwprofile.Profile, error) {
-			return hwprofile.Detect(ctx, hwprofile.Options{Getenv: e.getenv})
+			return hwprofile.Detect(ctx, e.detectOptions())
 		},
 		MeasureBandwidth: func(ctx context.Context) (float64, error) {
 			b, err := hwprofile.MeasureBandwidth(ctx, hwprofile.BandwidthOptions{})
@@ -43,14 +44,14 @@ func probes(e *env) planner.Probes {
 }
 
 // installed reads the models installed on an Ollama server.
-func installed(ctx context.Context, host string) (backend.Server, error) {
+func installed(ctx context.Context, host string) (bench.Server, error) {
 	u, err := backend.ParseHost(host, "11434")
 	if err != nil {
-		return backend.Server{}, usagef("invalid --host %q: %v", host, err)
+		return bench.Server{}, usagef("invalid --host %q: %v", host, err)
 	}
 	srv, err := backend.NewOllama(u, modelServerClient(10*time.Second, 30*time.Second)).Installed(ctx)
 	if err != nil {
-		return backend.Server{}, fmt.Errorf("--host: %w", err)
+		return bench.Server{}, fmt.Errorf("--host: %w", err)
 	}
 	return srv, nil
 }

@@ -36,18 +36,11 @@ type profileOptions struct {
 	vramGB    float64
 	gpuCount  int
 
-	version   string
-	getenv    func(string) string
-	stdout    io.Writer
-	stderr    io.Writer
-	stderrTTY bool
+	e *env
 }
 
 func newProfileCmd(e *env) *cobra.Command {
-	opts := profileOptions{
-		version: planVersion(), getenv: e.getenv,
-		stdout: e.stdout, stderr: e.stderr, stderrTTY: e.stderrTTY,
-	}
+	opts := profileOptions{e: e}
 	cmd := &cobra.Command{
 		Use:     "profile",
 		Short:   "Describe this machine: CPU, memory, GPUs, memory bandwidth",
@@ -106,11 +99,9 @@ func (o profileOptions) override() hwprofile.GPUOverride {
 }
 
 func runProfile(ctx context.Context, opts profileOptions) error {
-	p, err := hwprofile.Detect(ctx, hwprofile.Options{
-		Getenv:      opts.getenv,
-		PlanVersion: opts.version,
-		GPU:         opts.override(),
-	})
+	detect := opts.e.detectOptions()
+	detect.GPU = opts.override()
+	p, err := hwprofile.Detect(ctx, detect)
 	if err != nil {
 		return err
 	}
@@ -129,12 +120,12 @@ func runProfile(ctx context.Context, opts profileOptions) error {
 
 // write writes the profile to -o, or to stdout.
 func (o profileOptions) write(fn func(io.Writer) error) error {
-	return writeOutput(&env{stdout: o.stdout, stderr: o.stderr}, o.output, fn)
+	return writeOutput(o.e, o.output, fn)
 }
 
 func measureBandwidth(ctx context.Context, opts profileOptions, p *hwprofile.Profile) error {
-	if opts.stderrTTY {
-		fmt.Fprintln(opts.stderr, "plan: measuring memory bandwidth (about 1.5 s)...")
+	if opts.e.stderrTTY {
+		fmt.Fprintln(opts.e.stderr, "plan: measuring memory bandwidth (about 1.5 s)...")
 	}
 	bw, err := hwprofile.MeasureBandwidth(ctx, hwprofile.BandwidthOptions{})
 	if err != nil {

@@ -10,12 +10,9 @@ import (
 	"github.com/plan-cli/plan/planner/report"
 )
 
-const reportLong = `Join everything into one answer: which local models fit this machine (or the one you
-might buy), how much of your cloud traffic they can take at acceptable quality and latency,
-and when the hardware pays for itself.
-
-Without --usage the report runs on example data shipped with plan and says so on every
-page: give your own exports to plan for real.`
+const reportLong = `Which local models fit this machine (or one you might buy), how much of your cloud traffic
+they can take at acceptable quality and latency, and when the hardware pays for itself.
+Without --usage it runs on example data shipped with plan, and says so.`
 
 func newReportCmd(e *env) *cobra.Command {
 	o := &reportOptions{}

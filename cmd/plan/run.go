@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/plan-cli/plan/hwprofile"
 	"github.com/plan-cli/plan/planner"
 )
 
@@ -36,6 +37,16 @@ type env struct {
 	// a terminal; wide (--wide) asks for every column whatever the width.
 	columns int
 	wide    bool
+	// machine is how this machine is read: its filesystem root and vendor
+	// tools (the zero value: the real ones; tests replay recorded ones).
+	machine hwprofile.Options
+}
+
+// detectOptions are the options of every detection of this machine.
+func (e *env) detectOptions() hwprofile.Options {
+	o := e.machine
+	o.Getenv, o.PlanVersion = e.getenv, planVersion()
+	return o
 }
 
 // width is the width tables are fitted to: 0 (no limit) with --wide or when

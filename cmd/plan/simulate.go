@@ -21,12 +21,9 @@ type simulateOptions struct {
 	listGPUs bool
 }
 
-const simulateLong = `Replay a workload against a local model server with a number of parallel slots and a
-waiting queue, and report latencies, waits, utilization and what spilled to the cloud.
-
-The workload is synthetic (--rate) or a replay of usage exports (--usage); the speed comes
-from plan benchmark results (--bench), fixed speeds (--decode-tps) or a prediction for a
-catalog model (--model) on this machine or what-if hardware (plan help hardware).`
+const simulateLong = `Replay a workload (synthetic, --rate, or your exports, --usage) against a local server with
+--slots parallel slots and a queue, at measured (--bench), fixed or predicted (--model) speeds;
+report latencies, waits, utilization and what spilled to the cloud.`
 
 func newSimulateCmd(e *env) *cobra.Command {
 	o := &simulateOptions{}

@@ -240,62 +240,34 @@ func (o *Ollama) Pull(ctx context.Context, model string, progress func(status st
 	return nil
 }
 
-// ModelDetails is what /api/show says of a model's shape: its model_info
-// and its tensors.
-type ModelDetails struct {
-	ModelInfo map[string]any
-	Tensors   []Tensor
-}
-
-// Tensor is one weight tensor of a model file.
-type Tensor struct {
-	Name  string
-	Type  string // GGML type name or number, as the server gives it
-	Shape []uint64
-}
-
-// InstalledModel is one model on the server, with its size and shape.
-type InstalledModel struct {
-	Name      string
-	SizeBytes int64
-	Details   ModelDetails
-}
-
-// Server is what an Ollama server says of itself and its models.
-type Server struct {
-	URL     string
-	Version string
-	Models  []InstalledModel
-}
-
 // Installed reads the models installed on the server: their size from
 // /api/tags and their shape from /api/show.
-func (o *Ollama) Installed(ctx context.Context) (Server, error) {
+func (o *Ollama) Installed(ctx context.Context) (bench.Server, error) {
 	models, err := o.ListModels(ctx)
 	if err != nil {
-		return Server{}, fmt.Errorf("cannot list the models at %s: %v: is ollama serve running there?", o.base, rootCause(err))
+		return bench.Server{}, fmt.Errorf("cannot list the models at %s: %v: is ollama serve running there?", o.base, rootCause(err))
 	}
-	srv := Server{URL: o.base.String(), Version: o.ServerVersion(ctx)}
+	srv := bench.Server{URL: o.base.String(), Version: o.ServerVersion(ctx)}
 	for _, m := range models {
 		d, err := o.Details(ctx, m.Name)
 		if err != nil {
-			return Server{}, err
+			return bench.Server{}, err
 		}
-		srv.Models = append(srv.Models, InstalledModel{Name: m.Name, SizeBytes: m.SizeBytes, Details: d})
+		srv.Models = append(srv.Models, bench.InstalledModel{Name: m.Name, SizeBytes: m.SizeBytes, Details: d})
 	}
 	return srv, nil
 }
 
 // Details returns /api/show's model_info and tensor list of a model, for
 // sizing its memory.
-func (o *Ollama) Details(ctx context.Context, model string) (ModelDetails, error) {
+func (o *Ollama) Details(ctx context.Context, model string) (bench.ModelDetails, error) {
 	resp, err := o.client.Show(ctx, &api.ShowRequest{Model: model, Verbose: true})
 	if err != nil {
-		return ModelDetails{}, o.wrap(model, err)
+		return bench.ModelDetails{}, o.wrap(model, err)
 	}
-	d := ModelDetails{ModelInfo: resp.ModelInfo, Tensors: make([]Tensor, len(resp.Tensors))}
+	d := bench.ModelDetails{ModelInfo: resp.ModelInfo, Tensors: make([]bench.Tensor, len(resp.Tensors))}
 	for i, t := range resp.Tensors {
-		d.Tensors[i] = Tensor{Name: t.Name, Type: t.Type, Shape: t.Shape}
+		d.Tensors[i] = bench.Tensor{Name: t.Name, Type: t.Type, Shape: t.Shape}
 	}
 	return d, nil
 }

@@ -119,3 +119,31 @@ func CanonicalTag(name string) string {
 	}
 	return name
 }
+
+// ModelDetails is what /api/show says of a model's shape: its model_info
+// and its tensors.
+type ModelDetails struct {
+	ModelInfo map[string]any
+	Tensors   []Tensor
+}
+
+// Tensor is one weight tensor of a model file.
+type Tensor struct {
+	Name  string
+	Type  string // GGML type name or number, as the server gives it
+	Shape []uint64
+}
+
+// InstalledModel is one model on the server, with its size and shape.
+type InstalledModel struct {
+	Name      string
+	SizeBytes int64
+	Details   ModelDetails
+}
+
+// Server is what a model server says of itself and its models.
+type Server struct {
+	URL     string
+	Version string
+	Models  []InstalledModel
+}

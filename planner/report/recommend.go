@@ -21,15 +21,9 @@ var recommendHeader = []string{"rank", "model", "quant", "tier", "quality", "mem
 func recommendRows(recs []planner.Recommendation) [][]string {
 	rows := make([][]string, 0, len(recs))
 	for _, r := range recs {
-		fit := fitText(r)
-		quality := "-"
-		if r.Quality > 0 {
-			quality = strconv.FormatFloat(r.Quality, 'f', 0, 64)
-		}
 		rows = append(rows, []string{
-			strconv.Itoa(r.Rank), r.Model, r.Quantization, r.Tier, quality, show.Bytes(r.MemoryBytes), fit,
-			fmt.Sprintf("%.1f (%.1f-%.1f)", r.DecodeTPS, r.DecodeLow, r.DecodeHigh), fmt.Sprintf("%.0f", r.PrefillTPS),
-			r.Basis, strconv.Itoa(r.ConcurrentUse), ollamaSettings(r.Ollama),
+			strconv.Itoa(r.Rank), r.Model, r.Quantization, r.Tier, qualityText(r.Quality), show.Bytes(r.MemoryBytes), fitText(r),
+			decodeText(r), show.Speed(r.PrefillTPS), r.Basis, strconv.Itoa(r.ConcurrentUse), ollamaSettings(r.Ollama),
 		})
 	}
 	return rows

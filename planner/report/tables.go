@@ -97,6 +97,7 @@ func filesText(files []string) string {
 func recommendationsTable(r *planner.Report) reportTable {
 	t := newTable("Recommendations", "rank", "model", "quant", "tier", "quality",
 		"memory", "fit", "context", "decode tok/s", "prefill tok/s", "basis", "users", "plan")
+	t.Optional = []string{"plan", "basis", "prefill tok/s", "context", "tier", "users"}
 	for _, rec := range r.Recommendations {
 		chosen := ""
 		if rec.Chosen {
@@ -151,6 +152,7 @@ func recommendationNote(rec planner.Recommendation) string {
 func routesTable(r *planner.Report) reportTable {
 	t := newTable("Routing by cloud model (money per month)", "cloud model", "task class",
 		"local model", "requests", "req local", "tokens local", "spend", "spend local", "why the rest stays")
+	t.Optional = []string{"tokens local", "task class", "requests", "why the rest stays"}
 	for _, rt := range r.Routes {
 		local := rt.LocalModel
 		if local == "" {

@@ -1,4 +1,4 @@
-package calibrate
+package simulate
 
 import (
 	"os"
@@ -7,17 +7,15 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/plan-cli/plan/simulate"
 )
 
 func TestFileRoundTrip(t *testing.T) {
-	c := simulate.Calibration{
-		Quants:       []simulate.QuantCost{{Quant: "Q8_0", BitsPerWeight: 8.5, Decode: simulate.Line{OverheadSeconds: 1e-3, PerWeightSeconds: 1e-10}}},
-		DecodeBand:   simulate.Band{Low: 0.8, High: 1.2},
+	c := Calibration{
+		Quants:       []QuantCost{{Quant: "Q8_0", BitsPerWeight: 8.5, Decode: Line{OverheadSeconds: 1e-3, PerWeightSeconds: 1e-10}}},
+		DecodeBand:   Band{Low: 0.8, High: 1.2},
 		BandwidthGBs: 20, Hardware: "test box", ServerVersion: "0.6.5", Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 	}
-	b, err := Marshal(c)
+	b, err := MarshalCalibration(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +23,7 @@ func TestFileRoundTrip(t *testing.T) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ReadFile(path)
+	got, err := ReadCalibration(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,11 +43,11 @@ func TestReadFileErrors(t *testing.T) {
 		if err := os.WriteFile(path, []byte(tc.content), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ReadFile(path); err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
+		if _, err := ReadCalibration(path); err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
 			t.Errorf("%s: ReadFile = %v; want an error naming the file and %q", tc.name, err, tc.want)
 		}
 	}
-	if _, err := ReadFile(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "--calibrate") {
+	if _, err := ReadCalibration(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "--calibrate") {
 		t.Errorf("missing file: %v; want a hint to calibrate", err)
 	}
 }
