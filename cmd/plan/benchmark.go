@@ -85,7 +85,7 @@ func completeModels(ctx context.Context, e *env, o *benchmarkOptions) []string {
 	if err != nil {
 		return nil
 	}
-	return modelNames(models)
+	return bench.Names(models)
 }
 
 func addBenchmarkFlags(cmd *cobra.Command, o *benchmarkOptions) {
@@ -153,12 +153,3 @@ func (o *benchmarkOptions) complete(e *env) error {
 const benchmarkLong = `Measure how fast a local model server runs models: time to first token, prefill and decode
 rates, inter-token latency and memory, over prompt lengths, output lengths and concurrency.
 Every finished request is appended at once to the results file (--bench).`
-
-// width is the width of the summary table: the terminal's, or no limit
-// when the summary goes to a file.
-func (o *benchmarkOptions) width(e *env) int {
-	if o.output != "" {
-		return 0
-	}
-	return e.width()
-}

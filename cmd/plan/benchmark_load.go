@@ -58,11 +58,7 @@ func runBenchmarkLoad(ctx context.Context, e *env, o *benchmarkOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
-	b, err := newBackend(o)
-	if err != nil {
-		return err
-	}
-	models, err := resolveModels(ctx, e, b, o)
+	b, models, err := o.connect(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -66,11 +66,11 @@ func pullMissing(ctx context.Context, e *env, b bench.Backend, o *benchmarkOptio
 	p, ok := b.(bench.Puller)
 	if o.backend == "openai" {
 		// llama.cpp's server answers to any name; others say no themselves.
-		fmt.Fprintf(e.stderr, "plan: warning: %s does not list %q (it lists %s); trying it anyway\n", hostOf(b), model, strings.Join(modelNames(installed), ", "))
+		fmt.Fprintf(e.stderr, "plan: warning: %s does not list %q (it lists %s); trying it anyway\n", hostOf(b), model, strings.Join(bench.Names(installed), ", "))
 		return nil
 	}
 	if !o.pull || !ok {
-		return &backend.ModelNotFoundError{Model: model, URL: hostOf(b), Installed: modelNames(installed)}
+		return &backend.ModelNotFoundError{Model: model, URL: hostOf(b), Installed: bench.Names(installed)}
 	}
 	bar := progress.NewBar(e.stderr, e.stderrTTY, model)
 	err := p.Pull(ctx, model, bar.Update)
@@ -78,12 +78,15 @@ func pullMissing(ctx context.Context, e *env, b bench.Backend, o *benchmarkOptio
 	return err
 }
 
-func modelNames(models []bench.ModelInfo) []string {
-	out := make([]string, len(models))
-	for i, m := range models {
-		out[i] = m.Name
+// connect opens the server the options name and resolves the models to
+// measure on it.
+func (o *benchmarkOptions) connect(ctx context.Context, e *env) (bench.Backend, []string, error) {
+	b, err := newBackend(o)
+	if err != nil {
+		return nil, nil, err
 	}
-	return out
+	models, err := resolveModels(ctx, e, b, o)
+	return b, models, err
 }
 
 // chooseModels asks on a terminal which installed models to measure; without
@@ -92,7 +95,7 @@ func chooseModels(e *env, installed []bench.ModelInfo, host string) ([]string, e
 	if len(installed) == 0 {
 		return nil, fmt.Errorf("no models are installed on %s: install one (ollama pull NAME) or use --model NAME --pull", host)
 	}
-	names := modelNames(installed)
+	names := bench.Names(installed)
 	if !e.stdinTTY {
 		return nil, usagef("no --model given; installed on %s: %s", host, strings.Join(names, ", "))
 	}

@@ -5,45 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
-	"path/filepath"
 	"runtime"
-	"time"
 
 	"github.com/plan-cli/plan/hwprofile"
 	"github.com/plan-cli/plan/hwprofile/backend"
 	"github.com/plan-cli/plan/hwprofile/bench"
 	"github.com/plan-cli/plan/internal/progress"
 )
-
-// defaultResultsPath is <data dir>/plan/benchmarks.jsonl, the data directory
-// being $XDG_DATA_HOME or the platform's usual place.
-func defaultResultsPath(e *env) string {
-	return filepath.Join(dataDir(e), "plan", "benchmarks.jsonl")
-}
-
-func dataDir(e *env) string {
-	if d := e.getenv("XDG_DATA_HOME"); d != "" {
-		return d
-	}
-	home := e.getenv("HOME")
-	switch runtime.GOOS {
-	case "darwin":
-		return filepath.Join(home, "Library", "Application Support")
-	case "windows":
-		if d := e.getenv("LOCALAPPDATA"); d != "" {
-			return d
-		}
-	}
-	return filepath.Join(home, ".local", "share")
-}
-
-// modelServerClient is the HTTP client of every command that talks to a
-// model server (see backend.NewHTTPClient).
-func modelServerClient(connect, timeout time.Duration) *http.Client {
-	return backend.NewHTTPClient(connect, timeout)
-}
 
 // newBackend builds the backend the options name.
 func newBackend(o *benchmarkOptions) (bench.Backend, error) {
@@ -55,11 +24,7 @@ func newBackend(o *benchmarkOptions) (bench.Backend, error) {
 }
 
 func runBenchmark(ctx context.Context, e *env, o *benchmarkOptions) error {
-	b, err := newBackend(o)
-	if err != nil {
-		return err
-	}
-	models, err := resolveModels(ctx, e, b, o)
+	b, models, err := o.connect(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -76,7 +41,7 @@ func runBenchmark(ctx context.Context, e *env, o *benchmarkOptions) error {
 	sums, runErr := r.Run(ctx)
 	prog.Clear()
 	err = writeOutput(e, o.output, func(w io.Writer) error {
-		return bench.WriteSummaries(w, o.format, sums, file.Path(), o.width(e))
+		return bench.WriteSummaries(w, o.format, sums, file.Path(), e.widthFor(o.output))
 	})
 	bench.WriteNotes(e.stderr, sums, file.Path())
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/plan-cli/plan/internal/output"
 )
@@ -47,10 +46,4 @@ func writeOutput(e *env, path string, write func(io.Writer) error) error {
 		fmt.Fprintf(e.stderr, "plan: wrote %s\n", path)
 	}
 	return nil
-}
-
-// addOutputFlag adds -o/--output, the file the command's output is written
-// to, in every command.
-func addOutputFlag(f *pflag.FlagSet, path *string) {
-	f.StringVarP(path, "output", "o", "", "write the output to this `file` (atomically) instead of stdout; --format from its extension when not given")
 }

@@ -62,21 +62,6 @@ func newPricesCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-// addPricesFlag adds --prices FILE to a command that prices usage.
-func addPricesFlag(cmd *cobra.Command, path *string) {
-	cmd.Flags().StringVar(path, "prices", "",
-		"merge the LiteLLM price `FILE` (a whole model_prices_and_context_window.json or overrides) over the built-in prices")
-}
-
-// priceTable returns the built-in prices with the --prices file merged over them.
-func priceTable(path string) (*pricing.Table, error) {
-	t, err := pricing.EmbeddedWith(path)
-	if err != nil && path != "" {
-		return nil, fmt.Errorf("--prices: %w", err)
-	}
-	return t, err
-}
-
 func runPrices(_ context.Context, opts pricesOptions) error {
 	t, err := priceTable(opts.pricesFile)
 	if err != nil {

@@ -72,7 +72,7 @@ func TestProfileGolden(t *testing.T) {
 	for name, p := range sampleProfiles {
 		t.Run(name, func(t *testing.T) {
 			var table, js bytes.Buffer
-			if err := writeProfileTable(&table, p); err != nil {
+			if err := hwprofile.WriteTable(&table, p); err != nil {
 				t.Fatal(err)
 			}
 			checkGolden(t, "profile-"+name+".golden.txt", table.Bytes())

@@ -68,9 +68,6 @@ func runRecommend(ctx context.Context, e *env, o *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	width := e.width()
-	if o.output != "" {
-		width = 0
-	}
+	width := e.widthFor(o.output)
 	return writeOutput(e, o.output, func(w io.Writer) error { return report.WriteRecommendations(w, o.format, list, width) })
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/plan-cli/plan/internal/progress"
 	"github.com/plan-cli/plan/planner"
@@ -164,28 +163,4 @@ func (o *reportOptions) request(e *env) (planner.Request, error) {
 		Context: o.context, Parallel: o.parallel, Top: o.top, Seed: o.seed,
 		Version: version, Now: time.Now, Warned: warn.summary, Say: func(s string) { fmt.Fprintln(e.stderr, "plan: "+s) },
 	}, nil
-}
-
-// addQualityFlags adds the flags that state a model's quality.
-func addQualityFlags(f *pflag.FlagSet, o *reportOptions) {
-	f.StringArrayVar(&o.quality, "quality", nil, "a model's quality on the LMArena scale as `MODEL=SCORE` (a cloud model or an Ollama tag), replacing the catalog's or rating a model it lacks; repeatable")
-	f.StringVar(&o.qualityFile, "quality-file", "", "a CSV `file` of quality scores with the catalog's columns (at least id, kind, lmarena_score), replacing or adding to its rows")
-}
-
-// addHostFlag adds --host, the Ollama server whose installed models are
-// read, with --ollama, its old name.
-func addHostFlag(f *pflag.FlagSet, host *string) {
-	f.StringVar(host, "host", "", "read the models installed on this Ollama `server` (e.g. 127.0.0.1:11434): their real architecture and size replace the catalog's")
-	f.StringVar(host, "ollama", "", "")
-	_ = f.MarkDeprecated("ollama", "use --host")
-}
-
-// addSeedFlag adds --seed, whose default is 1 in every command.
-func addSeedFlag(f *pflag.FlagSet, seed *uint64, usage string) {
-	f.Uint64Var(seed, "seed", 1, usage)
-}
-
-// addSLOTTFTFlag adds --slo-ttft, whose default is 5 s in every command.
-func addSLOTTFTFlag(f *pflag.FlagSet, slo *float64) {
-	f.Float64Var(slo, "slo-ttft", 5, "latency target: most expected time to first token, in `seconds`, before a request spills to the cloud (0 = none)")
 }

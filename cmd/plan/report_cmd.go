@@ -50,10 +50,7 @@ func runReport(ctx context.Context, e *env, o *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	width := e.width()
-	if o.output != "" {
-		width = 0
-	}
+	width := e.widthFor(o.output)
 	if err := writeOutput(e, o.output, func(w io.Writer) error { return report.Write(w, o.format, rep, width) }); err != nil {
 		return err
 	}

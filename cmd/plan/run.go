@@ -58,6 +58,15 @@ func (e *env) width() int {
 	return e.columns
 }
 
+// widthFor is the width of tables written to path (-o): none for a file,
+// the terminal's for stdout.
+func (e *env) widthFor(path string) int {
+	if path != "" && path != "-" {
+		return 0
+	}
+	return e.width()
+}
+
 // usageError is a mistake in the command line; it exits 2 and prints usage.
 type usageError struct{ err error }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plan-cli/plan/internal/output"
+	"github.com/plan-cli/plan/simulate"
 	"github.com/plan-cli/plan/simulate/scenario"
 )
 
@@ -38,7 +39,7 @@ func newSimulateCmd(e *env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Usage = append(o.Usage, args...)
 			if o.listGPUs {
-				header, rows, err := gpuList()
+				header, rows, err := simulate.GPUTable()
 				if err != nil {
 					return err
 				}

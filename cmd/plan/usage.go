@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/plan-cli/plan/pricing"
 	"github.com/plan-cli/plan/pricing/spend"
 	"github.com/plan-cli/plan/pricing/usage"
 )
@@ -23,14 +23,6 @@ type usageOptions struct {
 	redact      bool
 	prices      string
 	output      string
-}
-
-// width is the tables' width: the terminal's, or none for a file.
-func (o *usageOptions) width(e *env) int {
-	if o.output != "" {
-		return 0
-	}
-	return e.width()
 }
 
 func newUsageCmd(e *env) *cobra.Command {
@@ -97,46 +89,16 @@ func runUsage(ctx context.Context, e *env, o *usageOptions) error {
 	}
 	warn.summary(stats)
 	return writeOutput(e, o.output, func(w io.Writer) error {
-		return spend.Write(w, o.format, agg.Summary(), stats, source, o.width(e))
+		return spend.Write(w, o.format, agg.Summary(), stats, source, e.widthFor(o.output))
 	})
 }
 
-// warnings prints the first bad rows to stderr and counts the rest.
-type warnings struct {
-	e     *env
-	count int
-}
-
-const shownWarnings = 10
-
-func newWarnings(e *env) *warnings { return &warnings{e: e} }
-
-func (w *warnings) add(x usage.Warning) {
-	w.count++
-	if w.count <= shownWarnings {
-		fmt.Fprintf(w.e.stderr, "plan: warning: %s\n", x)
+// newPricer builds the record pricer from the built-in prices (with the
+// --prices file merged over them) and a one-line description of their sources.
+func newPricer(path string) (spend.Pricer, string, error) {
+	t, err := priceTable(path)
+	if err != nil {
+		return nil, "", err
 	}
-}
-
-func (w *warnings) summary(stats usage.Stats) {
-	if w.count == 0 {
-		return
-	}
-	more := ""
-	if w.count > shownWarnings {
-		more = fmt.Sprintf(" (%d not shown)", w.count-shownWarnings)
-	}
-	var parts []string
-	if stats.Skipped > 0 {
-		parts = append(parts, fmt.Sprintf("%d bad rows skipped (--strict stops at the first)", stats.Skipped))
-	}
-	if stats.RepeatedRows > 0 {
-		parts = append(parts, fmt.Sprintf("%d repeated requests counted once", stats.RepeatedRows))
-	}
-	if stats.Duplicates > 0 {
-		parts = append(parts, fmt.Sprintf("%d copies of an export read once", stats.Duplicates))
-	}
-	if len(parts) > 0 {
-		fmt.Fprintf(w.e.stderr, "plan: %s%s\n", strings.Join(parts, ", "), more)
-	}
+	return spend.NewTablePricer(t), pricing.SourcesLine(t.Sources), nil
 }

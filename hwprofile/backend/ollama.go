@@ -152,7 +152,7 @@ func (o *Ollama) DescribeModel(ctx context.Context, model string) (bench.ModelIn
 	}
 	info, ok := bench.FindModel(models, model)
 	if !ok {
-		return bench.ModelInfo{}, &ModelNotFoundError{Model: model, URL: o.Host(), Installed: names(models)}
+		return bench.ModelInfo{}, &ModelNotFoundError{Model: model, URL: o.Host(), Installed: bench.Names(models)}
 	}
 	show, err := o.client.Show(ctx, &api.ShowRequest{Model: info.Name})
 	if err != nil {
@@ -168,14 +168,6 @@ func (o *Ollama) DescribeModel(ctx context.Context, model string) (bench.ModelIn
 func number(v any) float64 {
 	f, _ := v.(float64)
 	return f
-}
-
-func names(models []bench.ModelInfo) []string {
-	out := make([]string, len(models))
-	for i, m := range models {
-		out[i] = m.Name
-	}
-	return out
 }
 
 // Load implements bench.Loader: an empty prompt makes Ollama load the model

@@ -147,3 +147,12 @@ type Server struct {
 	Version string
 	Models  []InstalledModel
 }
+
+// Names are the names of models.
+func Names(models []ModelInfo) []string {
+	out := make([]string, len(models))
+	for i, m := range models {
+		out[i] = m.Name
+	}
+	return out
+}

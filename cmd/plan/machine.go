@@ -4,27 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
-
-	"github.com/spf13/pflag"
 
 	"github.com/plan-cli/plan/hwprofile"
 	"github.com/plan-cli/plan/hwprofile/backend"
 	"github.com/plan-cli/plan/hwprofile/bench"
 	"github.com/plan-cli/plan/planner"
-	"github.com/plan-cli/plan/simulate"
+	"github.com/plan-cli/plan/pricing"
 )
-
-func addHardwareFlags(f *pflag.FlagSet, h *planner.HardwareSpec) {
-	f.StringVar(&h.GPU, "gpu", "", "what-if hardware: a GPU or Apple chip of the catalog, e.g. \"RTX 4090\" or \"M2 Ultra\"")
-	f.IntVar(&h.Count, "count", 1, "what-if hardware: number of --gpu cards")
-	f.Float64Var(&h.VRAMGB, "vram", 0, "what-if hardware: accelerator memory in `GB` (GiB), overriding the catalog's")
-	f.Float64Var(&h.BandwidthGBs, "bandwidth", 0, "what-if hardware: memory bandwidth in `GB/s`, overriding the catalog's")
-	f.Float64Var(&h.TFLOPS, "tflops", 0, "what-if hardware: FP16 compute in `TFLOPS`, overriding the catalog's")
-	f.StringVar(&h.Profile, "profile", "", "what-if hardware: a profile.json `file` taken with plan profile on another machine")
-}
 
 // probes are the planner's probes of this machine and its model server.
 func probes(e *env) planner.Probes {
@@ -66,19 +57,39 @@ func defaultCalibrationFile(e *env) string {
 	return path
 }
 
-// gpuList is the catalog as a table for --list-gpus.
-func gpuList() ([]string, [][]string, error) {
-	gpus, err := simulate.GPUs()
-	if err != nil {
-		return nil, nil, err
+// defaultResultsPath is <data dir>/plan/benchmarks.jsonl, the data directory
+// being $XDG_DATA_HOME or the platform's usual place.
+func defaultResultsPath(e *env) string {
+	return filepath.Join(dataDir(e), "plan", "benchmarks.jsonl")
+}
+
+func dataDir(e *env) string {
+	if d := e.getenv("XDG_DATA_HOME"); d != "" {
+		return d
 	}
-	rows := make([][]string, 0, len(gpus))
-	for _, g := range gpus {
-		rows = append(rows, []string{
-			g.Name, g.Vendor, fmt.Sprintf("%.0f", float64(g.MemoryBytes)/(1<<30)),
-			fmt.Sprintf("%.0f", g.BandwidthGBs), fmt.Sprintf("%.1f", g.ComputeTFLOPS()),
-			fmt.Sprintf("%.0f", g.TDPWatts), g.Confidence,
-		})
+	home := e.getenv("HOME")
+	switch runtime.GOOS {
+	case "darwin":
+		return filepath.Join(home, "Library", "Application Support")
+	case "windows":
+		if d := e.getenv("LOCALAPPDATA"); d != "" {
+			return d
+		}
 	}
-	return []string{"name", "vendor", "memory_gb", "bandwidth_gb_s", "fp16_tflops", "tdp_w", "confidence"}, rows, nil
+	return filepath.Join(home, ".local", "share")
+}
+
+// modelServerClient is the HTTP client of every command that talks to a
+// model server (see backend.NewHTTPClient).
+func modelServerClient(connect, timeout time.Duration) *http.Client {
+	return backend.NewHTTPClient(connect, timeout)
+}
+
+// priceTable returns the built-in prices with the --prices file merged over them.
+func priceTable(path string) (*pricing.Table, error) {
+	t, err := pricing.EmbeddedWith(path)
+	if err != nil && path != "" {
+		return nil, fmt.Errorf("--prices: %w", err)
+	}
+	return t, err
 }
