@@ -51,7 +51,7 @@ func (pl *planning) context(ctx context.Context) (int, string, error) {
 		return pl.Context, "--context", nil
 	}
 	if len(pl.Usage) == 0 {
-		return DefaultContextTokens, "default (give --usage to size it from your requests)", nil
+		return DefaultContextTokens, "the default; give --usage to size it from your requests", nil
 	}
 	tr, err := ReadTraffic(ctx, pl.Usage, pl.Read, spend.NewTablePricer(pl.Prices))
 	if err != nil {
@@ -59,7 +59,7 @@ func (pl *planning) context(ctx context.Context) (int, string, error) {
 	}
 	pl.warned(tr.Stats)
 	c := RequestPercentile(tr, 0.95)
-	return RoundContext(c), fmt.Sprintf("p95 of the requests in --usage (%d tokens), at most %d", c, maxContextTokens), nil
+	return RoundContext(c), fmt.Sprintf("the p95 of the requests in --usage (%d tokens), at most %d", c, maxContextTokens), nil
 }
 
 // maxContextTokens is the largest context a plan sizes.

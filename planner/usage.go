@@ -174,11 +174,8 @@ func (g *Group) TokenShareAbove(tokens int) float64 {
 }
 
 // AssumedTokensPerRequest is the size of a request, prompt and output,
-// assumed where an export counts tokens but not requests (Anthropic's
-// Console and Admin API exports): each row counts its tokens / this many
-// requests. Such rows say nothing about the size of single requests, so
-// they never size the context.
-const AssumedTokensPerRequest = 2000
+// taken for export rows that do not count their requests.
+const AssumedTokensPerRequest = simulate.AssumedTokensPerRequest
 
 // ReadTraffic reads usage exports into Traffic, pricing each row with
 // pricer. Each file is one source whose monthly figures are its totals over
@@ -276,14 +273,10 @@ func (rd *trafficReader) add(r *usage.Record) error {
 		return nil
 	}
 	src := rd.source(r)
-	n := r.Requests
+	n := simulate.RowRequests(r)
 	tokens := r.InputTokens() + r.Output
-	switch {
-	case !r.RequestsKnown:
-		n = max(1, int64(math.Round(float64(tokens)/AssumedTokensPerRequest)))
+	if !r.RequestsKnown {
 		src.RequestsKnown = false
-	case n <= 0:
-		n = 1
 	}
 	g, cost := rd.t.group(rd.groups, r, rd.pricer, n)
 	g.addSource(r.File, cost, tokens)
@@ -291,10 +284,8 @@ func (rd *trafficReader) add(r *usage.Record) error {
 		size := int(math.Round(float64(tokens) / float64(n)))
 		g.sizes = append(g.sizes, sizeCount{tokens: size, n: n})
 	}
-	end := r.End
-	if !end.After(r.Start) && n > 1 {
-		end = r.Start.Add(time.Hour)
-	}
+	start, end, b := simulate.RowBucket(r, n, time.Hour)
+	b.Model = g.Key
 	if end.Sub(r.Start) >= 23*time.Hour {
 		src.Daily = true
 	}
@@ -304,11 +295,7 @@ func (rd *trafficReader) add(r *usage.Record) error {
 	if end.After(src.To) {
 		src.To = end
 	}
-	rd.rows = append(rd.rows, trafficRow{start: r.Start, end: end, file: r.File, line: r.Line, b: simulate.Bucket{
-		Requests: n, Model: g.Key,
-		PromptTokens: int(math.Round(float64(r.InputTokens()) / float64(n))),
-		OutputTokens: int(math.Round(float64(r.Output) / float64(n))),
-	}})
+	rd.rows = append(rd.rows, trafficRow{start: start, end: end, file: r.File, line: r.Line, b: b})
 	return nil
 }
 

@@ -94,3 +94,24 @@ func TestWriteFileAtomicKeepsMode(t *testing.T) {
 		t.Fatalf("mode %v, %v; want 0600", fi.Mode(), err)
 	}
 }
+
+// A long last column is wrapped onto lines of its own so that the table
+// fits, every word kept in order.
+func TestTableWrapsLastColumn(t *testing.T) {
+	value := "2026-10-01 to 2026-11-01 (1.0 months): 667,990 requests, 1.4B input and 175.9M output tokens"
+	tbl := Table{Header: []string{"item", "value"}, Rows: [][]string{{"usage", value}, {"spend", "$1,131"}}}
+	var b strings.Builder
+	if err := tbl.Write(&b, 50); err != nil {
+		t.Fatal(err)
+	}
+	var words []string
+	for _, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		if n := len([]rune(line)); n > 50 {
+			t.Errorf("line %q is %d columns; want at most 50", line, n)
+		}
+		words = append(words, strings.Fields(line)...)
+	}
+	if got, want := strings.Join(words, " "), "item value usage "+value+" spend $1,131"; got != want {
+		t.Errorf("words %q; want %q", got, want)
+	}
+}

@@ -48,6 +48,9 @@ func (t Table) Write(w io.Writer, width int) error {
 		header, rows = dropColumn(header, rows, i)
 		left = append(left, name)
 	}
+	if width > 0 && lineWidth(header, rows) > width {
+		rows = wrapLast(header, rows, width)
+	}
 	if err := render(w, header, rows); err != nil {
 		return fmt.Errorf("writing table: %w", err)
 	}
@@ -95,6 +98,45 @@ func render(w io.Writer, header []string, rows [][]string) error {
 		}
 	}
 	return nil
+}
+
+// minWrapped is the narrowest the last column is wrapped to.
+const minWrapped = 24
+
+// wrapLast wraps the cells of the last column, on spaces, so that the
+// table fits width, each cell's further lines in rows of their own; a
+// table whose other columns leave it less than minWrapped is not wrapped.
+func wrapLast(header []string, rows [][]string, width int) [][]string {
+	last := len(header) - 1
+	room := width - lineWidth(header[:last], columnsBefore(rows, last)) - columnGap
+	if last < 1 || room < minWrapped {
+		return rows
+	}
+	var out [][]string
+	for _, r := range rows {
+		if len(r) <= last || utf8.RuneCountInString(r[last]) <= room {
+			out = append(out, r)
+			continue
+		}
+		for i, line := range strings.Split(show.Wrap(r[last], room, ""), "\n") {
+			row := make([]string, len(r))
+			if i == 0 {
+				copy(row, r)
+			}
+			row[last] = line
+			out = append(out, row)
+		}
+	}
+	return out
+}
+
+// columnsBefore is rows cut to their first n columns.
+func columnsBefore(rows [][]string, n int) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = r[:min(n, len(r))]
+	}
+	return out
 }
 
 // lineWidth is the width of the table's widest line.

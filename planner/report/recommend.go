@@ -14,7 +14,7 @@ import (
 var RecommendFormats = []string{"table", "md", "json", "csv"}
 
 // recommendOptional are the columns left out first on a narrow terminal.
-var recommendOptional = []string{"ollama settings", "basis", "prefill tok/s", "tier", "users"}
+var recommendOptional = []string{"ollama settings", "basis", "prefill tok/s", "tier", "users", "rank", "memory"}
 
 var recommendHeader = []string{"rank", "model", "quant", "tier", "quality", "memory", "fit", "decode tok/s", "prefill tok/s", "basis", "users", "ollama settings"}
 
@@ -49,10 +49,11 @@ func WriteRecommendations(w io.Writer, format string, rep *planner.Shortlist, wi
 	case "csv":
 		return writeRecommendCSV(w, rep.Recommendations)
 	case "md":
-		fmt.Fprintf(w, "Recommendations for %s, context %d tokens (%s)\n\n", rep.Hardware, rep.ContextTokens, rep.ContextFrom)
+		fmt.Fprintf(w, "Recommendations for %s, context %d tokens per request: %s\n\n", show.Clean(rep.Hardware), rep.ContextTokens, rep.ContextFrom)
 		return output.WriteMarkdown(w, recommendHeader, recommendRows(rep.Recommendations))
 	}
-	if _, err := fmt.Fprintf(w, "%s, context %d tokens per request (%s)\n\n", rep.Hardware, rep.ContextTokens, rep.ContextFrom); err != nil {
+	head := fmt.Sprintf("%s, context %d tokens per request: %s", show.Clean(rep.Hardware), rep.ContextTokens, rep.ContextFrom)
+	if _, err := fmt.Fprintf(w, "%s\n\n", show.Wrap(head, textWidth(width), "")); err != nil {
 		return err
 	}
 	if len(rep.Recommendations) == 0 {

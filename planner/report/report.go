@@ -45,16 +45,17 @@ func Write(w io.Writer, format string, r *planner.Report, width int) error {
 // writeReportText writes the terminal summary.
 func writeReportText(w io.Writer, r *planner.Report, width int) error {
 	ew := &errWriter{w: w}
+	text := textWidth(width)
 	if r.ExampleData {
-		ew.printf("%s\n\n", show.Wrap(exampleDataWarning, 100, ""))
+		ew.printf("%s\n\n", show.Wrap(exampleDataWarning, text, ""))
 	}
-	ew.printf("%s\n", show.Wrap(reportHeadline(r), 100, ""))
+	ew.printf("%s\n", show.Wrap(reportHeadline(r), text, ""))
 	for _, t := range reportTables(r) {
 		ew.printf("\n%s\n", t.Title)
 		switch {
 		case t.list != nil:
 			for _, row := range t.Rows {
-				ew.printf("  %s\n", show.Wrap(t.list(row), 98, "    "))
+				ew.printf("  %s\n", show.Wrap(t.list(row), text-4, "    "))
 			}
 		case ew.err == nil:
 			ew.err = t.Table.Write(w, width)
@@ -67,9 +68,9 @@ func writeReportText(w io.Writer, r *planner.Report, width int) error {
 	for _, l := range ollamaEnvLines(r) {
 		ew.printf("%s\n", l)
 	}
-	writeTextList(ew, "Notes", r.Notes)
+	writeTextList(ew, "Notes", r.Notes, text)
 	if r.ExampleData {
-		ew.printf("\n%s\n", show.Wrap(exampleDataWarning, 100, ""))
+		ew.printf("\n%s\n", show.Wrap(exampleDataWarning, text, ""))
 	}
 	return ew.err
 }
@@ -109,13 +110,13 @@ func writeReportMarkdown(w io.Writer, r *planner.Report) error {
 }
 
 // writeTextList writes a titled list of lines, or nothing when empty.
-func writeTextList(ew *errWriter, title string, lines []string) {
+func writeTextList(ew *errWriter, title string, lines []string, text int) {
 	if len(lines) == 0 {
 		return
 	}
 	ew.printf("\n%s\n", title)
 	for _, l := range lines {
-		ew.printf("  %s\n", show.Wrap(l, 98, "  "))
+		ew.printf("  %s\n", show.Wrap(l, text-2, "  "))
 	}
 }
 
@@ -168,4 +169,13 @@ func planLabel(r *planner.Report) string {
 		return "plan"
 	}
 	return "plan " + r.PlanVersion
+}
+
+// textWidth is the width paragraphs are wrapped to: 100 columns, or the
+// terminal's when it is narrower.
+func textWidth(width int) int {
+	if width > 0 && width < 100 {
+		return max(width, 40)
+	}
+	return 100
 }

@@ -10,13 +10,11 @@ import (
 	"github.com/plan-cli/plan/simulate"
 )
 
-// usageRow is what a replay keeps of one usage record.
+// usageRow is what a replay keeps of one usage record: its times and its
+// arrivals (simulate.RowBucket).
 type usageRow struct {
 	start, end time.Time
-	requests   int64
-	prompt     int
-	output     int
-	model      string
+	b          simulate.Bucket
 }
 
 // replay is a workload rebuilt from usage exports.
@@ -44,9 +42,9 @@ func readReplay(ctx context.Context, o *Options) (replay, error) {
 		if r.start.Before(origin) {
 			origin = r.start
 		}
-		n += float64(r.requests)
-		prompt += float64(r.requests) * float64(r.prompt)
-		output += float64(r.requests) * float64(r.output)
+		n += float64(r.b.Requests)
+		prompt += float64(r.b.Requests) * float64(r.b.PromptTokens)
+		output += float64(r.b.Requests) * float64(r.b.OutputTokens)
 	}
 	out := replay{start: origin, sizes: requestSizes{prompt / n, output / n}}
 	lo, hi := 0.0, math.Inf(1)
@@ -70,17 +68,7 @@ func readUsageRows(ctx context.Context, o *Options) ([]usageRow, error) {
 		if r.Kind != usage.KindUsage {
 			return nil
 		}
-		n := r.Requests
-		if !r.RequestsKnown {
-			n = 1
-		}
-		if n <= 0 {
-			return nil
-		}
-		end := r.End
-		if !end.After(r.Start) && n > 1 {
-			end = r.Start.Add(o.Bucket)
-		}
+		start, end, b := simulate.RowBucket(r, simulate.RowRequests(r), o.Bucket)
 		if first.IsZero() || r.Start.Before(first) {
 			first = r.Start
 		}
@@ -89,10 +77,8 @@ func readUsageRows(ctx context.Context, o *Options) ([]usageRow, error) {
 			rec.End = end
 			far = &rec
 		}
-		rows = append(rows, usageRow{
-			start: r.Start, end: end, requests: n, model: r.Model,
-			prompt: meanTokens(r.InputTokens(), n), output: meanTokens(r.Output, n),
-		})
+		b.Model = r.Model
+		rows = append(rows, usageRow{start: start, end: end, b: b})
 		return nil
 	})
 	if err != nil {
@@ -111,18 +97,12 @@ func readUsageRows(ctx context.Context, o *Options) ([]usageRow, error) {
 	return rows, nil
 }
 
-func meanTokens(tokens, n int64) int {
-	return int(math.Round(float64(tokens) / float64(n)))
-}
-
 // buckets turns usage rows into simulate buckets in seconds since origin.
 func buckets(rows []usageRow, origin time.Time) []simulate.Bucket {
 	out := make([]simulate.Bucket, len(rows))
 	for i, r := range rows {
-		out[i] = simulate.Bucket{
-			Start: r.start.Sub(origin).Seconds(), End: r.end.Sub(origin).Seconds(), Requests: r.requests,
-			PromptTokens: r.prompt, OutputTokens: r.output, Model: r.model,
-		}
+		out[i] = r.b
+		out[i].Start, out[i].End = r.start.Sub(origin).Seconds(), r.end.Sub(origin).Seconds()
 	}
 	return out
 }

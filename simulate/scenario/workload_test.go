@@ -12,9 +12,9 @@ import (
 func TestSimulateUsageSourceArrivals(t *testing.T) {
 	origin := time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)
 	rows := []usageRow{
-		{start: origin.Add(time.Hour), end: origin.Add(2 * time.Hour), requests: 20000, prompt: 10, output: 5, model: "a"},
-		{start: origin, end: origin.Add(3 * time.Hour), requests: 30000, model: "b"},
-		{start: origin.Add(90 * time.Minute), end: origin.Add(90 * time.Minute), requests: 1, model: "c"},
+		{start: origin.Add(time.Hour), end: origin.Add(2 * time.Hour), b: simulate.Bucket{Requests: 20000, PromptTokens: 10, OutputTokens: 5, Model: "a"}},
+		{start: origin, end: origin.Add(3 * time.Hour), b: simulate.Bucket{Requests: 30000, Model: "b"}},
+		{start: origin.Add(90 * time.Minute), end: origin.Add(90 * time.Minute), b: simulate.Bucket{Requests: 1, Model: "c"}},
 	}
 	pass := func() []simulate.Request {
 		var out []simulate.Request
