@@ -29,3 +29,22 @@ func (e *FlagError) Unwrap() error { return e.Err }
 func flagErrorf(format string, args ...any) error {
 	return &FlagError{fmt.Errorf(format, args...)}
 }
+
+// detectOnce is p with Detect run at most once: a plan asks about this
+// machine for the hardware and again for its memory.
+func detectOnce(p Probes) Probes {
+	detect := p.Detect
+	var (
+		done bool
+		prof hwprofile.Profile
+		err  error
+	)
+	p.Detect = func(ctx context.Context) (hwprofile.Profile, error) {
+		if !done {
+			prof, err = detect(ctx)
+			done = true
+		}
+		return prof, err
+	}
+	return p
+}

@@ -77,7 +77,7 @@ type planning struct {
 
 // Make reads the inputs and builds the plan.
 func Make(ctx context.Context, r Request, p Probes) (*Report, error) {
-	pl := &planning{Request: r, probes: p, done: ctx.Done()}
+	pl := &planning{Request: r, probes: detectOnce(p), done: ctx.Done()}
 	return pl.make(ctx)
 }
 
@@ -122,6 +122,9 @@ func (pl *planning) finish(rep *Report, example bool, unpriced int64) {
 	rep.Usage.Files = pl.Usage
 	if example {
 		rep.Usage.Files = []string{"example: " + data.ExampleUsageName}
+		for i := range rep.Usage.Sources {
+			rep.Usage.Sources[i].File = rep.Usage.Files[0] // not the temporary copy's path
+		}
 	}
 	rep.Sources = reportSources(pl.Prices, example)
 	rep.Notes = append(pl.notes, rep.Notes...)

@@ -20,7 +20,7 @@ type Shortlist struct {
 // the request's hardware, at the request's context or the p95 request of
 // its usage.
 func MakeShortlist(ctx context.Context, r Request, p Probes) (*Shortlist, error) {
-	pl := &planning{Request: r, probes: p, done: ctx.Done()}
+	pl := &planning{Request: r, probes: detectOnce(p), done: ctx.Done()}
 	target, err := pl.target(ctx)
 	if err != nil {
 		return nil, err
