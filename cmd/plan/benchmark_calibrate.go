@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"path/filepath"
 	"time"
 
@@ -54,7 +53,7 @@ func runCalibrate(ctx context.Context, e *env, o *benchmarkOptions, c *calibrate
 	if c.file == "" {
 		c.file = filepath.Join(filepath.Dir(o.results), "calibration.json")
 	}
-	b, u, err := calibrateBackend(o)
+	b, err := calibrateBackend(o)
 	if err != nil {
 		return err
 	}
@@ -66,7 +65,7 @@ func runCalibrate(ctx context.Context, e *env, o *benchmarkOptions, c *calibrate
 	hw := hardwareSummary(ctx, e)
 	prog := progress.NewLine(e.stderr, e.stderrTTY)
 	res, runErr := calibrate.Run(ctx, calibrate.Options{
-		Client: calibrate.NewClient(u, modelServerClient(o.connectTimeout, 0)), Backend: b, Record: file.Append, Progress: benchProgress(prog),
+		Creator: b, Backend: b, Record: file.Append, Progress: benchProgress(prog),
 		Env:   bench.Environment{PlanVersion: planVersion(), Hardware: hw},
 		Sizes: calibrationSizes(), Quants: calibrationQuants(),
 	})
@@ -96,25 +95,17 @@ func runCalibrate(ctx context.Context, e *env, o *benchmarkOptions, c *calibrate
 	})
 }
 
-// calibrateBackend returns the benchmark backend and the address of the server the options name.
-func calibrateBackend(o *benchmarkOptions) (*backend.Ollama, *url.URL, error) {
-	host := o.host
-	if host == "" {
-		host = backend.DefaultOllamaHost
-	}
-	u, err := backend.ParseHost(host, "11434")
-	if err != nil {
-		return nil, nil, usagef("--host: %v", err)
-	}
+// calibrateBackend returns the Ollama backend of the server the options name.
+func calibrateBackend(o *benchmarkOptions) (*backend.Ollama, error) {
 	bk, err := newBackend(o)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	ob, ok := bk.(*backend.Ollama)
 	if !ok {
-		return nil, nil, usagef("--calibrate needs an Ollama server")
+		return nil, usagef("--calibrate needs an Ollama server")
 	}
-	return ob, u, nil
+	return ob, nil
 }
 
 // calibrationBandwidth is the machine's memory bandwidth in GB/s, 0 if it cannot be measured.

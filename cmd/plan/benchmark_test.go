@@ -233,7 +233,7 @@ func countRuns(path string) int {
 
 func TestBenchmarkServerKilledMidRun(t *testing.T) {
 	s := ollamatest.New(t, ollamatest.Options{})
-	if err := ollamatest.CreateModel(context.Background(), s.Client(), "victim:latest", ollamatest.DefaultSpec(), ""); err != nil {
+	if err := ollamatest.CreateModel(context.Background(), s.Creator(), "victim:latest", ollamatest.DefaultSpec(), ""); err != nil {
 		t.Fatal(err)
 	}
 	results := filepath.Join(t.TempDir(), "results.jsonl")
@@ -277,7 +277,7 @@ func TestBenchmarkInterrupted(t *testing.T) {
 
 func TestBenchmarkWarnsWhenServerSerialises(t *testing.T) {
 	s := ollamatest.New(t, ollamatest.Options{NumParallel: 1})
-	if err := ollamatest.CreateModel(context.Background(), s.Client(), "serial:latest", ollamatest.DefaultSpec(), ""); err != nil {
+	if err := ollamatest.CreateModel(context.Background(), s.Creator(), "serial:latest", ollamatest.DefaultSpec(), ""); err != nil {
 		t.Fatal(err)
 	}
 	code, stdout, stderr := runPlan(t, context.Background(), nil,

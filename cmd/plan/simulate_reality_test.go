@@ -65,7 +65,7 @@ func TestSimulateAgainstReality(t *testing.T) {
 	s := ollamatest.New(t, ollamatest.Options{NumParallel: realitySlots, MaxLoadedModels: 1, KeepAlive: "-1"})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if err := ollamatest.CreateModel(ctx, s.Client(), ollamatest.ModelQ8, ollamatest.DefaultSpec(), "q8_0"); err != nil {
+	if err := ollamatest.CreateModel(ctx, s.Creator(), ollamatest.ModelQ8, ollamatest.DefaultSpec(), "q8_0"); err != nil {
 		t.Fatal(err)
 	}
 	ollamatest.Exclusive(t, 5*time.Minute)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -13,6 +14,7 @@ import (
 	"github.com/ollama/ollama/api"
 
 	"github.com/plan-cli/plan/hwprofile/bench"
+	"github.com/plan-cli/plan/hwprofile/gguf"
 )
 
 const ollamaKind = "Ollama"
@@ -273,4 +275,27 @@ func rootCause(err error) error {
 		}
 		err = u
 	}
+}
+
+// UploadBlob implements gguf.Creator: it uploads a model file as a blob.
+func (o *Ollama) UploadBlob(ctx context.Context, digest string, r io.Reader) error {
+	return o.client.CreateBlob(ctx, digest, r)
+}
+
+// CreateModel implements gguf.Creator: it creates a model from uploaded blobs.
+func (o *Ollama) CreateModel(ctx context.Context, req gguf.CreateRequest) error {
+	return o.client.Create(ctx, &api.CreateRequest{
+		Model: req.Name, Files: req.Files, Template: req.Template, Quantize: req.Quantize, Parameters: req.Parameters,
+	}, func(api.ProgressResponse) error { return nil })
+}
+
+// DeleteModel implements gguf.Creator; a model the server does not have is
+// a *ModelNotFoundError.
+func (o *Ollama) DeleteModel(ctx context.Context, name string) error {
+	err := o.client.Delete(ctx, &api.DeleteRequest{Model: name})
+	var status api.StatusError
+	if errors.As(err, &status) && status.StatusCode == http.StatusNotFound {
+		return &ModelNotFoundError{Model: name, URL: o.Host()}
+	}
+	return err
 }

@@ -12,13 +12,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
-	"github.com/ollama/ollama/api"
-
+	"github.com/plan-cli/plan/hwprofile/backend"
 	"github.com/plan-cli/plan/hwprofile/bench"
 	"github.com/plan-cli/plan/hwprofile/gguf"
 	"github.com/plan-cli/plan/simulate"
@@ -68,7 +65,7 @@ func DefaultConfig() bench.Config {
 
 // Options say what to calibrate and where.
 type Options struct {
-	Client  *api.Client   // creates and deletes the models
+	Creator gguf.Creator  // creates and deletes the models: the same server
 	Backend bench.Backend // measures them: an Ollama backend on the same server
 	Config  bench.Config  // Models is set per model; zero means DefaultConfig
 	Env     bench.Environment
@@ -109,7 +106,7 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 	o = o.withDefaults()
 	created := map[string]bool{}
 	defer func() {
-		if cerr := cleanup(ctx, o.Client, created); cerr != nil {
+		if cerr := cleanup(ctx, o.Creator, created); cerr != nil {
 			err = errors.Join(err, cerr)
 		}
 	}()
@@ -144,7 +141,7 @@ func measureSize(ctx context.Context, o Options, size Size, created map[string]b
 		}
 	}
 	progress(o, size.Name, "upload")
-	digest, err := gguf.Upload(ctx, o.Client, size.Spec)
+	digest, err := gguf.Upload(ctx, o.Creator, size.Spec)
 	if err != nil {
 		return err
 	}
@@ -153,7 +150,7 @@ func measureSize(ctx context.Context, o Options, size Size, created map[string]b
 		progress(o, name, "create")
 		m := gguf.Model{Name: name, Quantize: quantizeArg(q), Parameters: o.Parameters}
 		created[name] = true // a cancelled create may still finish on the server
-		if err := gguf.CreateFromBlob(ctx, o.Client, m, digest); err != nil {
+		if err := gguf.CreateFromBlob(ctx, o.Creator, m, digest); err != nil {
 			return err
 		}
 	}
@@ -168,7 +165,7 @@ func measureSize(ctx context.Context, o Options, size Size, created map[string]b
 			return err
 		}
 		unload(ctx, o.Backend, name)
-		if err := deleteModel(ctx, o.Client, name); err != nil {
+		if err := deleteModel(ctx, o.Creator, name); err != nil {
 			return err
 		}
 		delete(created, name)
@@ -227,7 +224,7 @@ func unload(ctx context.Context, b bench.Backend, name string) {
 	}
 }
 
-func deleteModel(ctx context.Context, client *api.Client, name string) error {
+func deleteModel(ctx context.Context, client gguf.Creator, name string) error {
 	ctx, cancel := context.WithTimeout(ctx, cleanupTimeout)
 	defer cancel()
 	return gguf.Delete(ctx, client, name)
@@ -236,12 +233,12 @@ func deleteModel(ctx context.Context, client *api.Client, name string) error {
 // cleanup deletes the models still listed in created with a fresh context,
 // so that a cancelled run still removes them. A model that a cancelled
 // create never made is not an error.
-func cleanup(ctx context.Context, client *api.Client, created map[string]bool) error {
+func cleanup(ctx context.Context, client gguf.Creator, created map[string]bool) error {
 	var errs []error
 	for name := range created {
 		err := deleteModel(context.WithoutCancel(ctx), client, name)
-		var status api.StatusError
-		if errors.As(err, &status) && status.StatusCode == 404 {
+		var missing *backend.ModelNotFoundError
+		if errors.As(err, &missing) {
 			continue
 		}
 		if err != nil {
@@ -250,6 +247,3 @@ func cleanup(ctx context.Context, client *api.Client, created map[string]bool) e
 	}
 	return errors.Join(errs...)
 }
-
-// NewClient is the Ollama API client Run creates and deletes models with.
-func NewClient(base *url.URL, hc *http.Client) *api.Client { return api.NewClient(base, hc) }

@@ -16,9 +16,10 @@ func testOptions(t *testing.T, s *ollamatest.Server) Options {
 	if err != nil {
 		t.Fatal(err)
 	}
+	b := backend.NewOllama(u, &http.Client{})
 	return Options{
-		Client:     s.Client(),
-		Backend:    backend.NewOllama(u, &http.Client{}),
+		Creator:    b,
+		Backend:    b,
 		Parameters: ollamatest.Parameters(),
 		Progress: func(p bench.Progress) {
 			if p.Tokens == 0 && p.Run <= 1 {

@@ -7,12 +7,29 @@ import (
 	"io"
 	"os"
 	"strings"
-
-	"github.com/ollama/ollama/api"
 )
 
 // Template is the prompt template of created models: the prompt as it is.
 const Template = "{{ .Prompt }}"
+
+// Creator is a server models are created on from uploaded files: Ollama's
+// blob and create API (hwprofile/backend.Ollama implements it).
+type Creator interface {
+	// UploadBlob uploads the file read from r, whose sha256 is digest.
+	UploadBlob(ctx context.Context, digest string, r io.Reader) error
+	CreateModel(ctx context.Context, req CreateRequest) error
+	DeleteModel(ctx context.Context, name string) error
+}
+
+// CreateRequest creates the model Name from uploaded Files (name in the
+// model → digest), quantized to Quantize ("" keeps the file's weights).
+type CreateRequest struct {
+	Name       string
+	Files      map[string]string
+	Template   string
+	Quantize   string
+	Parameters map[string]any
+}
 
 // Model is a model to create on an Ollama server from a generated file.
 type Model struct {
@@ -27,7 +44,7 @@ type Model struct {
 }
 
 // Create generates the GGUF file of m.Spec, uploads it and creates the model.
-func Create(ctx context.Context, client *api.Client, m Model) error {
+func Create(ctx context.Context, client Creator, m Model) error {
 	if err := CheckQuantize(m.Spec, m.Quantize); err != nil {
 		return fmt.Errorf("creating %s: %w", m.Name, err)
 	}
@@ -51,7 +68,7 @@ func CheckQuantize(spec Spec, quantize string) error {
 
 // Upload writes the GGUF file of spec to a temporary file, uploads it as a blob and
 // returns its digest. The temporary file is removed before Upload returns.
-func Upload(ctx context.Context, client *api.Client, spec Spec) (digest string, err error) {
+func Upload(ctx context.Context, client Creator, spec Spec) (digest string, err error) {
 	f, err := os.CreateTemp("", "plan-gguf-*.gguf")
 	if err != nil {
 		return "", fmt.Errorf("creating model file: %w (is the temporary directory writable? set TMPDIR)", err)
@@ -72,30 +89,30 @@ func Upload(ctx context.Context, client *api.Client, spec Spec) (digest string, 
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return "", fmt.Errorf("rewinding %s: %w", f.Name(), err)
 	}
-	if err := client.CreateBlob(ctx, digest, f); err != nil {
+	if err := client.UploadBlob(ctx, digest, f); err != nil {
 		return "", fmt.Errorf("uploading model blob %s: %w", digest, err)
 	}
 	return digest, nil
 }
 
 // CreateFromBlob creates m from a blob uploaded by Upload (m.Spec is not used).
-func CreateFromBlob(ctx context.Context, client *api.Client, m Model, digest string) error {
-	req := &api.CreateRequest{
-		Model:      m.Name,
+func CreateFromBlob(ctx context.Context, client Creator, m Model, digest string) error {
+	req := CreateRequest{
+		Name:       m.Name,
 		Files:      map[string]string{"model.gguf": digest},
 		Template:   Template,
 		Quantize:   m.Quantize,
 		Parameters: m.Parameters,
 	}
-	if err := client.Create(ctx, req, func(api.ProgressResponse) error { return nil }); err != nil {
+	if err := client.CreateModel(ctx, req); err != nil {
 		return fmt.Errorf("creating model %s: %w", m.Name, err)
 	}
 	return nil
 }
 
 // Delete removes the model name from the server.
-func Delete(ctx context.Context, client *api.Client, name string) error {
-	if err := client.Delete(ctx, &api.DeleteRequest{Model: name}); err != nil {
+func Delete(ctx context.Context, client Creator, name string) error {
+	if err := client.DeleteModel(ctx, name); err != nil {
 		return fmt.Errorf("deleting model %s: %w", name, err)
 	}
 	return nil

@@ -3,8 +3,6 @@ package ollamatest
 import (
 	"context"
 
-	"github.com/ollama/ollama/api"
-
 	"github.com/plan-cli/plan/hwprofile/gguf"
 )
 
@@ -40,7 +38,7 @@ func Parameters() map[string]any {
 }
 
 // CreateStandardModels creates the standard models on the server behind client.
-func CreateStandardModels(ctx context.Context, client *api.Client) error {
+func CreateStandardModels(ctx context.Context, client gguf.Creator) error {
 	digest, err := UploadModel(ctx, client, DefaultSpec())
 	if err != nil {
 		return err
@@ -56,16 +54,16 @@ func CreateStandardModels(ctx context.Context, client *api.Client) error {
 // CreateModel generates the GGUF file of spec, uploads it and creates the model name from it,
 // quantized to quantize (such as "q8_0" or "q4_K_M"; empty keeps the weights as they are),
 // with [Parameters].
-func CreateModel(ctx context.Context, client *api.Client, name string, spec Spec, quantize string) error {
+func CreateModel(ctx context.Context, client gguf.Creator, name string, spec Spec, quantize string) error {
 	return gguf.Create(ctx, client, gguf.Model{Name: name, Spec: spec, Quantize: quantize, Parameters: Parameters()})
 }
 
 // UploadModel writes the GGUF file of spec and uploads it as a blob; it returns the digest.
-func UploadModel(ctx context.Context, client *api.Client, spec Spec) (digest string, err error) {
+func UploadModel(ctx context.Context, client gguf.Creator, spec Spec) (digest string, err error) {
 	return gguf.Upload(ctx, client, spec)
 }
 
-func createFromBlob(ctx context.Context, client *api.Client, name, digest, quantize string) error {
+func createFromBlob(ctx context.Context, client gguf.Creator, name, digest, quantize string) error {
 	m := gguf.Model{Name: name, Quantize: quantize, Parameters: Parameters()}
 	return gguf.CreateFromBlob(ctx, client, m, digest)
 }

@@ -21,7 +21,7 @@ func ExampleStart() {
 
 	spec := ollamatest.DefaultSpec()
 	spec.BlockCount = 2
-	if err := ollamatest.CreateModel(ctx, srv.Client(), "tiny:q8_0", spec, "q8_0"); err != nil {
+	if err := ollamatest.CreateModel(ctx, srv.Creator(), "tiny:q8_0", spec, "q8_0"); err != nil {
 		log.Fatal(err)
 	}
 	req := &api.GenerateRequest{Model: "tiny:q8_0", Prompt: "Hello",

@@ -41,16 +41,15 @@ func measureDefaultServer(t *testing.T) {
 	start := time.Now()
 	s := New(t, Options{})
 	t.Logf("server start: %v", time.Since(start).Round(time.Millisecond))
-	c := s.Client()
 	start = time.Now()
-	digest, err := UploadModel(ctx, c, DefaultSpec())
+	digest, err := UploadModel(ctx, s.Creator(), DefaultSpec())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("write and upload %d-parameter F16 GGUF: %v", DefaultSpec().ParameterCount(), time.Since(start).Round(time.Millisecond))
 	for _, name := range []string{ModelF16, ModelQ8, ModelQ4KM} {
 		start = time.Now()
-		if err := createFromBlob(ctx, c, name, digest, StandardModels()[name]); err != nil {
+		if err := createFromBlob(ctx, s.Creator(), name, digest, StandardModels()[name]); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("create %s: %v", name, time.Since(start).Round(time.Millisecond))
@@ -119,7 +118,7 @@ func measureThreads(t *testing.T) {
 func measureEndings(t *testing.T) {
 	s := Shared(t)
 	c := s.Client()
-	if err := CreateModel(context.Background(), c, "plan-tiny:eos", withEOS(DefaultSpec()), ""); err != nil {
+	if err := CreateModel(context.Background(), s.Creator(), "plan-tiny:eos", withEOS(DefaultSpec()), ""); err != nil {
 		t.Fatal(err)
 	}
 	for _, model := range []string{ModelF16, ModelQ8, ModelQ4KM, "plan-tiny:eos"} {
@@ -202,7 +201,7 @@ func measureParallel(t *testing.T) {
 	for _, parallel := range []int{1, 2} {
 		s := New(t, Options{NumParallel: parallel})
 		c := s.Client()
-		if err := CreateModel(context.Background(), c, ModelF16, DefaultSpec(), ""); err != nil {
+		if err := CreateModel(context.Background(), s.Creator(), ModelF16, DefaultSpec(), ""); err != nil {
 			t.Fatal(err)
 		}
 		mustGenerate(t, c, ModelF16, "warm up", benchOptions(1))

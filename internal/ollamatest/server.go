@@ -17,6 +17,9 @@ import (
 	"time"
 
 	"github.com/ollama/ollama/api"
+
+	"github.com/plan-cli/plan/hwprofile/backend"
+	"github.com/plan-cli/plan/hwprofile/gguf"
 )
 
 // Options configure a server. The zero value runs the server with its own defaults.
@@ -216,6 +219,12 @@ func (s *Server) version(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("GET /api/version: %w", err)
 	}
 	return body.Version, nil
+}
+
+// Creator returns what creates models on the server, as plan does.
+func (s *Server) Creator() gguf.Creator {
+	u, _ := url.Parse(s.URL) // URL is always well formed
+	return backend.NewOllama(u, &http.Client{})
 }
 
 // Client returns an API client for the server.

@@ -94,7 +94,7 @@ func TestKill(t *testing.T) {
 		t.Fatalf("two servers at %s", s.URL)
 	}
 	c := s.Client()
-	if err := CreateModel(context.Background(), c, "small:f32", smallSpec(), ""); err != nil {
+	if err := CreateModel(context.Background(), s.Creator(), "small:f32", smallSpec(), ""); err != nil {
 		t.Fatal(err)
 	}
 	var chunks int
@@ -127,7 +127,7 @@ func TestKill(t *testing.T) {
 
 func TestStop(t *testing.T) {
 	s := New(t, Options{NumParallel: 1, KeepAlive: "-1"})
-	if err := CreateModel(context.Background(), s.Client(), "small:f32", smallSpec(), ""); err != nil {
+	if err := CreateModel(context.Background(), s.Creator(), "small:f32", smallSpec(), ""); err != nil {
 		t.Fatal(err)
 	}
 	mustGenerate(t, s.Client(), "small:f32", "load a runner", map[string]any{"num_predict": 1})

@@ -89,7 +89,7 @@ func provision(t testing.TB, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := CreateStandardModels(ctx, s.Client()); err != nil {
+	if err := CreateStandardModels(ctx, s.Creator()); err != nil {
 		err = fmt.Errorf("%w\nserver log (last lines):\n%s", err, s.LogTail(40))
 		s.Stop()
 		return nil, err

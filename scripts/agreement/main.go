@@ -48,7 +48,7 @@ func run(quant string) error {
 		return err
 	}
 	defer s.Stop()
-	if err := ollamatest.CreateStandardModels(ctx, s.Client()); err != nil {
+	if err := ollamatest.CreateStandardModels(ctx, s.Creator()); err != nil {
 		return err
 	}
 	model := "plan-tiny:" + quant

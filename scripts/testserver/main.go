@@ -36,7 +36,7 @@ func run(urlFile string, parallel int) error {
 		return err
 	}
 	defer s.Stop()
-	if err := ollamatest.CreateStandardModels(ctx, s.Client()); err != nil {
+	if err := ollamatest.CreateStandardModels(ctx, s.Creator()); err != nil {
 		return err
 	}
 	if err := os.WriteFile(urlFile, []byte(s.URL), 0o644); err != nil {
