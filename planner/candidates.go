@@ -8,30 +8,6 @@ import (
 	"github.com/plan-cli/plan/simulate"
 )
 
-// Target is the hardware a plan is for.
-type Target struct {
-	Description string
-	ThisMachine bool
-	// Hardware is what the throughput model predicts speeds on; Memory is
-	// what models are placed into (free VRAM per GPU and free RAM).
-	Hardware simulate.Hardware
-	Memory   Machine
-	// FlashAttention says the accelerator runs flash attention, so the KV
-	// cache may be quantized (Metal, CUDA, ROCm; not the CPU).
-	FlashAttention bool
-	ActiveWatts    float64
-	IdleWatts      float64
-	PriceUSD       float64 // 0 for hardware already owned
-	RAMBytes       int64   // system memory in all
-	// OllamaVersion is the server's release, whose memory rules apply (see
-	// LegacyRules); "" means the current release (CurrentOllama).
-	OllamaVersion string
-	// Installed are the models installed on the user's server, read from
-	// /api/show (ArchFromShow): their real shape and size replace the
-	// catalog's, and models the catalog lacks are considered too.
-	Installed []Arch
-}
-
 // Speeds predicts a model's speeds on the target: the throughput model
 // with the catalog efficiency, or calibrated on this machine, or measured.
 type Speeds func(shape simulate.ModelShape, hw simulate.Hardware, contextTokens, concurrency int) simulate.Prediction

@@ -50,12 +50,16 @@ func (h HardwareSpec) WhatIf() bool {
 	return h.GPU != "" || h.Profile != "" || h.VRAMGB > 0 || h.BandwidthGBs > 0 || h.TFLOPS > 0
 }
 
-// Hardware is resolved hardware: what Predict needs, and what to tell the user.
-type Hardware struct {
-	Hardware    simulate.Hardware `json:"-"`
+// Target is the hardware a plan is for, resolved from a HardwareSpec: what
+// the throughput model predicts speeds on (Hardware), what to tell the
+// user, and, once the plan fills them in, the memory models are placed
+// into, its power, its price and the models installed on its server. Its
+// JSON is the resolved figures, for plan simulate.
+type Target struct {
 	Description string            `json:"description"`
 	ThisMachine bool              `json:"this_machine"`
-	// The figures of Hardware, for the JSON output.
+	Hardware    simulate.Hardware `json:"-"`
+	// The figures of Hardware, for the JSON output (Export).
 	BandwidthGBs    float64 `json:"bandwidth_gb_per_s"`
 	TFLOPS          float64 `json:"tflops"`
 	VRAMBytes       int64   `json:"vram_bytes"`
@@ -64,6 +68,24 @@ type Hardware struct {
 	// Watts is the catalog TDP of the accelerators (0 when unknown).
 	Watts float64  `json:"tdp_watts,omitempty"`
 	Notes []string `json:"notes,omitempty"`
+
+	// Memory is what models are placed into (free VRAM per GPU and free RAM).
+	Memory Machine `json:"-"`
+	// FlashAttention says the accelerator runs flash attention, so the KV
+	// cache may be quantized (Metal, CUDA, ROCm; not the CPU).
+	FlashAttention bool    `json:"-"`
+	ActiveWatts    float64 `json:"-"`
+	IdleWatts      float64 `json:"-"`
+	PriceUSD       float64 `json:"-"` // 0 for hardware already owned
+	RAMBytes       int64   `json:"-"` // system memory in all
+	// OllamaVersion is the server's release, whose memory rules apply (see
+	// LegacyRules); "" means the current release (CurrentOllama).
+	OllamaVersion string `json:"-"`
+	// Installed are the models installed on the user's server, read from
+	// /api/show (ArchFromShow): their real shape and size replace the
+	// catalog's, and models the catalog lacks are considered too.
+	Installed []Arch `json:"-"`
+
 	// measureLater says the CPU's bandwidth is to be measured on this
 	// machine if a model turns out not to fit in VRAM.
 	measureLater bool
@@ -72,7 +94,7 @@ type Hardware struct {
 }
 
 // Export copies the figures of Hardware into the JSON fields.
-func (m *Hardware) Export() {
+func (m *Target) Export() {
 	h := m.Hardware
 	m.BandwidthGBs, m.TFLOPS, m.VRAMBytes = h.BandwidthGBs, h.TFLOPS, h.VRAMBytes
 	m.CPUBandwidthGBs, m.CPUTFLOPS = h.CPUBandwidthGBs, h.CPUTFLOPS
@@ -80,7 +102,7 @@ func (m *Hardware) Export() {
 
 // NeedCPU measures this machine's memory bandwidth for the layers that do
 // not fit in VRAM, once.
-func (m *Hardware) NeedCPU(ctx context.Context, p Probes) error {
+func (m *Target) NeedCPU(ctx context.Context, p Probes) error {
 	if !m.measureLater {
 		return nil
 	}
@@ -96,19 +118,19 @@ func (m *Hardware) NeedCPU(ctx context.Context, p Probes) error {
 
 // Resolve turns the spec into hardware. It detects this machine (and
 // measures its memory bandwidth) only when the CPU is part of the answer.
-func (h HardwareSpec) Resolve(ctx context.Context, p Probes) (Hardware, error) {
-	var m Hardware
+func (h HardwareSpec) Resolve(ctx context.Context, p Probes) (Target, error) {
+	var m Target
 	var host hwprofile.Profile
 	var err error
 	if h.Profile != "" {
 		host, err = hwprofile.Load(h.Profile)
 		if err != nil {
-			return Hardware{}, fmt.Errorf("--profile %s: %w", h.Profile, err)
+			return Target{}, fmt.Errorf("--profile %s: %w", h.Profile, err)
 		}
 	} else {
 		host, err = p.Detect(ctx)
 		if err != nil {
-			return Hardware{}, err
+			return Target{}, err
 		}
 		m.ThisMachine = !h.WhatIf()
 	}
@@ -116,22 +138,22 @@ func (h HardwareSpec) Resolve(ctx context.Context, p Probes) (Hardware, error) {
 	case h.GPU != "":
 		g, ok := simulate.LookupGPU(h.GPU)
 		if !ok {
-			return Hardware{}, flagErrorf("unknown --gpu %q: see plan simulate --list-gpus, or describe it with --vram, --bandwidth and --tflops", h.GPU)
+			return Target{}, flagErrorf("unknown --gpu %q: see plan simulate --list-gpus, or describe it with --vram, --bandwidth and --tflops", h.GPU)
 		}
 		m.fromGPU(g, h.Count)
 	case h.vramOnly():
 		if err := m.fromVRAM(h.VRAMGB); err != nil {
-			return Hardware{}, err
+			return Target{}, err
 		}
 	case len(host.GPUs) > 0 && !h.cpuOnly():
 		if err := m.fromProfileGPUs(host.GPUs, h.BandwidthGBs > 0); err != nil {
-			return Hardware{}, err
+			return Target{}, err
 		}
 	default:
 		m.Description = "CPU " + host.CPU.Model
 	}
 	if err := m.fillCPU(ctx, host, h, p); err != nil {
-		return Hardware{}, err
+		return Target{}, err
 	}
 	m.override(h)
 	return m, nil
@@ -145,7 +167,7 @@ func (h HardwareSpec) vramOnly() bool {
 
 // fromVRAM assumes the catalog's representative GPU of that memory and
 // says which.
-func (m *Hardware) fromVRAM(gb float64) error {
+func (m *Target) fromVRAM(gb float64) error {
 	g, ok := simulate.RepresentativeGPU(gb)
 	if !ok {
 		return flagErrorf("--vram %v: the GPU catalog has no GPU to stand for it; give --bandwidth too", gb)
@@ -164,7 +186,7 @@ func (h HardwareSpec) cpuOnly() bool {
 	return h.GPU == "" && h.BandwidthGBs > 0 && h.VRAMGB == 0
 }
 
-func (m *Hardware) fromGPU(g simulate.GPU, count int) {
+func (m *Target) fromGPU(g simulate.GPU, count int) {
 	m.Hardware = g.Hardware()
 	m.Hardware.VRAMBytes *= int64(count)
 	m.Watts = g.TDPWatts * float64(count)
@@ -180,7 +202,7 @@ func (m *Hardware) fromGPU(g simulate.GPU, count int) {
 
 // fromProfileGPUs uses the first GPU of a profile, with every GPU of the
 // same name as its peers, and takes the memory the profile measured.
-func (m *Hardware) fromProfileGPUs(gpus []hwprofile.GPU, figuresGiven bool) error {
+func (m *Target) fromProfileGPUs(gpus []hwprofile.GPU, figuresGiven bool) error {
 	first := gpus[0]
 	n := 0
 	var vram uint64
@@ -211,7 +233,7 @@ func (m *Hardware) fromProfileGPUs(gpus []hwprofile.GPU, figuresGiven bool) erro
 
 // fillCPU sets the CPU side: measured bandwidth and estimated compute. A
 // machine with no accelerator is its CPU.
-func (m *Hardware) fillCPU(ctx context.Context, host hwprofile.Profile, h HardwareSpec, p Probes) error {
+func (m *Target) fillCPU(ctx context.Context, host hwprofile.Profile, h HardwareSpec, p Probes) error {
 	bw := host.BandwidthGBPerS
 	cpuOnly := m.Hardware.BandwidthGBs == 0
 	switch {
@@ -243,7 +265,7 @@ func (m *Hardware) fillCPU(ctx context.Context, host hwprofile.Profile, h Hardwa
 }
 
 // override applies --vram, --bandwidth and --tflops.
-func (m *Hardware) override(h HardwareSpec) {
+func (m *Target) override(h HardwareSpec) {
 	if h.VRAMGB > 0 {
 		m.Hardware.VRAMBytes = int64(h.VRAMGB * (1 << 30))
 	}

@@ -19,29 +19,27 @@ const (
 // target describes the hardware the plan is for: the resolved machine
 // (what-if or this one), with the memory models are placed into.
 func (pl *planning) target(ctx context.Context) (Target, error) {
-	m, err := pl.Hardware.Resolve(ctx, pl.probes)
+	t, err := pl.Hardware.Resolve(ctx, pl.probes)
 	if err != nil {
 		return Target{}, err
 	}
-	if err := m.NeedCPU(ctx, pl.probes); err != nil {
+	if err := t.NeedCPU(ctx, pl.probes); err != nil {
 		return Target{}, err
 	}
-	m.Export()
+	t.Export()
 	host, err := pl.host(ctx)
 	if err != nil {
 		return Target{}, err
 	}
-	pl.notes = append(pl.notes, m.Notes...)
-	t := Target{
-		Description: m.Description, ThisMachine: m.ThisMachine, Hardware: m.Hardware, RAMBytes: int64(host.Memory.TotalBytes),
-		Memory: Machine{FreeRAMBytes: int64(host.Memory.AvailableBytes), UnifiedMemory: m.Hardware.UnifiedMemory},
-	}
+	pl.notes = append(pl.notes, t.Notes...)
+	t.RAMBytes = int64(host.Memory.TotalBytes)
+	t.Memory = Machine{FreeRAMBytes: int64(host.Memory.AvailableBytes), UnifiedMemory: t.Hardware.UnifiedMemory}
 	if pl.RAMGB > 0 {
 		t.Memory.FreeRAMBytes = int64(pl.RAMGB * (1 << 30))
 		t.RAMBytes = max(t.RAMBytes, t.Memory.FreeRAMBytes) // what-if memory: at least what is free
 	}
-	pl.gpus(&t, m, host)
-	pl.power(&t, m)
+	pl.gpus(&t, host)
+	pl.power(&t)
 	if t.Installed, err = pl.installed(ctx, &t); err != nil {
 		return Target{}, err
 	}
@@ -59,13 +57,13 @@ func (pl *planning) host(ctx context.Context) (hwprofile.Profile, error) {
 
 // gpus sets the accelerators' free memory: all of a what-if card, what
 // the profile saw free on a real one. A CPU has none.
-func (pl *planning) gpus(t *Target, m Hardware, host hwprofile.Profile) {
-	if m.Hardware.VRAMBytes == 0 {
+func (pl *planning) gpus(t *Target, host hwprofile.Profile) {
+	if t.Hardware.VRAMBytes == 0 {
 		return
 	}
 	t.FlashAttention = true
 	reserve := int64(GPUReserveBytes)
-	if m.Hardware.UnifiedMemory {
+	if t.Hardware.UnifiedMemory {
 		reserve = 0
 	}
 	count := max(pl.Hardware.Count, 1)
@@ -82,11 +80,11 @@ func (pl *planning) gpus(t *Target, m Hardware, host hwprofile.Profile) {
 		}
 		return
 	}
-	free := m.Hardware.VRAMBytes / int64(count)
-	if m.Hardware.UnifiedMemory {
+	free := t.Hardware.VRAMBytes / int64(count)
+	if t.Hardware.UnifiedMemory {
 		free = int64(hwprofile.AppleDefaultGPULimit(uint64(free)))
 		pl.notes = append(pl.notes, fmt.Sprintf("unified memory: the GPU may use %.0f GiB of the %.0f GiB (macOS's default wired limit)",
-			float64(free)/(1<<30), float64(m.Hardware.VRAMBytes)/(1<<30)))
+			float64(free)/(1<<30), float64(t.Hardware.VRAMBytes)/(1<<30)))
 	}
 	for range count {
 		t.Memory.GPUs = append(t.Memory.GPUs, GPU{FreeBytes: free, ReserveBytes: reserve})
@@ -94,12 +92,12 @@ func (pl *planning) gpus(t *Target, m Hardware, host hwprofile.Profile) {
 }
 
 // power sets the watts and the price of the hardware.
-func (pl *planning) power(t *Target, m Hardware) {
+func (pl *planning) power(t *Target) {
 	t.ActiveWatts, t.IdleWatts = pl.ActiveWatts, pl.IdleWatts
 	if t.ActiveWatts == 0 {
 		t.ActiveWatts = 100
-		if m.Watts > 0 {
-			t.ActiveWatts = m.Watts + restOfMachineWatts
+		if t.Watts > 0 {
+			t.ActiveWatts = t.Watts + restOfMachineWatts
 		}
 	}
 	if t.IdleWatts < 0 {

@@ -17,7 +17,7 @@ import (
 type Prediction struct {
 	Model         string                `json:"model"`
 	Quantization  string                `json:"quantization"`
-	Hardware      planner.Hardware      `json:"hardware"`
+	Hardware      planner.Target        `json:"hardware"`
 	ContextTokens int                   `json:"context_tokens"`
 	Basis         string                `json:"basis"`
 	WeightsBytes  int64                 `json:"weights_bytes"`
@@ -109,7 +109,7 @@ func (o *Options) predict(ctx context.Context, sizes requestSizes) (*Prediction,
 // predictor is this machine's calibration (plan benchmark --calibrate)
 // when the hardware is this machine and a calibration file is there, else
 // the throughput model with the catalog efficiency.
-func (o *Options) predictor(m *planner.Hardware) (planner.Speeds, error) {
+func (o *Options) predictor(m *planner.Target) (planner.Speeds, error) {
 	src := planner.SpeedSources{Calibration: o.Calibration, CalibrationGiven: o.Calibration != "", WhatIf: o.Hardware.WhatIf()}
 	if src.Calibration == "" && m.ThisMachine {
 		src.Calibration = o.DefaultCalibration
