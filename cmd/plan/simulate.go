@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plan-cli/plan/internal/output"
+	"github.com/plan-cli/plan/internal/progress"
 	"github.com/plan-cli/plan/simulate"
 	"github.com/plan-cli/plan/simulate/scenario"
 )
@@ -100,11 +101,14 @@ func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
 	}
 	warn := newWarnings(e)
 	o.Stdin, o.Warn, o.Warned, o.Probes = e.stdin, warn.add, warn.summary, probes(e)
-	o.Say = func(s string) { fmt.Fprintln(e.stderr, "plan: "+s) }
+	line := progress.NewLine(e.stderr, e.stderrTTY)
+	o.Progress = func(s string) { line.Show("plan: "+s, true) }
+	o.Say = func(s string) { line.Clear(); fmt.Fprintln(e.stderr, "plan: "+s) }
 	if o.Calibration == "" {
 		o.DefaultCalibration = defaultCalibrationFile(e)
 	}
 	rep, err := scenario.Run(ctx, o.Options)
+	line.Clear()
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/plan-cli/plan/internal/progress"
+	"github.com/plan-cli/plan/internal/show"
 	"github.com/plan-cli/plan/pricing"
 	"github.com/plan-cli/plan/pricing/spend"
 	"github.com/plan-cli/plan/pricing/usage"
@@ -82,8 +84,11 @@ func runUsage(ctx context.Context, e *env, o *usageOptions) error {
 	agg := spend.New(o.by, o.redact, pricer)
 	warn := newWarnings(e)
 	add, wait := agg.Async()
-	stats, err := usage.Read(ctx, o.inputs, usage.Options{Format: o.inputFormat, Strict: o.strict, Stdin: e.stdin, Warn: warn.add}, add)
+	line := progress.NewLine(e.stderr, e.stderrTTY)
+	stats, err := usage.Read(ctx, o.inputs, usage.Options{Format: o.inputFormat, Strict: o.strict, Stdin: e.stdin, Warn: warn.add},
+		rowCounter(line, add))
 	wait()
+	line.Clear()
 	if err != nil {
 		return err
 	}
@@ -101,4 +106,15 @@ func newPricer(path string) (spend.Pricer, string, error) {
 		return nil, "", err
 	}
 	return spend.NewTablePricer(t), pricing.SourcesLine(t.Sources), nil
+}
+
+// rowCounter passes records on to add and shows on line how many were read.
+func rowCounter(line *progress.Line, add func(*usage.Record) error) func(*usage.Record) error {
+	rows := 0
+	return func(r *usage.Record) error {
+		if rows++; rows%4096 == 0 {
+			line.Show("plan: "+show.Count(int64(rows))+" rows read", false)
+		}
+		return add(r)
+	}
 }

@@ -70,9 +70,17 @@ type Options struct {
 	Warn   func(usage.Warning)
 	Warned func(usage.Stats)
 	Say    func(string)
-	Probes planner.Probes
+	// Progress, when set, is told what the run is doing.
+	Progress func(string)
+	Probes   planner.Probes
 
 	done <-chan struct{}
+}
+
+func (o *Options) progress(s string) {
+	if o.Progress != nil {
+		o.Progress(s)
+	}
 }
 
 func (o *Options) say(s string) {
@@ -247,6 +255,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	o.progress("replaying the workload")
 	rep, err := o.replay(src, svc, pricer)
 	if err != nil {
 		return nil, err
@@ -254,6 +263,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	rep.Settings = set
 	if pred != nil {
 		rep.Prediction = pred
+		o.progress("replaying it at the prediction's low and high speeds")
 		if err := o.replayBand(&rep, pred, src, pricer); err != nil {
 			return nil, err
 		}

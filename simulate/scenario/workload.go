@@ -61,6 +61,7 @@ func readReplay(ctx context.Context, o *Options) (replay, error) {
 
 // readUsageRows reads the usage records of the --usage exports.
 func readUsageRows(ctx context.Context, o *Options) ([]usageRow, error) {
+	o.progress(fmt.Sprintf("reading %d usage files", len(o.Usage)))
 	var rows []usageRow
 	var first time.Time
 	var far *usage.Record // the row that ends last
