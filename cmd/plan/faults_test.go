@@ -16,15 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plan-cli/plan/internal/hostile"
 	"github.com/plan-cli/plan/internal/output"
 	"github.com/plan-cli/plan/internal/show"
 )
-
-// hostileNames are names a server, an export or a price file might carry.
-var hostileNames = []string{
-	"x\n$(id)", "x`id`", "x; rm -rf ~", "=HYPERLINK(\"http://evil\")", "+1+2", "-2+3", "@SUM(A1)",
-	"x\x1b[31mred", "x\x07bell", "a: b # c", "\"quoted\"", "x\r\ny", "\ttab",
-}
 
 // Terminal tables never carry control characters.
 func TestTableHostileNames(t *testing.T) {
@@ -53,7 +48,7 @@ func TestSimulateBoundedAndInterruptible(t *testing.T) {
 }
 
 func FuzzCSVCell(f *testing.F) {
-	for _, n := range hostileNames {
+	for _, n := range hostile.Names {
 		f.Add(n)
 	}
 	f.Fuzz(func(t *testing.T, name string) {

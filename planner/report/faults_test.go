@@ -9,20 +9,15 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/plan-cli/plan/internal/hostile"
 	"github.com/plan-cli/plan/internal/output"
 	"github.com/plan-cli/plan/planner"
 )
 
-// hostileNames are names a server, an export or a price file might carry.
-var hostileNames = []string{
-	"x\n$(id)", "x`id`", "x; rm -rf ~", "=HYPERLINK(\"http://evil\")", "+1+2", "-2+3", "@SUM(A1)",
-	"x\x1b[31mred", "x\x07bell", "a: b # c", "\"quoted\"", "x\r\ny", "\ttab",
-}
-
 // Names from outside cannot inject anything into the Ollama env file: every
 // line is a comment or NAME=value, and a shell that sources it runs nothing.
 func TestOllamaEnvHostileNames(t *testing.T) {
-	for _, name := range hostileNames {
+	for _, name := range hostile.Names {
 		r := sampleReport()
 		r.Recommendations[0].Model, r.Recommendations[0].OllamaTag = name, name
 		r.Routes[0].LocalModel = name
@@ -47,7 +42,7 @@ func checkEnvFile(t *testing.T, name, file string) {
 
 // Names from outside come back from the LiteLLM YAML as they went in.
 func TestLiteLLMHostileNames(t *testing.T) {
-	for _, name := range hostileNames {
+	for _, name := range hostile.Names {
 		checkLiteLLMName(t, name)
 	}
 }
@@ -93,7 +88,7 @@ func TestCSVCells(t *testing.T) {
 }
 
 func FuzzOllamaEnvNames(f *testing.F) {
-	for _, n := range hostileNames {
+	for _, n := range hostile.Names {
 		f.Add(n)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
@@ -108,7 +103,7 @@ func FuzzOllamaEnvNames(f *testing.F) {
 }
 
 func FuzzLiteLLMNames(f *testing.F) {
-	for _, n := range hostileNames {
+	for _, n := range hostile.Names {
 		f.Add(n)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
