@@ -50,11 +50,13 @@ build:
 	$(GO) build -o bin/plan ./cmd/plan
 
 # Speed figures: the per-token stream cost, profile detection time, pricing
-# and usage-export throughput, simulated requests per second, and two
+# and usage-export throughput, simulated requests per second, the
+# throughput model's error on published llama.cpp measurements, and two
 # back-to-back benchmarks of a generated model on a real server.
 bench: ollama
 	$(GO) test -run '^$$' -bench . -benchtime 200x ./hwprofile/backend ./hwprofile
 	$(GO) test -run '^$$' -bench . ./pricing
 	$(GO) test -run '^$$' -bench Simulate -cpu 1 ./simulate
 	$(GO) run ./scripts/usage-throughput
+	$(GO) run ./scripts/throughput-check
 	PLAN_OLLAMA_BIN="$$(./scripts/ensure-ollama.sh)" ./scripts/bench-agreement.sh
