@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/plan-cli/plan/hwprofile"
 	"github.com/plan-cli/plan/simulate"
@@ -32,6 +33,9 @@ func (h HardwareSpec) Validate() error {
 		return flagErrorf("--count gives the number of --gpu cards; name the card with --gpu")
 	case h.GPU != "" && h.Profile != "":
 		return flagErrorf("give either --gpu or --profile, not both")
+	}
+	if choices := simulate.GPUChoices(h.GPU); len(choices) > 1 {
+		return flagErrorf("--gpu %q could be any of %s: name one", h.GPU, quoteAll(choices))
 	}
 	for _, v := range []struct {
 		name string
@@ -302,4 +306,13 @@ func cpuTFLOPS(c hwprofile.CPU) float64 {
 		cores = max(c.LogicalCores, 1)
 	}
 	return float64(cores) * 3e9 * perCycle / 1e12
+}
+
+// quoteAll writes names quoted and comma-separated.
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }

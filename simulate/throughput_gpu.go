@@ -314,6 +314,60 @@ func LookupGPU(name string) (GPU, bool) {
 	return lookupGPU(gpus, name)
 }
 
+// GPUChoices returns the catalog entries a short name could mean equally
+// well ("M4 Max": the 32-core and the 40-core GPU; "A100": its memory
+// sizes and forms), for asking which; nil when the name finds one entry,
+// or none.
+func GPUChoices(name string) []string {
+	gpus, err := GPUs()
+	if err != nil {
+		return nil
+	}
+	qw, qm := gpuTokens(name)
+	if len(qw) == 0 {
+		return nil
+	}
+	// A catalog name held whole in the name: the longest ones tie.
+	contained, best := []string(nil), 0
+	// The name held in catalog names: those with the fewest extra words tie.
+	containing, fewest := []string(nil), -1
+	for _, g := range gpus {
+		cw, cm := gpuTokens(g.Name)
+		if len(cm) > 0 && len(qm) > 0 && !subset(cm, qm) {
+			continue
+		}
+		if len(cw) > 0 && subset(cw, qw) {
+			contained, best = tie(contained, g.Name, len(cw), best)
+		}
+		if subset(qw, cw) {
+			extra := len(cw) - len(qw)
+			if fewest < 0 || extra < fewest {
+				containing, fewest = []string{g.Name}, extra
+			} else if extra == fewest {
+				containing = append(containing, g.Name)
+			}
+		}
+	}
+	if len(contained) > 0 {
+		containing = contained
+	}
+	if len(containing) < 2 {
+		return nil
+	}
+	return containing
+}
+
+// tie keeps the names of the highest score.
+func tie(names []string, name string, score, best int) ([]string, int) {
+	switch {
+	case score > best:
+		return []string{name}, score
+	case score == best:
+		return append(names, name), best
+	}
+	return names, best
+}
+
 func lookupGPU(gpus []GPU, name string) (GPU, bool) {
 	qw, qm := gpuTokens(name)
 	if len(qw) == 0 {
