@@ -323,96 +323,78 @@ func GPUChoices(name string) []string {
 	if err != nil {
 		return nil
 	}
-	qw, qm := gpuTokens(name)
-	if len(qw) == 0 {
+	best := bestGPUs(gpus, name)
+	if len(best) < 2 {
 		return nil
 	}
-	// A catalog name held whole in the name: the longest ones tie.
-	contained, best := []string(nil), 0
-	// The name held in catalog names: those with the fewest extra words tie.
-	containing, fewest := []string(nil), -1
-	for _, g := range gpus {
-		cw, cm := gpuTokens(g.Name)
-		if len(cm) > 0 && len(qm) > 0 && !subset(cm, qm) {
-			continue
-		}
-		if len(cw) > 0 && subset(cw, qw) {
-			contained, best = tie(contained, g.Name, len(cw), best)
-		}
-		if subset(qw, cw) {
-			extra := len(cw) - len(qw)
-			if fewest < 0 || extra < fewest {
-				containing, fewest = []string{g.Name}, extra
-			} else if extra == fewest {
-				containing = append(containing, g.Name)
-			}
-		}
+	names := make([]string, len(best))
+	for i, g := range best {
+		names[i] = g.Name
 	}
-	if len(contained) > 0 {
-		containing = contained
-	}
-	if len(containing) < 2 {
-		return nil
-	}
-	return containing
-}
-
-// tie keeps the names of the highest score.
-func tie(names []string, name string, score, best int) ([]string, int) {
-	switch {
-	case score > best:
-		return []string{name}, score
-	case score == best:
-		return append(names, name), best
-	}
-	return names, best
+	return names
 }
 
 func lookupGPU(gpus []GPU, name string) (GPU, bool) {
+	if best := bestGPUs(gpus, name); len(best) > 0 {
+		return best[0], true
+	}
 	qw, qm := gpuTokens(name)
 	if len(qw) == 0 {
 		return GPU{}, false
 	}
-	best, bestScore := -1, 0
-	// A catalog name contained in the query: the longest wins.
-	for i, g := range gpus {
-		cw, cm := gpuTokens(g.Name)
-		if len(cw) == 0 || !subset(cw, qw) {
-			continue
-		}
-		if len(cm) > 0 && len(qm) > 0 && !subset(cm, qm) {
-			continue
-		}
-		score := 2 * len(cw)
-		if len(cm) > 0 && len(qm) > 0 {
-			score++ // the memory size agrees
-		}
-		if score > bestScore {
-			best, bestScore = i, score
-		}
-	}
-	if best >= 0 {
-		return gpus[best], true
-	}
-	// The query contained in a catalog name: the fewest extra words win.
-	bestExtra := 0
-	for i, g := range gpus {
-		cw, cm := gpuTokens(g.Name)
-		if !subset(qw, cw) {
-			continue
-		}
-		if len(cm) > 0 && len(qm) > 0 && !subset(cm, qm) {
-			continue
-		}
-		extra := len(cw) - len(qw)
-		if best < 0 || extra < bestExtra {
-			best, bestExtra = i, extra
-		}
-	}
-	if best >= 0 {
-		return gpus[best], true
-	}
 	return byModelNumber(gpus, qw, qm)
+}
+
+// bestGPUs are the catalog entries that match name best, in catalog order.
+// An entry matches when its words all stand in the name ("NVIDIA GeForce
+// RTX 4090" holds "RTX 4090") or the name's words all stand in it ("m2
+// ultra" in "Apple M2 Ultra"), and its memory size does not contradict
+// one the name gives. The best share the most words with the name, then
+// have the fewest words beyond it, then agree on the memory size.
+func bestGPUs(gpus []GPU, name string) []GPU {
+	qw, qm := gpuTokens(name)
+	if len(qw) == 0 {
+		return nil
+	}
+	var best []GPU
+	var bestRank [3]int
+	for _, g := range gpus {
+		cw, cm := gpuTokens(g.Name)
+		if len(cw) == 0 || !subset(cw, qw) && !subset(qw, cw) {
+			continue
+		}
+		if len(cm) > 0 && len(qm) > 0 && !subset(cm, qm) {
+			continue
+		}
+		shared := 0
+		for _, w := range cw {
+			if slices.Contains(qw, w) {
+				shared++
+			}
+		}
+		memory := 0
+		if len(cm) > 0 && len(qm) > 0 {
+			memory = 1 // the memory size agrees
+		}
+		rank := [3]int{shared, -(len(cw) - shared), memory}
+		switch c := compareRank(rank, bestRank); {
+		case best == nil || c > 0:
+			best, bestRank = []GPU{g}, rank
+		case c == 0:
+			best = append(best, g)
+		}
+	}
+	return best
+}
+
+// compareRank orders ranks field by field, larger first.
+func compareRank(a, b [3]int) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] - b[i]
+		}
+	}
+	return 0
 }
 
 // byModelNumber finds the part whose model number (its first word with a

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -40,7 +41,9 @@ func newBenchmarkCmd(e *env) *cobra.Command {
   $ plan benchmark --model llama3.2:1b --rate 0.5 --duration 2m --temperature 0.8`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			formatFromOutput(cmd, &opts.format, opts.output, bench.Formats...)
+			if err := formatFromOutput(cmd, &opts.format, opts.output, bench.Formats...); err != nil {
+				return err
+			}
 			if err := opts.complete(e); err != nil {
 				return err
 			}
@@ -147,7 +150,10 @@ func (o *benchmarkOptions) complete(e *env) error {
 	if o.results == "" {
 		o.results = defaultResultsPath(e)
 	}
-	return nil
+	if strings.HasSuffix(strings.ToLower(o.output), ".jsonl") {
+		return usagef("-o %s: -o names the summary's file; the JSON Lines file runs are appended to is --bench", o.output)
+	}
+	return checkOutputs([]string{o.results}, map[string]string{"-o": o.output})
 }
 
 const benchmarkLong = `Measure how fast a local model server runs models: time to first token, prefill and decode

@@ -15,7 +15,6 @@ import (
 	"github.com/plan-cli/plan/hwprofile/bench"
 	"github.com/plan-cli/plan/hwprofile/calibrate"
 	"github.com/plan-cli/plan/internal/output"
-	"github.com/plan-cli/plan/internal/progress"
 	"github.com/plan-cli/plan/simulate"
 )
 
@@ -63,7 +62,7 @@ func runCalibrate(ctx context.Context, e *env, o *benchmarkOptions, c *calibrate
 	}
 	defer file.Close()
 	hw := hardwareSummary(ctx, e)
-	prog := progress.NewLine(e.stderr, e.stderrTTY)
+	prog := e.progressLine()
 	res, runErr := calibrate.Run(ctx, calibrate.Options{
 		Creator: b, Backend: b, Record: file.Append, Progress: benchProgress(prog),
 		Env:   bench.Environment{PlanVersion: planVersion(), Hardware: hw},

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plan-cli/plan/hwprofile/bench"
-	"github.com/plan-cli/plan/internal/progress"
 	"github.com/plan-cli/plan/simulate"
 )
 
@@ -71,7 +70,7 @@ func runBenchmarkLoad(ctx context.Context, e *env, o *benchmarkOptions) error {
 		return err
 	}
 	defer file.Close()
-	prog := progress.NewLine(e.stderr, e.stderrTTY)
+	prog := e.progressLine()
 	sum, runErr := newRunner(ctx, e, o, b, file, prog).RunOpenLoop(ctx, load)
 	prog.Clear()
 	if sum != nil {

@@ -35,7 +35,7 @@ func runBenchmark(ctx context.Context, e *env, o *benchmarkOptions) error {
 		return err
 	}
 	defer file.Close()
-	prog := progress.NewLine(e.stderr, e.stderrTTY)
+	prog := e.progressLine()
 	r := newRunner(ctx, e, o, b, file, prog)
 	r.History = history
 	sums, runErr := r.Run(ctx)

@@ -67,7 +67,7 @@ Global flags:
 func hideSentinelDefaults(cmd *cobra.Command) {
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if f.DefValue == "-1" {
-			f.DefValue = ""
+			f.DefValue = "0" // what pflag takes for a number with nothing to show
 		}
 	})
 	for _, c := range cmd.Commands() {

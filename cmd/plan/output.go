@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -25,15 +27,22 @@ func checkOutputs(inputs []string, outputs map[string]string) error {
 	return nil
 }
 
-// formatFromOutput sets *format from the extension of the -o file when
-// --format was not given: report.html is HTML, report.md Markdown.
-func formatFromOutput(cmd *cobra.Command, format *string, path string, allowed ...string) {
-	if path == "" || cmd.Flags().Changed("format") {
-		return
+// formatFromOutput takes the format from the extension of the -o file
+// (report.html is HTML, report.md Markdown) when --format is not given. An
+// extension naming a format the command does not write, or another than
+// --format, is a usage error; a name with no such extension keeps --format.
+func formatFromOutput(cmd *cobra.Command, format *string, path string, allowed ...string) error {
+	ext := output.FormatOf(path, output.Formats...)
+	switch {
+	case path == "" || path == "-" || ext == "":
+		return nil
+	case !slices.Contains(allowed, ext):
+		return usagef("-o %s: %s writes %s, not %s", path, cmd.CommandPath(), strings.Join(allowed, ", "), ext)
+	case cmd.Flags().Changed("format") && *format != ext:
+		return usagef("-o %s is named as %s, but --format is %s", path, ext, *format)
 	}
-	if f := output.FormatOf(path, allowed...); f != "" {
-		*format = f
-	}
+	*format = ext
+	return nil
 }
 
 // writeOutput writes with write to the file path (atomically), or to

@@ -46,7 +46,9 @@ func newPricesCmd(e *env) *cobra.Command {
 			if len(args) == 1 {
 				opts.pattern = args[0]
 			}
-			formatFromOutput(cmd, &opts.format, opts.output, pricing.Formats...)
+			if err := formatFromOutput(cmd, &opts.format, opts.output, pricing.Formats...); err != nil {
+				return err
+			}
 			if err := checkFormat(opts.format, pricing.Formats...); err != nil {
 				return err
 			}

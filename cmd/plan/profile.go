@@ -49,7 +49,9 @@ func newProfileCmd(e *env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.output != "" && !cmd.Flags().Changed("format") {
 				opts.format = "json" // a profile file is for --profile, unless its name says table
-				formatFromOutput(cmd, &opts.format, opts.output, "table", "json")
+			}
+			if err := formatFromOutput(cmd, &opts.format, opts.output, "table", "json"); err != nil {
+				return err
 			}
 			if err := opts.validate(cmd.Flags().Changed("gpu-count")); err != nil {
 				return err

@@ -27,7 +27,9 @@ func newRecommendCmd(e *env) *cobra.Command {
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.usage = append(o.usage, args...)
-			formatFromOutput(cmd, &o.format, o.output, report.RecommendFormats...)
+			if err := formatFromOutput(cmd, &o.format, o.output, report.RecommendFormats...); err != nil {
+				return err
+			}
 			if err := checkFormat(o.format, report.RecommendFormats...); err != nil {
 				return err
 			}

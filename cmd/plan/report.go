@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/plan-cli/plan/internal/progress"
 	"github.com/plan-cli/plan/planner"
 	"github.com/plan-cli/plan/pricing/usage"
 )
@@ -129,7 +128,7 @@ func (o *reportOptions) plan(ctx context.Context, e *env) (*planner.Report, erro
 	if err != nil {
 		return nil, err
 	}
-	line := progress.NewLine(e.stderr, e.stderrTTY)
+	line := e.progressLine()
 	defer line.Clear()
 	req.Progress = func(s string) { line.Show("plan: "+s, true) }
 	say := req.Say

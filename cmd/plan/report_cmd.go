@@ -30,7 +30,9 @@ func newReportCmd(e *env) *cobra.Command {
 			if err := checkOutputs(append(o.usage, o.tasks, o.prices, o.bench), map[string]string{"-o": o.output, "--litellm-config": o.litellm, "--ollama-env": o.ollamaEn}); err != nil {
 				return err
 			}
-			formatFromOutput(cmd, &o.format, o.output, report.Formats...)
+			if err := formatFromOutput(cmd, &o.format, o.output, report.Formats...); err != nil {
+				return err
+			}
 			if err := checkFormat(o.format, report.Formats...); err != nil {
 				return err
 			}

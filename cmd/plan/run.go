@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plan-cli/plan/hwprofile"
+	"github.com/plan-cli/plan/internal/progress"
 	"github.com/plan-cli/plan/planner"
 )
 
@@ -37,9 +38,18 @@ type env struct {
 	// a terminal; wide (--wide) asks for every column whatever the width.
 	columns int
 	wide    bool
+	// line is the progress line on stderr, cleared before anything else is
+	// written there.
+	line *progress.Line
 	// machine is how this machine is read: its filesystem root and vendor
 	// tools (the zero value: the real ones; tests replay recorded ones).
 	machine hwprofile.Options
+}
+
+// progressLine starts the progress line of a command's long work.
+func (e *env) progressLine() *progress.Line {
+	e.line = e.progressLine()
+	return e.line
 }
 
 // detectOptions are the options of every detection of this machine.

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/plan-cli/plan/internal/output"
-	"github.com/plan-cli/plan/internal/progress"
 	"github.com/plan-cli/plan/simulate"
 	"github.com/plan-cli/plan/simulate/scenario"
 )
@@ -47,7 +46,9 @@ func newSimulateCmd(e *env) *cobra.Command {
 				return output.WriteTable(e.stdout, header, rows)
 			}
 			o.Synthetic = cmd.Flags().Changed("rate")
-			formatFromOutput(cmd, &o.format, o.output, scenario.Formats...)
+			if err := formatFromOutput(cmd, &o.format, o.output, scenario.Formats...); err != nil {
+				return err
+			}
 			if err := checkFormat(o.format, scenario.Formats...); err != nil {
 				return err
 			}
@@ -101,7 +102,7 @@ func runSimulate(ctx context.Context, e *env, o *simulateOptions) error {
 	}
 	warn := newWarnings(e)
 	o.Stdin, o.Warn, o.Warned, o.Probes = e.stdin, warn.add, warn.summary, probes(e)
-	line := progress.NewLine(e.stderr, e.stderrTTY)
+	line := e.progressLine()
 	o.Progress = func(s string) { line.Show("plan: "+s, true) }
 	o.Say = func(s string) { line.Clear(); fmt.Fprintln(e.stderr, "plan: "+s) }
 	if o.Calibration == "" {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -41,8 +42,18 @@ func simulateJSON(t *testing.T, args ...string) scenario.Report {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("decoding output: %v\n%s", err, stdout)
 	}
+	var keys map[string]json.RawMessage
+	_ = json.Unmarshal([]byte(stdout), &keys)
+	for k := range keys {
+		if !snakeCase.MatchString(k) {
+			t.Errorf("JSON field %q is not snake_case", k)
+		}
+	}
 	return rep
 }
+
+// snakeCase is the form of every JSON field name plan writes.
+var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 func TestSimulateDeterministic(t *testing.T) {
 	_, a, _ := runPlan(t, context.Background(), nil, append(simulateSynthetic, "--format", "json")...)

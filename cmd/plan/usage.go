@@ -41,7 +41,9 @@ func newUsageCmd(e *env) *cobra.Command {
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.inputs = args
-			formatFromOutput(cmd, &o.format, o.output, spend.Formats...)
+			if err := formatFromOutput(cmd, &o.format, o.output, spend.Formats...); err != nil {
+				return err
+			}
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -84,7 +86,7 @@ func runUsage(ctx context.Context, e *env, o *usageOptions) error {
 	agg := spend.New(o.by, o.redact, pricer)
 	warn := newWarnings(e)
 	add, wait := agg.Async()
-	line := progress.NewLine(e.stderr, e.stderrTTY)
+	line := e.progressLine()
 	stats, err := usage.Read(ctx, o.inputs, usage.Options{Format: o.inputFormat, Strict: o.strict, Stdin: e.stdin, Warn: warn.add},
 		rowCounter(line, add))
 	wait()

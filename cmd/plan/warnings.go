@@ -22,6 +22,7 @@ func newWarnings(e *env) *warnings { return &warnings{e: e} }
 func (w *warnings) add(x usage.Warning) {
 	w.count++
 	if w.count <= shownWarnings {
+		w.e.line.Clear()
 		fmt.Fprintf(w.e.stderr, "plan: warning: %s\n", x)
 	}
 }
@@ -45,6 +46,7 @@ func (w *warnings) summary(stats usage.Stats) {
 		parts = append(parts, fmt.Sprintf("%d copies of an export read once", stats.Duplicates))
 	}
 	if len(parts) > 0 {
+		w.e.line.Clear()
 		fmt.Fprintf(w.e.stderr, "plan: %s%s\n", strings.Join(parts, ", "), more)
 	}
 }

@@ -28,6 +28,9 @@ const (
 	FmtHTML     = "html"
 )
 
+// Formats are every output format, in the order above.
+var Formats = []string{FmtTable, FmtMarkdown, FmtJSON, FmtCSV, FmtHTML}
+
 // CheckFormat returns an error unless value is one of allowed.
 func CheckFormat(value string, allowed ...string) error {
 	if slices.Contains(allowed, value) {

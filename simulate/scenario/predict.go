@@ -35,7 +35,7 @@ type Prediction struct {
 }
 
 // Band is the replay at the low and high bounds of the predicted
-// speeds: how far the answer can move within the Prediction's uncertainty.
+// speeds: how far the answer can move within the prediction's uncertainty.
 type Band struct {
 	Slow bandResult `json:"slow"`
 	Fast bandResult `json:"fast"`
@@ -126,7 +126,7 @@ func (o *Options) predictor(m *planner.Target) (planner.Speeds, error) {
 }
 
 // service returns the predicted curve with its speeds scaled by factor
-// (1 for the Prediction, its band's bounds for the band).
+// (1 for the prediction, its band's bounds for the band).
 func (p *Prediction) service(factor float64) (simulate.Service, error) {
 	pts := make([]simulate.CurvePoint, len(p.Curve))
 	for i, c := range p.Curve {
@@ -135,13 +135,13 @@ func (p *Prediction) service(factor float64) (simulate.Service, error) {
 	return simulate.NewCurveService(pts)
 }
 
-// decodeFactors are the Prediction's low and high bounds as factors of it.
+// decodeFactors are the prediction's low and high bounds as factors of it.
 func (p *Prediction) decodeFactors() (slow, fast float64) {
 	return p.DecodeLow / p.DecodeTPS, p.DecodeHigh / p.DecodeTPS
 }
 
 // replayBand replays the workload at the low and high bounds of the
-// Prediction (both decode and prefill scaled by the decode band's factors).
+// prediction (both decode and prefill scaled by the decode band's factors).
 func (o *Options) replayBand(rep *Report, p *Prediction, src func() simulate.Source, pricer *pricing.Pricer) error {
 	slow, fast := p.decodeFactors()
 	if slow == 1 && fast == 1 {

@@ -165,7 +165,7 @@ type Report struct {
 	UnpricedSpilled int `json:"unpriced_spilled,omitempty"`
 	// Prediction is the predicted speed of --model, when the speeds are
 	// predicted, and Band the replay at its low and high bounds.
-	Prediction *Prediction `json:"Prediction,omitempty"`
+	Prediction *Prediction `json:"prediction,omitempty"`
 	Band       *Band       `json:"band,omitempty"`
 	// Energy is the local servers' energy, when their power is known.
 	Energy *Energy `json:"energy,omitempty"`

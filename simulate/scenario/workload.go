@@ -69,6 +69,9 @@ func readUsageRows(ctx context.Context, o *Options) ([]usageRow, error) {
 		if r.Kind != usage.KindUsage {
 			return nil
 		}
+		if r.RequestsKnown && r.Requests <= 0 {
+			return nil // a row of no requests brings no arrivals
+		}
 		start, end, b := simulate.RowBucket(r, simulate.RowRequests(r), o.Bucket)
 		if first.IsZero() || r.Start.Before(first) {
 			first = r.Start
