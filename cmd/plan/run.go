@@ -48,7 +48,7 @@ type env struct {
 
 // progressLine starts the progress line of a command's long work.
 func (e *env) progressLine() *progress.Line {
-	e.line = e.progressLine()
+	e.line = progress.NewLine(e.stderr, e.stderrTTY)
 	return e.line
 }
 
