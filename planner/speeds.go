@@ -58,20 +58,16 @@ func measuredCurves(path string, warn func(string)) (map[string]*simulate.CurveS
 	if err != nil {
 		return nil, err
 	}
+	seen := map[string]bool{}
 	for _, s := range sums {
-		if _, seen := out[s.Model]; seen {
+		if seen[s.Model] {
 			continue
 		}
-		out[s.Model] = nil
+		seen[s.Model] = true
 		if _, points, err := simulate.CurveFromSummaries(sums, s.Model); err == nil {
 			if svc, err := simulate.NewCurveService(points); err == nil {
 				out[s.Model] = svc
 			}
-		}
-	}
-	for m, svc := range out {
-		if svc == nil {
-			delete(out, m)
 		}
 	}
 	return out, nil
