@@ -44,7 +44,7 @@ const DefaultMinDecodeTPS = 10
 func (in *Inputs) defaults() {
 	if in.Speeds == nil {
 		in.Speeds = func(s simulate.ModelShape, hw simulate.Hardware, ctx, k int) simulate.Prediction {
-			return simulate.Predict(s, hw, ctx, k, simulate.DefaultEfficiency())
+			return simulate.Predict(s, hw, ctx, k, simulate.EfficiencyFor(hw))
 		}
 	}
 	if in.ContextPercentile == 0 {

@@ -43,7 +43,7 @@ func (s SpeedSources) Speeds() (Speeds, []string, error) {
 				return p
 			}
 		}
-		return simulate.Predict(m, hw, ctx, k, simulate.DefaultEfficiency())
+		return simulate.Predict(m, hw, ctx, k, simulate.EfficiencyFor(hw))
 	}, notes, nil
 }
 

@@ -49,7 +49,11 @@ func (m ModelShape) KVBytesPerToken() float64 {
 // what does not fit in VRAMBytes runs from system memory at CPUBandwidthGBs
 // and CPUTFLOPS.
 type Hardware struct {
-	Name          string
+	Name string
+	// Class is the accelerator's DeviceClass, which picks the fitted
+	// constants of a prediction from the catalog; "" for a CPU or an
+	// accelerator known only by its figures.
+	Class         string
 	BandwidthGBs  float64 // accelerator memory bandwidth, GB/s
 	TFLOPS        float64 // accelerator FP16 rate; 0 if unknown (no compute ceiling, no prefill estimate)
 	VRAMBytes     int64   // accelerator memory; 0 means everything fits
@@ -75,16 +79,36 @@ const (
 // Efficiency is the share of the peak bandwidth and compute that inference
 // reaches, and how far off a prediction made with it can be.
 type Efficiency struct {
-	Bandwidth float64 // share of memory bandwidth reached in decode
-	Compute   float64 // share of the FP16 rate reached
+	// FixedSeconds is the time of a decode step beyond streaming the
+	// weights and cache (kernel launches, synchronisation, sampling).
+	FixedSeconds float64
+	Bandwidth    float64 // share of memory bandwidth reached in decode
+	Compute      float64 // share of the FP16 rate reached
 	// DecodeBand and PrefillBand give a prediction's low and high bounds.
 	DecodeBand, PrefillBand Band
 	Calibrated              bool
+	// Quants gives the quantization types' factors; nil means
+	// DequantFactor for both decode and prefill.
+	Quants *ThroughputConstants
+}
+
+// quantFactors returns how much slower than F16 the model's type decodes
+// (per byte) and reads prompts (per weight).
+func (e Efficiency) quantFactors(quant string) (decode, prefill float64) {
+	if e.Quants == nil {
+		dq := DequantFactor(quant)
+		return dq, dq
+	}
+	f := e.Quants.factor(quant)
+	return f.Decode, f.Prefill
 }
 
 // Band is the range of measured / predicted speed seen where the model was
 // checked: a prediction v has the bounds v x Low and v x High.
-type Band struct{ Low, High float64 }
+type Band struct {
+	Low  float64 `json:"low"`
+	High float64 `json:"high"`
+}
 
 // widen returns the band stretched to hold the ratio r.
 func (b Band) widen(r float64) Band {
@@ -183,12 +207,12 @@ func Predict(model ModelShape, hw Hardware, contextTokens, concurrency int, eff 
 		{p.GPUShare, hw.BandwidthGBs, hw.TFLOPS},
 		{1 - p.GPUShare, hw.CPUBandwidthGBs, hw.CPUTFLOPS},
 	}
-	dq := DequantFactor(model.Quant)
+	dq, pq := eff.quantFactors(model.Quant)
 	c := float64(concurrency)
 	stepBytes := model.ActiveWeightBytes()*dq + model.KVBytesPerToken()*float64(contextTokens)*c
-	stepFLOPs := 2 * model.active() * c * dq
+	stepFLOPs := 2 * model.active() * c * pq
 
-	var step float64
+	step := eff.FixedSeconds
 	var memTime, cmpTime float64
 	ok := true
 	for _, part := range parts {
@@ -231,7 +255,7 @@ func Predict(model ModelShape, hw Hardware, contextTokens, concurrency int, eff 
 			ok = false
 			break
 		}
-		k := part.share * batch * 2 * model.active() * dq / (part.tflops * 1e12 * eff.Compute)
+		k := part.share * batch * 2 * model.active() * pq / (part.tflops * 1e12 * eff.Compute)
 		m := part.share * model.ActiveWeightBytes() / (part.bw * 1e9 * eff.Bandwidth)
 		pre += math.Max(k, m)
 		if m > k {

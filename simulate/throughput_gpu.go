@@ -63,6 +63,7 @@ func (g GPU) ComputeTFLOPS() float64 {
 func (g GPU) Hardware() Hardware {
 	return Hardware{
 		Name:          g.Name,
+		Class:         DeviceClass(g),
 		BandwidthGBs:  g.BandwidthGBs,
 		TFLOPS:        g.ComputeTFLOPS(),
 		VRAMBytes:     g.MemoryBytes,
