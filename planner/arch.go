@@ -55,13 +55,18 @@ type Arch struct {
 	// output matrix. llama.cpp keeps it in system memory, and Ollama leaves
 	// it out of the size it reports.
 	InputEmbeddingBytes int64
+	// TokenBytes is the weights read for one decoded token: the blocks (of
+	// a mixture of experts, the shared tensors and the active experts) and
+	// the output matrix; 0 if unknown (then the active parameters at the
+	// whole-file bits per weight).
+	TokenBytes int64
 }
 
 // Weight sources of an Arch.
 const (
 	WeightsFromTensors = "tensor sizes"
 	WeightsFromFile    = "file size"
-	WeightsFromParams  = "parameters x bits per weight"
+	WeightsFromParams  = "tensor groups x their types' bits per weight"
 )
 
 // KVHeadsOf returns the key/value heads of layer i.
@@ -110,21 +115,17 @@ func (a Arch) Validate() error {
 // ArchFromCatalog builds the Arch of a tag of the embedded open-model
 // catalog (simulate.LookupModel) at a quantization type such as "Q4_K_M";
 // an empty quant takes the one the tag names, else the catalog's default.
-// The weights are parameters x the type's whole-file bits per weight
-// (simulate.BitsPerWeight). The catalog has no vocabulary size, so it comes
-// from vocabGuess; the output matrix is taken as vocabulary x embedding at
-// the same bits per weight, and the token embedding is counted with the
-// blocks (the catalog does not say whether a model ties them), which
-// overstates the device memory by the embedding when it stays in system
-// memory.
+// The weights are counted tensor group by tensor group at that type
+// (simulate.OpenModel.Weights): the blocks, the token embedding, the output
+// matrix and a vision tower.
 func ArchFromCatalog(tag, quant string) (Arch, error) {
 	m, tagQuant, ok := simulate.LookupModel(tag)
 	if !ok {
 		return Arch{}, fmt.Errorf("model %q is not in the open-model catalog (data/models/models.csv): use an installed model or a tag the catalog lists", tag)
 	}
 	q := simulate.NormalizeQuant(firstNonEmpty(quant, tagQuant, m.DefaultQuant, "Q4_K_M"))
-	bits, ok := simulate.BitsPerWeight(q)
-	if !ok {
+	w, err := m.Weights(q)
+	if err != nil {
 		return Arch{}, fmt.Errorf("model %s: unknown quantization %q (try Q4_K_M, Q8_0 or F16)", tag, q)
 	}
 	a := Arch{
@@ -132,12 +133,13 @@ func ArchFromCatalog(tag, quant string) (Arch, error) {
 		Params: m.Params, ActiveParams: m.ActiveParams,
 		Layers: m.Layers, Heads: m.Heads, KVHeads: m.KVHeads,
 		KeyLength: m.HeadDim, ValueLength: m.HeadDim,
-		EmbeddingLength: m.Hidden, VocabSize: vocabGuess(m.Tag),
+		EmbeddingLength: m.Hidden, VocabSize: m.Vocab,
 		ContextLength: m.MaxContext, SlidingWindow: m.SlidingWindow, GlobalEvery: m.GlobalEvery,
-		WeightBytes:  int64(math.Round(float64(m.Params) * bits / 8)),
+		WeightBytes:  int64(math.Round(w.Total)),
 		WeightSource: WeightsFromParams,
+		OutputBytes:  int64(math.Round(w.Output)), InputEmbeddingBytes: int64(math.Round(w.InputEmbedding)),
+		TokenBytes: int64(math.Round(w.Token)),
 	}
-	a.OutputBytes = int64(float64(a.VocabSize) * float64(a.EmbeddingLength) * bits / 8)
 	return a, a.Validate()
 }
 

@@ -55,16 +55,17 @@ func ArchFromShow(name string, show Show, fileBytes int64) (Arch, error) {
 	if family == "gemma3" {
 		a.SlidingWindow, a.GlobalEvery = int(info.int(key("attention.sliding_window"))), 6
 	}
-	a.setWeights(show.Tensors, fileBytes)
+	experts, used := info.int(key("expert_count")), info.int(key("expert_used_count"))
+	a.setWeights(show.Tensors, fileBytes, expertShare(experts, used))
 	return a, a.Validate()
 }
 
 // setWeights sizes the weights from the tensor list, or from the file size
 // when the tensor types cannot be read.
-func (a *Arch) setWeights(tensors []Tensor, fileBytes int64) {
+func (a *Arch) setWeights(tensors []Tensor, fileBytes int64, experts float64) {
 	best, found := weightSplit{}, false
 	for _, lookup := range []func(string) (tensorType, bool){typeByLabel, typeByName} {
-		w, ok := splitTensors(tensors, a.Layers, lookup)
+		w, ok := splitTensors(tensors, a.Layers, lookup, experts)
 		if !ok || (fileBytes > 0 && w.total() > fileBytes) {
 			continue
 		}
@@ -75,6 +76,10 @@ func (a *Arch) setWeights(tensors []Tensor, fileBytes int64) {
 	if found {
 		a.WeightBytes, a.WeightSource = best.total(), WeightsFromTensors
 		a.LayerBytes, a.OutputBytes, a.InputEmbeddingBytes = best.layers, best.output, best.inputEmbedding
+		a.TokenBytes = best.token
+		if best.activeParams > 0 && best.activeParams < a.Params {
+			a.ActiveParams = best.activeParams
+		}
 		if a.VocabSize == 0 {
 			a.VocabSize = best.vocab
 		}
@@ -93,6 +98,32 @@ type weightSplit struct {
 	inputEmbedding int64   // the token embedding, when the output matrix is separate
 	other          int64   // anything else (rope frequencies, ...)
 	vocab          int
+	// token is the weights a decoded token reads: the blocks, with the
+	// experts' tensors at the share of experts used, and the output; and
+	// activeParams the same count in weights.
+	token, activeParams int64
+}
+
+// expertShare is the share of a mixture's experts a token uses; 1 for a
+// model without experts.
+func expertShare(count, used int64) float64 {
+	if count <= 0 || used <= 0 || used > count {
+		return 1
+	}
+	return float64(used) / float64(count)
+}
+
+// isExpert says whether a block tensor holds every expert's weights
+// (blk.N.ffn_up_exps.weight and the like).
+func isExpert(name string) bool { return strings.Contains(name, "_exps.") }
+
+// elements is the number of weights of a tensor.
+func elements(shape []uint64) int64 {
+	n := int64(1)
+	for _, d := range shape {
+		n *= int64(d)
+	}
+	return n
 }
 
 func (w weightSplit) total() int64 {
@@ -105,7 +136,7 @@ func (w weightSplit) total() int64 {
 
 // splitTensors adds up the tensors by block, output and token embedding,
 // reading each type with lookup; false when a type is unknown.
-func splitTensors(tensors []Tensor, layers int, lookup func(string) (tensorType, bool)) (weightSplit, bool) {
+func splitTensors(tensors []Tensor, layers int, lookup func(string) (tensorType, bool), experts float64) (weightSplit, bool) {
 	w := weightSplit{layers: make([]int64, layers)}
 	if len(tensors) == 0 || layers <= 0 {
 		return w, false
@@ -120,9 +151,17 @@ func splitTensors(tensors []Tensor, layers int, lookup func(string) (tensorType,
 		switch block, isBlock := blockIndex(t.Name); {
 		case isBlock && block < layers:
 			w.layers[block] += size
+			share := 1.0
+			if isExpert(t.Name) {
+				share = experts
+			}
+			w.token += int64(float64(size) * share)
+			w.activeParams += int64(float64(elements(t.Shape)) * share)
 		case t.Name == "output.weight":
 			hasOutput = true
 			w.output += size
+			w.token += size
+			w.activeParams += elements(t.Shape)
 		case strings.HasPrefix(t.Name, "output_norm."):
 			w.output += size
 		case t.Name == "token_embd.weight":
@@ -136,6 +175,12 @@ func splitTensors(tensors []Tensor, layers int, lookup func(string) (tensorType,
 	}
 	if !hasOutput {
 		w.output, w.inputEmbedding = w.output+w.inputEmbedding, 0
+		w.token += w.output // the tied embedding is the output matrix
+		for _, t := range tensors {
+			if t.Name == "token_embd.weight" {
+				w.activeParams += elements(t.Shape)
+			}
+		}
 	}
 	return w, true
 }

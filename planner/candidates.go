@@ -198,6 +198,7 @@ func (o *Option) predict(t Target, minTPS float64, speeds Speeds) {
 		Name: o.Tag, Params: o.Arch.Params, ActiveParams: o.Arch.ActiveParams,
 		Layers: o.Arch.Layers, KVHeads: o.Arch.KVHeads, HeadDim: max(o.Arch.KeyLength, 1),
 		BitsPerWeight: 8 * float64(o.Arch.WeightBytes) / float64(max(o.Arch.Params, 1)), Quant: o.Quant,
+		Bytes: float64(o.Arch.WeightBytes), TokenBytes: float64(o.Arch.TokenBytes),
 	}
 	hw := t.Hardware
 	ctx, p := o.Settings.ContextTokens, o.Settings.Parallel

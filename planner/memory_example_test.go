@@ -26,6 +26,6 @@ func ExampleFitMemory() {
 	fmt.Printf("%s: %d layers on the GPU, %d on the CPU (GPU share %.2f)\n", f.Placement, f.GPULayers, f.CPULayers, f.GPUShare)
 	fmt.Printf("KV cache %.2f GB, total %.1f GB\n", float64(f.Memory.KVCache)/1e9, float64(f.Memory.Total)/1e9)
 	// Output:
-	// partial: 32 layers on the GPU, 16 on the CPU (GPU share 0.67)
-	// KV cache 0.81 GB, total 10.2 GB
+	// partial: 35 layers on the GPU, 13 on the CPU (GPU share 0.73)
+	// KV cache 0.81 GB, total 9.7 GB
 }

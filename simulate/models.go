@@ -28,6 +28,19 @@ type OpenModel struct {
 	HeadDim      int
 	Hidden       int
 	MaxContext   int
+	Vocab        int  // tokens in the vocabulary; 0 if unknown
+	// TiedEmbeddings says the output matrix is the token embedding.
+	TiedEmbeddings bool
+	VisionParams   int64 // weights of a vision tower, stored at 16 bits
+	// ExpertParams is the weights of the experts of a mixture of experts,
+	// all of them.
+	ExpertParams int64
+	// FFN is the MLP's hidden width, recorded only where it is not a
+	// multiple of 256.
+	FFN int
+	// LibraryBytes is the size Ollama's library lists for the plain tag;
+	// 0 if not recorded.
+	LibraryBytes int64
 	// SlidingWindow is the tokens a sliding-window layer attends to, and
 	// GlobalEvery says that every GlobalEvery-th layer attends to the whole
 	// context; both zero when every layer is global.
@@ -70,10 +83,14 @@ func (m OpenModel) Shape(quant string) (ModelShape, error) {
 	if !ok {
 		return ModelShape{}, fmt.Errorf("unknown quantization %q", quant)
 	}
+	w, err := m.Weights(q)
+	if err != nil {
+		return ModelShape{}, err
+	}
 	return ModelShape{
 		Name: m.Tag, Params: m.Params, ActiveParams: m.ActiveParams,
 		Layers: m.Layers, KVHeads: m.KVHeads, HeadDim: m.HeadDim,
-		BitsPerWeight: bits, Quant: q,
+		BitsPerWeight: bits, Quant: q, Bytes: w.Total, TokenBytes: w.Token,
 	}, nil
 }
 
@@ -262,6 +279,9 @@ func modelRow(r rowReader) (OpenModel, error) {
 		ActiveParams: int64(r.num("params_active_b") * 1e9),
 		Layers:       r.int("layers"), Heads: r.int("heads"), KVHeads: r.int("kv_heads"),
 		HeadDim: r.int("head_dim"), Hidden: r.int("hidden"), MaxContext: r.int("max_ctx"),
+		Vocab: r.int("vocab"), TiedEmbeddings: r.cell("tied_embeddings") == "yes",
+		VisionParams: int64(r.num("vision_params_b") * 1e9), ExpertParams: int64(r.num("expert_params_b") * 1e9),
+		LibraryBytes: int64(r.num("ollama_size_gb") * 1e9), FFN: r.int("ffn"),
 		SlidingWindow: r.int("sliding_window"), GlobalEvery: r.int("global_every"),
 		DefaultQuant: NormalizeQuant(r.cell("default_quant")),
 		TagStem:      r.cell("tag_stem"),

@@ -35,10 +35,10 @@ const (
 	XiongjieDaiFile = "llamacpp_bench_llama3.csv"
 )
 
-var publishedShapes = map[string]ModelShape{
-	"LLaMA-2-7B":  {Name: "LLaMA-2-7B", Params: 6_738_415_616, Layers: 32, KVHeads: 32, HeadDim: 128},
-	"Llama-3-8B":  {Name: "Llama-3-8B", Params: 8_030_261_248, Layers: 32, KVHeads: 8, HeadDim: 128},
-	"Llama-3-70B": {Name: "Llama-3-70B", Params: 70_553_706_496, Layers: 80, KVHeads: 8, HeadDim: 128},
+var publishedModels = map[string]OpenModel{
+	"LLaMA-2-7B":  {Tag: "LLaMA-2-7B", Params: 6_738_415_616, Layers: 32, KVHeads: 32, HeadDim: 128, Hidden: 4096, Vocab: 32000},
+	"Llama-3-8B":  {Tag: "Llama-3-8B", Params: 8_030_261_248, Layers: 32, KVHeads: 8, HeadDim: 128, Hidden: 4096, Vocab: 128256},
+	"Llama-3-70B": {Tag: "Llama-3-70B", Params: 70_553_706_496, Layers: 80, KVHeads: 8, HeadDim: 128, Hidden: 8192, Vocab: 128256},
 }
 
 // ReadPublished reads llama.cpp's community scoreboards of LLaMA-2-7B
@@ -83,15 +83,14 @@ func ReadPublished(dir string) (PublishedSet, error) {
 // add completes p with its catalog device, model and speed and keeps it;
 // a device the catalog lacks is counted, not kept.
 func (set *PublishedSet) add(p Published, r publishedRow, device, model, quant, tps string) error {
-	shape, ok := publishedShapes[model]
+	om, ok := publishedModels[model]
 	if !ok {
 		return fmt.Errorf("%s line %d: unknown model %q", r.path, r.line, model)
 	}
-	bits, ok := BitsPerWeight(quant)
-	if !ok {
-		return fmt.Errorf("%s line %d: unknown quantization %q", r.path, r.line, quant)
+	shape, err := om.Shape(quant)
+	if err != nil {
+		return fmt.Errorf("%s line %d: %v", r.path, r.line, err)
 	}
-	shape.BitsPerWeight, shape.Quant = bits, NormalizeQuant(quant)
 	v, err := strconv.ParseFloat(tps, 64)
 	if err != nil || v <= 0 {
 		return fmt.Errorf("%s line %d: speed %q is not a positive number", r.path, r.line, tps)

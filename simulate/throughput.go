@@ -20,6 +20,10 @@ type ModelShape struct {
 	BitsPerWeight float64 // whole-file average, see BitsPerWeight
 	Quant         string  // GGUF quantization type, for DequantFactor; "" means F16
 	KVBytes       float64 // bytes per cached element; 0 means 2 (f16 cache)
+	// Bytes and TokenBytes, when set, are the weights as stored and the
+	// weights read for one token, counted tensor by tensor (see Weights);
+	// otherwise Params and the active weights at BitsPerWeight.
+	Bytes, TokenBytes float64
 }
 
 func (m ModelShape) active() float64 {
@@ -30,10 +34,20 @@ func (m ModelShape) active() float64 {
 }
 
 // WeightBytes is the size of all weights.
-func (m ModelShape) WeightBytes() float64 { return float64(m.Params) * m.BitsPerWeight / 8 }
+func (m ModelShape) WeightBytes() float64 {
+	if m.Bytes > 0 {
+		return m.Bytes
+	}
+	return float64(m.Params) * m.BitsPerWeight / 8
+}
 
 // ActiveWeightBytes is the size of the weights read for one token.
-func (m ModelShape) ActiveWeightBytes() float64 { return m.active() * m.BitsPerWeight / 8 }
+func (m ModelShape) ActiveWeightBytes() float64 {
+	if m.TokenBytes > 0 {
+		return m.TokenBytes
+	}
+	return m.active() * m.BitsPerWeight / 8
+}
 
 // KVBytesPerToken is the size of the key/value cache of one token.
 func (m ModelShape) KVBytesPerToken() float64 {

@@ -125,7 +125,9 @@ func (e *classErrors) add(k simulate.ThroughputConstants, c simulate.ThroughputC
 
 // before is predicted / measured of the model before the fitted constants.
 func before(c simulate.ThroughputCheck) float64 {
-	p := simulate.Predict(c.Case.Model, c.Case.GPU.Hardware(), c.Case.Context, 1, simulate.DefaultEfficiency())
+	old := c.Case.Model
+	old.Bytes, old.TokenBytes = 0, 0 // whole-file bits per weight, as before
+	p := simulate.Predict(old, c.Case.GPU.Hardware(), c.Case.Context, 1, simulate.DefaultEfficiency())
 	if c.Case.Decode {
 		return p.DecodeTPS / c.Case.TPS
 	}
