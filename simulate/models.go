@@ -28,7 +28,7 @@ type OpenModel struct {
 	HeadDim      int
 	Hidden       int
 	MaxContext   int
-	Vocab        int  // tokens in the vocabulary; 0 if unknown
+	Vocab        int // tokens in the vocabulary; 0 if unknown
 	// TiedEmbeddings says the output matrix is the token embedding.
 	TiedEmbeddings bool
 	VisionParams   int64 // weights of a vision tower, stored at 16 bits
