@@ -143,6 +143,17 @@ func ArchFromCatalog(tag, quant string) (Arch, error) {
 	return a, a.Validate()
 }
 
+// ShapeOf is the model an Arch describes, as the throughput model reads
+// it.
+func ShapeOf(a Arch) simulate.ModelShape {
+	return simulate.ModelShape{
+		Name: a.Name, Params: a.Params, ActiveParams: a.ActiveParams,
+		Layers: a.Layers, KVHeads: a.KVHeads, HeadDim: max(a.KeyLength, 1),
+		BitsPerWeight: 8 * float64(a.WeightBytes) / float64(max(a.Params, 1)), Quant: a.Quant,
+		Bytes: float64(a.WeightBytes), TokenBytes: float64(a.TokenBytes),
+	}
+}
+
 func firstNonEmpty(s ...string) string {
 	for _, v := range s {
 		if v != "" {

@@ -194,12 +194,8 @@ func placementRank(p Placement) int {
 // predict sets the option's speeds: the hardware's VRAM is set so that the
 // throughput model splits the layers as the memory fit placed them.
 func (o *Option) predict(t Target, minTPS float64, speeds Speeds) {
-	o.Shape = simulate.ModelShape{
-		Name: o.Tag, Params: o.Arch.Params, ActiveParams: o.Arch.ActiveParams,
-		Layers: o.Arch.Layers, KVHeads: o.Arch.KVHeads, HeadDim: max(o.Arch.KeyLength, 1),
-		BitsPerWeight: 8 * float64(o.Arch.WeightBytes) / float64(max(o.Arch.Params, 1)), Quant: o.Quant,
-		Bytes: float64(o.Arch.WeightBytes), TokenBytes: float64(o.Arch.TokenBytes),
-	}
+	o.Shape = ShapeOf(o.Arch)
+	o.Shape.Name, o.Shape.Quant = o.Tag, o.Quant
 	hw := t.Hardware
 	ctx, p := o.Settings.ContextTokens, o.Settings.Parallel
 	switch o.Fit.Placement {

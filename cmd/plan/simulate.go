@@ -75,6 +75,8 @@ func newSimulateCmd(e *env) *cobra.Command {
 	f.StringVar(&o.Model, "model", "", "the model of the --bench file to use, when it holds several")
 	f.Float64Var(&o.DecodeTPS, "decode-tps", 0, "single-stream decode speed in tokens per second, instead of --bench")
 	f.Float64Var(&o.PrefillTPS, "prefill-tps", 0, "single-stream prefill speed in tokens per second, instead of --bench (0 = prefill takes no time)")
+	f.StringVar(&o.ModelFile, "model-file", "", "predicted speeds of a local GGUF model `file`, from its header: architecture, tensor types, experts")
+	addHostFlag(f, &o.Host)
 	f.StringVar(&o.Quant, "quant", "", "predicted speeds: the quantization of --model, e.g. q4_K_M, q8_0, fp16 (default: the tag's, else the catalog's default)")
 	f.IntVar(&o.Context, "context", 0, "predicted speeds: tokens in context while decoding (default: prompt + output / 2 of the mean request)")
 	addHardwareFlags(f, &o.Hardware)

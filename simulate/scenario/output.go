@@ -108,7 +108,7 @@ func secs(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) }
 // predictionRows describe the predicted speeds a replay used.
 func predictionRows(p *Prediction) [][]string {
 	rows := [][]string{
-		{"model", fmt.Sprintf("%s %s, %s of weights", p.Model, p.Quantization, show.Bytes(p.WeightsBytes))},
+		{"model", fmt.Sprintf("%s %s, %s of weights (from the %s)", p.Model, p.Quantization, show.Bytes(p.WeightsBytes), p.ModelSource)},
 		{"hardware", p.Hardware.Description},
 		{"basis", p.Basis},
 		{"decode (1 request)", fmt.Sprintf("%.1f tok/s (%.1f-%.1f), %s-bound", p.DecodeTPS, p.DecodeLow, p.DecodeHigh, p.DecodeBound)},

@@ -5,7 +5,10 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"path/filepath"
+	"strings"
 
+	"github.com/plan-cli/plan/hwprofile/gguf"
 	"github.com/plan-cli/plan/planner"
 	"github.com/plan-cli/plan/pricing"
 	"github.com/plan-cli/plan/simulate"
@@ -15,8 +18,11 @@ import (
 // the single-stream speeds with their bounds, and the concurrency curve the
 // replay uses.
 type Prediction struct {
-	Model         string                `json:"model"`
-	Quantization  string                `json:"quantization"`
+	Model        string `json:"model"`
+	Quantization string `json:"quantization"`
+	// ModelSource says where the model's shape comes from: the catalog,
+	// a GGUF file's header, or a server's /api/show.
+	ModelSource   string                `json:"model_source"`
 	Hardware      planner.Target        `json:"hardware"`
 	ContextTokens int                   `json:"context_tokens"`
 	Basis         string                `json:"basis"`
@@ -55,15 +61,11 @@ type bandResult struct {
 // predict models the speeds of --model on the hardware for requests of the
 // workload's mean size.
 func (o *Options) predict(ctx context.Context, sizes requestSizes) (*Prediction, error) {
-	om, tagQuant, ok := simulate.LookupModel(o.Model)
-	if !ok {
-		return nil, flagErrorf("unknown --model %q: not in the model catalog (give --bench results of it, or --decode-tps)", o.Model)
-	}
-	quant := cmp.Or(simulate.NormalizeQuant(o.Quant), tagQuant, om.DefaultQuant)
-	shape, err := om.Shape(quant)
+	src, err := o.modelShape(ctx)
 	if err != nil {
-		return nil, flagErrorf("invalid --quant %q: %v", o.Quant, err)
+		return nil, err
 	}
+	name, quant, shape := src.name, src.quant, src.shape
 	m, err := o.Hardware.Resolve(ctx, o.Probes)
 	if err != nil {
 		return nil, err
@@ -85,23 +87,23 @@ func (o *Options) predict(ctx context.Context, sizes requestSizes) (*Prediction,
 	}
 	m.Export()
 	p := &Prediction{
-		Model: om.Tag, Quantization: quant, Hardware: m, ContextTokens: ctxTokens,
+		Model: name, Quantization: quant, ModelSource: src.source, Hardware: m, ContextTokens: ctxTokens,
 		Basis: string(one.Basis), WeightsBytes: int64(shape.WeightBytes()), GPUShare: one.GPUShare,
 		DecodeTPS: one.DecodeTPS, DecodeLow: one.DecodeLow, DecodeHigh: one.DecodeHigh, DecodeBound: string(one.DecodeBound),
 		PrefillTPS: one.PrefillTPS, PrefillLow: one.PrefillLow, PrefillHigh: one.PrefillHigh, PrefillBound: string(one.PrefillBound),
 	}
 	if !(one.DecodeTPS > 0) || !(one.PrefillTPS > 0) {
-		return nil, fmt.Errorf("cannot predict %s on %s: its bandwidth or compute is unknown; give --bandwidth and --tflops", om.Tag, m.Description)
+		return nil, fmt.Errorf("cannot predict %s on %s: its bandwidth or compute is unknown; give --bandwidth and --tflops", name, m.Description)
 	}
 	for k := 1; k <= o.Slots; k++ {
 		pk := predict(shape, m.Hardware, ctxTokens, k)
 		p.Curve = append(p.Curve, simulate.CurvePoint{Active: k, DecodeTokensPerSecond: pk.DecodeTPS, PrefillTokensPerSecond: pk.PrefillTPS})
 	}
 	if one.GPUShare < 1 && m.Hardware.VRAMBytes > 0 {
-		p.Notes = append(p.Notes, fmt.Sprintf("%s does not fit in %.1f GiB: %.0f%% of its layers run on the CPU", om.Tag, float64(m.Hardware.VRAMBytes)/(1<<30), 100*(1-one.GPUShare)))
+		p.Notes = append(p.Notes, fmt.Sprintf("%s does not fit in %.1f GiB: %.0f%% of its layers run on the CPU", name, float64(m.Hardware.VRAMBytes)/(1<<30), 100*(1-one.GPUShare)))
 	}
-	if om.Confidence != "high" {
-		p.Notes = append(p.Notes, fmt.Sprintf("the catalog's architecture of %s is %s confidence", om.Tag, om.Confidence))
+	if src.note != "" {
+		p.Notes = append(p.Notes, src.note)
 	}
 	return p, nil
 }
@@ -167,4 +169,74 @@ func (o *Options) replayBand(rep *Report, p *Prediction, src func() simulate.Sou
 	}
 	rep.Band = &band
 	return nil
+}
+
+// modelSource is the model to predict: its name, type and shape, where
+// they come from, and a note on how far to trust them.
+type modelSource struct {
+	name, quant, source, note string
+	shape                     simulate.ModelShape
+}
+
+// modelShape is the model to predict: from the header of --model-file,
+// from --host's /api/show of --model when the server has it installed,
+// else from the catalog.
+func (o *Options) modelShape(ctx context.Context) (modelSource, error) {
+	if o.ModelFile != "" {
+		d, size, err := gguf.ReadDetails(o.ModelFile)
+		if err != nil {
+			return modelSource{}, fmt.Errorf("--model-file: %w", err)
+		}
+		a, err := planner.ArchFromShow(filepath.Base(o.ModelFile), d, size)
+		if err != nil {
+			return modelSource{}, fmt.Errorf("--model-file %s: %w", o.ModelFile, err)
+		}
+		return modelSource{name: a.Name, quant: a.Quant, source: "GGUF header of " + o.ModelFile, shape: planner.ShapeOf(a)}, nil
+	}
+	if o.Host != "" && o.Quant == "" {
+		a, ok, err := o.installedArch(ctx)
+		if err != nil {
+			return modelSource{}, err
+		}
+		if ok {
+			return modelSource{name: a.Name, quant: a.Quant, source: "/api/show of " + o.Host, shape: planner.ShapeOf(a)}, nil
+		}
+	}
+	om, tagQuant, ok := simulate.LookupModel(o.Model)
+	if !ok {
+		hint := "give --bench results of it, --decode-tps, or --model-file with its GGUF file"
+		if o.Host == "" {
+			hint += ", or --host with a server that has it installed"
+		}
+		return modelSource{}, flagErrorf("unknown --model %q: not in the model catalog (%s)", o.Model, hint)
+	}
+	quant := cmp.Or(simulate.NormalizeQuant(o.Quant), tagQuant, om.DefaultQuant)
+	shape, err := om.Shape(quant)
+	if err != nil {
+		return modelSource{}, flagErrorf("invalid --quant %q: %v", o.Quant, err)
+	}
+	src := modelSource{name: om.Tag, quant: quant, source: "catalog", shape: shape}
+	if om.Confidence != "high" {
+		src.note = fmt.Sprintf("the catalog's architecture of %s is %s confidence", om.Tag, om.Confidence)
+	}
+	return src, nil
+}
+
+// installedArch is --model as installed on --host, read from /api/show;
+// false when the server does not have it.
+func (o *Options) installedArch(ctx context.Context) (planner.Arch, bool, error) {
+	if o.Probes.Installed == nil {
+		return planner.Arch{}, false, nil
+	}
+	srv, err := o.Probes.Installed(ctx, o.Host)
+	if err != nil {
+		return planner.Arch{}, false, err
+	}
+	for _, m := range srv.Models {
+		if m.Name == o.Model || strings.TrimSuffix(m.Name, ":latest") == o.Model {
+			a, err := planner.ArchFromShow(m.Name, m.Details, m.SizeBytes)
+			return a, err == nil, err
+		}
+	}
+	return planner.Arch{}, false, nil
 }

@@ -38,6 +38,10 @@ type Options struct {
 	QueueLimit  int
 	Bench       string
 	Model       string
+	// ModelFile is a GGUF file whose header gives the model to predict;
+	// Host an Ollama server whose installed Model replaces the catalog's.
+	ModelFile   string
+	Host        string
 	DecodeTPS   float64
 	PrefillTPS  float64
 	Quant       string
@@ -127,8 +131,10 @@ func (o *Options) Validate() error {
 		return flagErrorf("invalid --queue-limit %d: must not be negative (0 = no limit)", o.QueueLimit)
 	case o.Bench != "" && (o.DecodeTPS != 0 || o.PrefillTPS != 0):
 		return flagErrorf("give either --bench or --decode-tps/--prefill-tps, not both")
-	case o.Bench == "" && o.DecodeTPS == 0 && o.Model == "":
-		return flagErrorf("no service speed: give --bench results.jsonl, --decode-tps, or --model TAG for predicted speeds")
+	case o.Bench == "" && o.DecodeTPS == 0 && o.Model == "" && o.ModelFile == "":
+		return flagErrorf("no service speed: give --bench results.jsonl, --decode-tps, or --model TAG or --model-file FILE.gguf for predicted speeds")
+	case o.ModelFile != "" && (o.Bench != "" || o.DecodeTPS != 0 || o.Model != "" || o.Quant != ""):
+		return flagErrorf("--model-file predicts the file's own model at its own types: drop --bench, --decode-tps, --model and --quant")
 	case o.Bench == "" && o.DecodeTPS != 0 && !(o.DecodeTPS > 0 && !math.IsInf(o.DecodeTPS, 0)):
 		return flagErrorf("invalid --decode-tps %v: must be positive", o.DecodeTPS)
 	case o.DecodeTPS != 0 && o.Model != "":
@@ -243,7 +249,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	var pred *Prediction
 	var svc simulate.Service
-	if o.Model != "" && o.Bench == "" {
+	if (o.Model != "" || o.ModelFile != "") && o.Bench == "" {
 		pred, err = o.predict(ctx, sizes)
 		if err != nil {
 			return nil, err
