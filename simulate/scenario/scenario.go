@@ -34,10 +34,10 @@ type Options struct {
 
 	// Server: its slots and queue, and its speed from a benchmark results
 	// file, fixed speeds, or predicted for Model on Hardware.
-	Slots       int
-	QueueLimit  int
-	Bench       string
-	Model       string
+	Slots      int
+	QueueLimit int
+	Bench      string
+	Model      string
 	// ModelFile is a GGUF file whose header gives the model to predict;
 	// Host an Ollama server whose installed Model replaces the catalog's.
 	ModelFile   string
