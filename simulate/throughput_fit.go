@@ -335,14 +335,16 @@ type ThroughputCheck struct {
 }
 
 // minBandCases is the fewest left-out ratios a class needs for bands of
-// its own; a class with fewer takes the bands of all classes pooled.
+// its own; a class with fewer takes the bands of all classes pooled,
+// widened to hold each of its own.
 const minBandCases = 8
 
 // FitWithBands fits the constants to the measurements, predicts each
 // device's measurements from a fit without that device, and sets each
 // class's bands to the 5th and 95th percentiles of those left-out ratios,
 // so that a band holds about 90% of the published measurements of its
-// class. It returns the constants and every measurement's check.
+// class (a class of fewer than minBandCases: the pooled band, widened to
+// hold all of them). It returns the constants and every measurement's check.
 func FitWithBands(ms []Published) (ThroughputConstants, []ThroughputCheck) {
 	all := FitThroughput(ms)
 	var checks []ThroughputCheck
@@ -402,11 +404,16 @@ func setBands(k *ThroughputConstants, checks []ThroughputCheck) {
 		return rs
 	}
 	band := func(class string, decode bool) Band {
-		rs := ratios(class, decode)
-		if len(rs) < minBandCases {
-			rs = ratios("", decode)
+		own := ratios(class, decode)
+		if len(own) >= minBandCases {
+			return Band{Low: outerQuantile(own, 0.05), High: outerQuantile(own, 0.95)}
 		}
-		return Band{Low: outerQuantile(rs, 0.05), High: outerQuantile(rs, 0.95)}
+		all := ratios("", decode)
+		b := Band{Low: outerQuantile(all, 0.05), High: outerQuantile(all, 0.95)}
+		for _, r := range own {
+			b = b.widen(r)
+		}
+		return b
 	}
 	for class, cc := range k.Classes {
 		cc.DecodeBand, cc.PrefillBand = band(class, true), band(class, false)
