@@ -129,20 +129,18 @@ func (b Band) widen(r float64) Band {
 	return Band{math.Min(b.Low, r), math.Max(b.High, r)}
 }
 
-// Default efficiency, fitted once to llama.cpp's measured speeds of Llama-3
-// 8B (Q4_K_M, F16) and 70B (Q4_K_M, F16) on RTX 30/40 cards and Apple M1,
-// M1 Max, M2 Ultra and M3 Max (simulate/testdata/throughput): F16 decode
-// reaches 0.74 to 0.91 of bandwidth / model size (median about 0.83), and
-// Q4_K_M reaches DequantFactor times less of it; prefill reaches about 0.7 to
-// 1.2 of the catalog's FP16 figure (GeForce figures are FP32-accumulate rates
-// that llama.cpp can exceed). The bands hold every row of that check, rounded
-// outwards; see TestThroughputValidation and validation.txt there.
+// The efficiency of a prediction for hardware of no device class (a CPU,
+// or an accelerator known only by its figures), and of a calibration with
+// nothing usable: the first throughput model's single efficiency, fitted to
+// XiongjieDai's Llama-3 rows before the per-class constants
+// (data/throughput/constants.json) replaced it for catalog devices, with
+// bands that held every one of those rows.
 const (
 	DefaultBandwidthEfficiency = 0.8
 	DefaultComputeEfficiency   = 0.9
 )
 
-// The bands of a prediction from the catalog with the default efficiency.
+// The bands of a prediction with the default efficiency.
 var (
 	DefaultDecodeBand  = Band{Low: 0.6, High: 1.4}
 	DefaultPrefillBand = Band{Low: 0.65, High: 1.5}
@@ -185,19 +183,18 @@ type Prediction struct {
 }
 
 // Predict models decode and prefill speed as a roofline. One decode step
-// makes one token for each of the concurrency requests; it reads the active
-// weights once plus each request's key/value cache for contextTokens tokens,
-// and does 2 x active parameters x concurrency x DequantFactor floating-point
-// operations. Its time is the larger of bytes / (bandwidth x eff.Bandwidth)
-// and FLOPs / (compute x eff.Compute), where the weight bytes also count
-// DequantFactor times: llama.cpp's quantized matrix-vector kernels stream
-// weights at less of the bandwidth than F16 does (measured Q4_K_M decode
-// reaches 0.58 to 0.81, median 0.71, of the F16 efficiency on the same device); aggregate decode speed is concurrency /
-// step time. Prefill is compute-bound at compute x eff.Compute / (2 x active
-// parameters x DequantFactor), but not faster than reading the weights once
-// per 512-token batch allows. Layers that do not fit in VRAMBytes run from
-// system memory at the CPU's bandwidth and compute, and the times of the two
-// parts add up.
+// makes one token for each of the concurrency requests: it takes
+// eff.FixedSeconds plus the larger of bytes / (bandwidth x eff.Bandwidth)
+// and FLOPs / (compute x eff.Compute), where the bytes are the weights a
+// token reads times the type's decode factor plus each request's
+// key/value cache for contextTokens tokens, and the FLOPs 2 x active
+// parameters x concurrency x the type's prefill factor (the factors come
+// from eff.Quants, else DequantFactor). Aggregate decode speed is
+// concurrency / step time. Prefill is compute-bound at compute x
+// eff.Compute / (2 x active parameters x the prefill factor), but not
+// faster than reading the weights once per 512-token batch allows. Layers
+// that do not fit in VRAMBytes run from system memory at the CPU's
+// bandwidth and compute, and the times of the two parts add up.
 func Predict(model ModelShape, hw Hardware, contextTokens, concurrency int, eff Efficiency) Prediction {
 	if concurrency < 1 {
 		concurrency = 1
