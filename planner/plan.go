@@ -257,7 +257,7 @@ func markChosen(rep *Report, best Option, minTPS float64) {
 
 // busiestHour replays the routed traffic of the busiest hour of the usage.
 func busiestHour(t *Traffic, o Option, grs []groupRoute, rule RouteRule) (*BusiestHour, error) {
-	first := simulate.BusiestHours(simulate.NewBucketSource(t.Buckets, rule.Seed, 0, math.Inf(1)), 1)
+	first := simulate.BusiestHours(t.Source(rule.Seed, 0, math.Inf(1), nil), 1)
 	lo := float64(first) * 3600
 	rr, err := replay(t, o, grs, rule, lo, lo+3600, 60)
 	if err != nil {

@@ -83,17 +83,14 @@ func replay(t *Traffic, o Option, routes []groupRoute, rule RouteRule, lo, hi fl
 			routed[r.g.Key] = true
 		}
 	}
-	var bs []simulate.Bucket
-	for _, b := range t.Buckets {
-		if routed[b.Model] && b.PromptTokens+b.OutputTokens <= o.Settings.ContextTokens {
-			bs = append(bs, b)
-		}
+	keep := func(model string, prompt, output int) bool {
+		return routed[model] && prompt+output <= o.Settings.ContextTokens
 	}
 	svc, err := simulate.NewCurveService(o.Curve)
 	if err != nil {
 		return replayResult{}, fmt.Errorf("%s: %w", o.Tag, err)
 	}
-	rec := &recorder{src: simulate.NewBucketSource(bs, rule.Seed, lo, hi)}
+	rec := &recorder{src: t.Source(rule.Seed, lo, hi, keep)}
 	pol := simulate.SLOSpill{TTFT: rule.SLOTTFT, E2E: rule.SLOE2E, Service: svc}
 	res, err := simulate.Run(simulate.Config{Slots: o.Settings.Parallel, Service: svc, Policy: pol, Minutes: minutes, Done: rule.Done}, rec)
 	if err != nil {

@@ -28,9 +28,12 @@ type Traffic struct {
 	// PeriodNote is set when the exports cover periods of different lengths.
 	PeriodNote string
 	Groups     []*Group // by spend, largest first
-	// Buckets are the arrivals of every group, in seconds since From, with
-	// Bucket.Model set to the group's Key, for replays.
+	// Buckets are the arrivals of the groups' aggregated rows (those that
+	// count several requests or span more than a minute), in seconds since
+	// From, with Bucket.Model set to the group's Key; Log holds the rows of
+	// single requests, in Unix seconds (see Source).
 	Buckets []simulate.Bucket
+	Log     simulate.RequestLog
 	// Unpriced counts requests whose model has no price.
 	Unpriced int64
 	Stats    usage.Stats
@@ -50,7 +53,9 @@ type Group struct {
 	SpendUSD     float64 `json:"spend_usd"`
 	Priced       bool    `json:"priced"`
 
-	sizes []sizeCount // each row's mean request size, with its request count
+	sizes []sizeCount // the rows' mean request sizes, with their request counts, by size
+	// bySize counts the requests of each mean request size while reading.
+	bySize map[int]int64
 
 	// months is the period the group's totals are spread over: its sources'
 	// periods, weighted by their spend (by their tokens when unpriced).
@@ -112,6 +117,16 @@ type sizeCount struct {
 func (t *Traffic) Months() float64 {
 	days := t.To.Sub(t.From).Hours() / 24
 	return math.Max(days, 1) / DaysPerMonth
+}
+
+// setSizes turns the sizes counted while reading into g.sizes, smallest
+// first.
+func (g *Group) setSizes() {
+	for size, n := range g.bySize {
+		g.sizes = append(g.sizes, sizeCount{tokens: size, n: n})
+	}
+	sort.Slice(g.sizes, func(i, j int) bool { return g.sizes[i].tokens < g.sizes[j].tokens })
+	g.bySize = nil
 }
 
 // ContextPercentile is the p-th percentile (0 to 1) of the tokens per
@@ -191,7 +206,7 @@ func ReadTraffic(ctx context.Context, files []string, opts usage.Options, pricer
 	if err != nil {
 		return nil, err
 	}
-	if len(rd.rows) == 0 {
+	if !rd.any {
 		return nil, fmt.Errorf("no usage rows with tokens in %d files: give the usage (token) exports, not only cost exports", len(files))
 	}
 	t.Stats = stats
@@ -200,7 +215,7 @@ func ReadTraffic(ctx context.Context, files []string, opts usage.Options, pricer
 		t.span(s.From, s.To)
 		t.Sources = append(t.Sources, *s)
 	}
-	if err := checkSpan(t, rd.rows); err != nil {
+	if err := checkSpan(t, rd.first, rd.last); err != nil {
 		return nil, err
 	}
 	for _, r := range rd.rows {
@@ -208,6 +223,7 @@ func ReadTraffic(ctx context.Context, files []string, opts usage.Options, pricer
 	}
 	for _, g := range rd.groups {
 		g.setMonths(rd.sources)
+		g.setSizes()
 	}
 	t.sortGroups(rd.groups)
 	t.Assumptions = rd.assumptions()
@@ -215,23 +231,28 @@ func ReadTraffic(ctx context.Context, files []string, opts usage.Options, pricer
 }
 
 // checkSpan refuses usage that spans more than the simulator replays (ten
-// years), naming the row furthest from the first: a date typed wrong, most
-// likely.
-func checkSpan(t *Traffic, rows []trafficRow) error {
+// years), naming the row furthest from the first (first and last are the
+// rows that start first and end last): a date typed wrong, most likely.
+func checkSpan(t *Traffic, first, last trafficRow) error {
 	if t.To.Sub(t.From).Seconds() <= simulate.MaxArrival {
 		return nil
 	}
-	first, last := rows[0], rows[0]
-	for _, r := range rows {
-		if r.start.Before(first.start) {
-			first = r
-		}
-		if r.end.After(last.end) {
-			last = r
-		}
-	}
 	return fmt.Errorf("%s:%d: dated %s, more than ten years after the first row (%s:%d, %s): check the dates of the export",
 		last.file, last.line, last.end.UTC().Format("2006-01-02"), first.file, first.line, first.start.UTC().Format("2006-01-02"))
+}
+
+// Source gives the arrivals in [lo, hi) seconds since From of the requests
+// keep accepts (nil: all), from the aggregated rows and the request log
+// merged in time order.
+func (t *Traffic) Source(seed uint64, lo, hi float64, keep func(model string, prompt, output int) bool) simulate.Source {
+	var bs []simulate.Bucket
+	for _, b := range t.Buckets {
+		if keep == nil || keep(b.Model, b.PromptTokens, b.OutputTokens) {
+			bs = append(bs, b)
+		}
+	}
+	origin := float64(t.From.Unix())
+	return simulate.Merge(simulate.NewBucketSource(bs, seed, lo, hi), t.Log.Source(seed, origin+lo, origin+hi, keep))
 }
 
 // UsageSource is one export file: its format and the whole UTC days it covers.
@@ -257,8 +278,13 @@ type trafficReader struct {
 	groups  map[string]*Group
 	sources map[string]*UsageSource
 	order   []*UsageSource
-	rows    []trafficRow
-	pricer  spend.Pricer
+	// rows are the aggregated rows, for Traffic.Buckets; the rows of single
+	// requests go to Traffic.Log. first and last are the rows that start
+	// first and end last; any says there was a row.
+	rows        []trafficRow
+	first, last trafficRow
+	any         bool
+	pricer      spend.Pricer
 }
 
 type trafficRow struct {
@@ -281,8 +307,10 @@ func (rd *trafficReader) add(r *usage.Record) error {
 	g, cost := rd.t.group(rd.groups, r, rd.pricer, n)
 	g.addSource(r.File, cost, tokens)
 	if r.RequestsKnown {
-		size := int(math.Round(float64(tokens) / float64(n)))
-		g.sizes = append(g.sizes, sizeCount{tokens: size, n: n})
+		if g.bySize == nil {
+			g.bySize = map[int]int64{}
+		}
+		g.bySize[int(math.Round(float64(tokens)/float64(n)))] += n
 	}
 	start, end, b := simulate.RowBucket(r, n, time.Hour)
 	b.Model = g.Key
@@ -295,7 +323,20 @@ func (rd *trafficReader) add(r *usage.Record) error {
 	if end.After(src.To) {
 		src.To = end
 	}
-	rd.rows = append(rd.rows, trafficRow{start: start, end: end, file: r.File, line: r.Line, b: b})
+	row := trafficRow{start: start, end: end, file: r.File, line: r.Line}
+	if !rd.any || start.Before(rd.first.start) {
+		rd.first = row
+	}
+	if !rd.any || end.After(rd.last.end) {
+		rd.last = row
+	}
+	rd.any = true
+	if n == 1 && end.Sub(start) <= time.Minute {
+		rd.t.Log.Add(b.Model, float64(start.UnixNano())/1e9, b.PromptTokens, b.OutputTokens)
+		return nil
+	}
+	row.b = b
+	rd.rows = append(rd.rows, row)
 	return nil
 }
 

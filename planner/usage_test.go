@@ -73,8 +73,22 @@ func TestReadTraffic(t *testing.T) {
 			t.Errorf("bucket %+v", b)
 		}
 	}
-	if n != 116 {
-		t.Errorf("%d requests in buckets, want 116", n)
+	if single := tr.Log.Requests(); n+single != 116 || single != 1 {
+		t.Errorf("%d requests in buckets and %d single ones, want 116 in all, the long request single", n, single)
+	}
+	// The replay's source gives every request once, in time order.
+	src := tr.Source(1, 0, math.Inf(1), nil)
+	var got int64
+	last := -1.0
+	for r, ok := src.Next(); ok; r, ok = src.Next() {
+		got++
+		if r.Arrival < last {
+			t.Errorf("arrival %v after %v", r.Arrival, last)
+		}
+		last = r.Arrival
+	}
+	if got != 116 {
+		t.Errorf("the source gave %d requests, want 116", got)
 	}
 }
 
