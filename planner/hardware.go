@@ -115,8 +115,8 @@ func (m *Target) NeedCPU(ctx context.Context, p Probes) error {
 	if err != nil {
 		return err
 	}
-	m.Hardware.CPUBandwidthGBs = bw
-	m.Notes = append(m.Notes, fmt.Sprintf("memory bandwidth of this machine's CPU, for the layers off the GPU, measured now: %.1f GB/s", bw))
+	m.Hardware.CPUBandwidthGBs = bw.GBPerS
+	m.Notes = append(m.Notes, "memory bandwidth of this machine's CPU, for the layers off the GPU, "+bw.note())
 	return nil
 }
 
@@ -249,11 +249,12 @@ func (m *Target) fillCPU(ctx context.Context, host hwprofile.Profile, h Hardware
 	case h.Profile != "":
 		m.Notes = append(m.Notes, "the profile has no memory bandwidth, so layers that do not fit in VRAM cannot be timed; take it with plan profile --bandwidth")
 	case cpuOnly:
-		var err error
-		if bw, err = p.MeasureBandwidth(ctx); err != nil {
+		got, err := p.MeasureBandwidth(ctx)
+		if err != nil {
 			return err
 		}
-		m.Notes = append(m.Notes, fmt.Sprintf("memory bandwidth measured now: %.1f GB/s", bw))
+		bw = got.GBPerS
+		m.Notes = append(m.Notes, "memory bandwidth "+got.note())
 	default:
 		m.measureLater = true
 	}

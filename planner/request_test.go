@@ -24,9 +24,9 @@ func TestMakeWithProbes(t *testing.T) {
 			return hwprofile.Profile{CPU: hwprofile.CPU{Model: "test CPU", PhysicalCores: 8},
 				Memory: hwprofile.Memory{TotalBytes: 64 << 30, AvailableBytes: 48 << 30}, BandwidthGBPerS: 80}, nil
 		},
-		MeasureBandwidth: func(context.Context) (float64, error) {
+		MeasureBandwidth: func(context.Context) (Bandwidth, error) {
 			t.Error("measured bandwidth with one in the profile")
-			return 0, nil
+			return Bandwidth{}, nil
 		},
 	}
 	when := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)

@@ -23,12 +23,8 @@ func probes(e *env) planner.Probes {
 		Detect: func(ctx context.Context) (hwprofile.Profile, error) {
 			return hwprofile.Detect(ctx, e.detectOptions())
 		},
-		MeasureBandwidth: func(ctx context.Context) (float64, error) {
-			b, err := hwprofile.MeasureBandwidth(ctx, hwprofile.BandwidthOptions{})
-			if err != nil {
-				return 0, fmt.Errorf("measuring memory bandwidth: %w", err)
-			}
-			return b.GBPerS, nil
+		MeasureBandwidth: func(ctx context.Context) (planner.Bandwidth, error) {
+			return e.bandwidth(ctx)
 		},
 		Installed: installed,
 	}
@@ -92,4 +88,46 @@ func priceTable(path string) (*pricing.Table, error) {
 		return nil, fmt.Errorf("--prices: %w", err)
 	}
 	return t, err
+}
+
+// bandwidth is this machine's memory bandwidth: the measurement kept from an
+// earlier command when it was taken on this machine within
+// hwprofile.SavedBandwidthMaxAge, else one taken now, and then kept. The
+// measurement copies two 256 MiB buffers for about 1.5 s, so commands that
+// need the figure pay for it once.
+func (e *env) bandwidth(ctx context.Context) (planner.Bandwidth, error) {
+	p, detErr := hwprofile.Detect(ctx, e.detectOptions())
+	path := e.bandwidthFile()
+	if s, ok := hwprofile.ReadSavedBandwidth(path); ok && detErr == nil && s.Matches(p, time.Now()) {
+		return planner.Bandwidth{GBPerS: s.GBPerS, Kept: path, Measured: s.Measured}, nil
+	}
+	b, err := hwprofile.MeasureBandwidth(ctx, hwprofile.BandwidthOptions{})
+	if err != nil {
+		return planner.Bandwidth{}, fmt.Errorf("measuring memory bandwidth: %w", err)
+	}
+	e.keepBandwidth(p, detErr, b)
+	return planner.Bandwidth{GBPerS: b.GBPerS}, nil
+}
+
+// keepBandwidth keeps a measurement for later commands; failing to only
+// costs a new measurement next time.
+func (e *env) keepBandwidth(p hwprofile.Profile, detErr error, b hwprofile.Bandwidth) {
+	if path := e.bandwidthFile(); path != "" && detErr == nil {
+		_ = hwprofile.SaveBandwidth(path, p, b, time.Now())
+	}
+}
+
+// bandwidthFile is where this machine's bandwidth is kept: under
+// $XDG_CACHE_HOME, else $HOME/.cache; "" when neither is set.
+func (e *env) bandwidthFile() string {
+	cache := e.getenv("XDG_CACHE_HOME")
+	if cache == "" {
+		if home := e.getenv("HOME"); home != "" {
+			cache = filepath.Join(home, ".cache")
+		}
+	}
+	if cache == "" {
+		return ""
+	}
+	return hwprofile.SavedBandwidthFile(cache)
 }

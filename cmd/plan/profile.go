@@ -134,5 +134,6 @@ func measureBandwidth(ctx context.Context, opts profileOptions, p *hwprofile.Pro
 	}
 	p.BandwidthGBPerS = math.Round(bw.GBPerS*10) / 10
 	p.BandwidthMethod = bw.Method()
+	opts.e.keepBandwidth(*p, nil, bw)
 	return nil
 }
