@@ -54,8 +54,9 @@ type Group struct {
 	Priced       bool    `json:"priced"`
 
 	sizes []sizeCount // the rows' mean request sizes, with their request counts, by size
-	// bySize counts the requests of each mean request size while reading.
-	bySize map[int]int64
+	// bySize counts the requests and tokens of each fine size class
+	// (sizeClass) while reading.
+	bySize map[int]*sizeSum
 
 	// months is the period the group's totals are spread over: its sources'
 	// periods, weighted by their spend (by their tokens when unpriced).
@@ -119,11 +120,39 @@ func (t *Traffic) Months() float64 {
 	return math.Max(days, 1) / DaysPerMonth
 }
 
-// setSizes turns the sizes counted while reading into g.sizes, smallest
-// first.
+// sizeSum is the requests of one size class and their tokens.
+type sizeSum struct{ n, tokens int64 }
+
+// sizeClass is the class of a request size: classes grow by 2^(1/32),
+// about 2% apart, so a class's mean is within 1% of its requests and a
+// group holds at most a few hundred of them.
+func sizeClass(tokens int) int {
+	if tokens <= 1 {
+		return 0
+	}
+	return 1 + int(math.Floor(32*math.Log2(float64(tokens))))
+}
+
+// addSize counts n requests of the size.
+func (g *Group) addSize(size int, n int64) {
+	if g.bySize == nil {
+		g.bySize = map[int]*sizeSum{}
+	}
+	c := sizeClass(size)
+	s := g.bySize[c]
+	if s == nil {
+		s = &sizeSum{}
+		g.bySize[c] = s
+	}
+	s.n += n
+	s.tokens += int64(size) * n
+}
+
+// setSizes turns the size classes counted while reading into g.sizes, each
+// class as its mean size, smallest first.
 func (g *Group) setSizes() {
-	for size, n := range g.bySize {
-		g.sizes = append(g.sizes, sizeCount{tokens: size, n: n})
+	for _, c := range g.bySize {
+		g.sizes = append(g.sizes, sizeCount{tokens: int(math.Round(float64(c.tokens) / float64(c.n))), n: c.n})
 	}
 	sort.Slice(g.sizes, func(i, j int) bool { return g.sizes[i].tokens < g.sizes[j].tokens })
 	g.bySize = nil
@@ -131,9 +160,9 @@ func (g *Group) setSizes() {
 
 // ContextPercentile is the p-th percentile (0 to 1) of the tokens per
 // request (prompt + output), weighting each export row's mean request by
-// its number of requests. Rows that aggregate many requests hide their
-// spread, so this understates long requests in daily exports and is exact
-// for per-request logs.
+// its number of requests, as the mean of its size class (sizeClass: within
+// 1%). Rows that aggregate many requests hide their spread, so this
+// understates long requests in daily exports.
 func (g *Group) ContextPercentile(p float64) int {
 	if len(g.sizes) == 0 {
 		return 0
@@ -307,10 +336,7 @@ func (rd *trafficReader) add(r *usage.Record) error {
 	g, cost := rd.t.group(rd.groups, r, rd.pricer, n)
 	g.addSource(r.File, cost, tokens)
 	if r.RequestsKnown {
-		if g.bySize == nil {
-			g.bySize = map[int]int64{}
-		}
-		g.bySize[int(math.Round(float64(tokens)/float64(n)))] += n
+		g.addSize(int(math.Round(float64(tokens)/float64(n))), n)
 	}
 	start, end, b := simulate.RowBucket(r, n, time.Hour)
 	b.Model = g.Key

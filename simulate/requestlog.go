@@ -8,36 +8,41 @@ import (
 )
 
 // RequestLog keeps the requests of per-request usage logs compactly, in
-// memory that grows with the hours and models they cover, not with the
-// requests: for each model and hour, how many requests arrived in each
+// memory that grows with the days and models they cover, not with the
+// requests: for each model and UTC day, how many requests arrived in each
 // minute, and how many of them fell in each size class (SizeClass), with
-// their prompt and output tokens summed. A replay draws the requests of an
-// hour when it reaches it: each minute's requests at uniformly random
-// times within the minute, their sizes the hour's classes shuffled among
-// them, each request the mean of its class.
+// their prompt and output tokens summed. A replay draws the requests of a
+// day when it reaches it: each minute's requests at uniformly random times
+// within the minute, their sizes the day's classes shuffled among them,
+// each request the mean of its class.
 type RequestLog struct {
 	index map[arrivalKey]int
-	hours []*hourArrivals
+	days  []*dayArrivals
 }
 
 type arrivalKey struct {
 	model string
-	hour  int
+	day   int
 }
 
-// hourArrivals is one model's requests in one hour.
-type hourArrivals struct {
+// minutesPerDay is the minutes of a day.
+const minutesPerDay = 1440
+
+// dayArrivals is one model's requests in one day. A minute holds at most
+// 65,535 requests of a model (1,092 a second); more are counted in the
+// next minute that has room.
+type dayArrivals struct {
 	model   string
-	hour    int
-	minutes [60]uint32
+	day     int
+	minutes [minutesPerDay]uint16
 	classes []classCount
 }
 
 // classCount is the requests of one size class and their tokens.
 type classCount struct {
-	class          int
-	n              int64
-	prompt, output int64
+	class          int32
+	n              uint32
+	prompt, output uint64
 }
 
 // SizeClass is the size class of a request of so many tokens (prompt and
@@ -53,63 +58,67 @@ func SizeClass(tokens int) int {
 // Add counts one request of a model arriving at the time (seconds since the
 // origin, at least 0).
 func (a *RequestLog) Add(model string, at float64, prompt, output int) {
-	hour := int(at / 3600)
+	day := int(at / 86400)
 	if a.index == nil {
 		a.index = map[arrivalKey]int{}
 	}
-	k := arrivalKey{model, hour}
+	k := arrivalKey{model, day}
 	i, ok := a.index[k]
 	if !ok {
-		i = len(a.hours)
+		i = len(a.days)
 		a.index[k] = i
-		a.hours = append(a.hours, &hourArrivals{model: model, hour: hour})
+		a.days = append(a.days, &dayArrivals{model: model, day: day})
 	}
-	h := a.hours[i]
-	h.minutes[min(59, int(at-float64(hour)*3600)/60)]++
-	c := SizeClass(prompt + output)
-	j, found := slices.BinarySearchFunc(h.classes, c, func(x classCount, c int) int { return cmp.Compare(x.class, c) })
+	d := a.days[i]
+	m := min(minutesPerDay-1, int(at-float64(day)*86400)/60)
+	for m < minutesPerDay-1 && d.minutes[m] == math.MaxUint16 {
+		m++
+	}
+	d.minutes[m]++
+	c := int32(SizeClass(prompt + output))
+	j, found := slices.BinarySearchFunc(d.classes, c, func(x classCount, c int32) int { return cmp.Compare(x.class, c) })
 	if !found {
-		h.classes = slices.Insert(h.classes, j, classCount{class: c})
+		d.classes = slices.Insert(d.classes, j, classCount{class: c})
 	}
-	h.classes[j].n++
-	h.classes[j].prompt += int64(prompt)
-	h.classes[j].output += int64(output)
+	d.classes[j].n++
+	d.classes[j].prompt += uint64(prompt)
+	d.classes[j].output += uint64(output)
 }
 
-// Len is the number of model-hours held.
-func (a *RequestLog) Len() int { return len(a.hours) }
+// Len is the number of model-days held.
+func (a *RequestLog) Len() int { return len(a.days) }
 
 // Requests is the number of requests held.
 func (a *RequestLog) Requests() int64 {
 	var n int64
-	for _, h := range a.hours {
-		for _, c := range h.classes {
-			n += c.n
+	for _, d := range a.days {
+		for _, c := range d.classes {
+			n += int64(c.n)
 		}
 	}
 	return n
 }
 
-// sorted orders the model-hours by hour, then model; Add after it keeps
+// sorted orders the model-days by day, then model; Add after it keeps
 // working.
-func (a *RequestLog) sorted() []*hourArrivals {
-	hs := slices.Clone(a.hours)
-	slices.SortFunc(hs, func(x, y *hourArrivals) int {
-		return cmp.Or(cmp.Compare(x.hour, y.hour), cmp.Compare(x.model, y.model))
+func (a *RequestLog) sorted() []*dayArrivals {
+	ds := slices.Clone(a.days)
+	slices.SortFunc(ds, func(x, y *dayArrivals) int {
+		return cmp.Or(cmp.Compare(x.day, y.day), cmp.Compare(x.model, y.model))
 	})
-	return hs
+	return ds
 }
 
 // Source returns the arrivals within [lo, hi) seconds, moved back by lo,
 // of the requests keep accepts (by model and the mean size of their
 // class). The same seed gives the same arrivals.
 func (a *RequestLog) Source(seed uint64, lo, hi float64, keep func(model string, prompt, output int) bool) *LogSource {
-	return &LogSource{hours: a.sorted(), seed: seed, lo: lo, hi: hi, keep: keep}
+	return &LogSource{days: a.sorted(), seed: seed, lo: lo, hi: hi, keep: keep}
 }
 
-// LogSource draws the requests of RequestLog an hour at a time.
+// LogSource draws the requests of RequestLog a day at a time.
 type LogSource struct {
-	hours  []*hourArrivals
+	days   []*dayArrivals
 	next   int
 	seed   uint64
 	lo, hi float64
@@ -130,51 +139,52 @@ func (s *LogSource) Next() (Request, bool) {
 	return r, true
 }
 
-// fill draws the requests of the next hour that has any in [lo, hi).
+// fill draws the requests of the next day that has any in [lo, hi).
 func (s *LogSource) fill() bool {
 	s.batch, s.pos = s.batch[:0], 0
-	for s.next < len(s.hours) && len(s.batch) == 0 {
-		hour := s.hours[s.next].hour
-		start := float64(hour) * 3600
+	for s.next < len(s.days) && len(s.batch) == 0 {
+		day := s.days[s.next].day
+		start := float64(day) * 86400
 		if start >= s.hi {
 			return false
 		}
-		rng := rand.New(rand.NewPCG(s.seed, uint64(hour)))
-		for ; s.next < len(s.hours) && s.hours[s.next].hour == hour; s.next++ {
-			s.batch = s.hours[s.next].draw(s.batch, rng, start, s.keep)
-		}
-		kept := s.batch[:0]
-		for _, r := range s.batch {
-			if r.Arrival >= s.lo && r.Arrival < s.hi {
-				r.Arrival -= s.lo
-				kept = append(kept, r)
+		rng := rand.New(rand.NewPCG(s.seed, uint64(day)))
+		for ; s.next < len(s.days) && s.days[s.next].day == day; s.next++ {
+			if start+86400 > s.lo {
+				s.batch = s.days[s.next].draw(s.batch, rng, start, s.lo, s.hi, s.keep)
 			}
 		}
-		s.batch = kept
+		for i := range s.batch {
+			s.batch[i].Arrival -= s.lo
+		}
 		slices.SortStableFunc(s.batch, func(x, y Request) int { return cmp.Compare(x.Arrival, y.Arrival) })
 	}
 	return len(s.batch) > 0
 }
 
-// draw appends the hour's requests: each minute's at random times within
-// it, with the hour's size classes shuffled among them.
-func (h *hourArrivals) draw(out []Request, rng *rand.Rand, start float64, keep func(string, int, int) bool) []Request {
-	var sizes []int // class index of each request, in a random order
-	for i, c := range h.classes {
+// draw appends the day's requests within [lo, hi): each minute's at random
+// times within it, with the day's size classes shuffled among them.
+func (d *dayArrivals) draw(out []Request, rng *rand.Rand, start, lo, hi float64, keep func(string, int, int) bool) []Request {
+	var sizes []int32 // class index of each request, in a random order
+	for i, c := range d.classes {
 		for range c.n {
-			sizes = append(sizes, i)
+			sizes = append(sizes, int32(i))
 		}
 	}
 	rng.Shuffle(len(sizes), func(i, j int) { sizes[i], sizes[j] = sizes[j], sizes[i] })
 	k := 0
-	for m, n := range h.minutes {
+	for m, n := range d.minutes {
 		for range n {
-			c := h.classes[sizes[k]]
+			c := d.classes[sizes[k]]
 			k++
-			p, o := int(math.Round(float64(c.prompt)/float64(c.n))), int(math.Round(float64(c.output)/float64(c.n)))
 			at := start + 60*(float64(m)+rng.Float64())
-			if keep == nil || keep(h.model, p, o) {
-				out = append(out, Request{Arrival: at, PromptTokens: p, OutputTokens: o, Model: h.model})
+			if at < lo || at >= hi {
+				continue
+			}
+			p := int(math.Round(float64(c.prompt) / float64(c.n)))
+			o := int(math.Round(float64(c.output) / float64(c.n)))
+			if keep == nil || keep(d.model, p, o) {
+				out = append(out, Request{Arrival: at, PromptTokens: p, OutputTokens: o, Model: d.model})
 			}
 		}
 	}

@@ -17,28 +17,32 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/plan-cli/plan/pricing"
 	"github.com/plan-cli/plan/pricing/spend"
 	"github.com/plan-cli/plan/pricing/usage"
+	"github.com/plan-cli/plan/simulate"
 )
 
 func main() {
 	rows := flag.Int("rows", 2_000_000, "rows of the generated export")
+	days := flag.Int("days", 30, "days the generated export covers")
 	pass := flag.String("pass", "", "internal: run one pass (csv, read or plan) over -file")
 	file := flag.String("file", "", "internal: the export to read")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the pass to this file")
 	out := flag.String("generate", "", "only write the generated export to this file")
 	flag.Parse()
 	if *out != "" {
-		if err := generate(*out, *rows); err != nil {
+		if err := generate(*out, *rows, *days); err != nil {
 			fmt.Fprintln(os.Stderr, "usage-throughput:", err)
 			os.Exit(1)
 		}
@@ -71,7 +75,7 @@ func compare(rows int) error {
 	}
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "openrouter_activity.csv")
-	if err := generate(path, rows); err != nil {
+	if err := generate(path, rows, 30); err != nil {
 		return err
 	}
 	info, _ := os.Stat(path)
@@ -218,8 +222,12 @@ var models = []struct {
 	{"google/gemini-2.5-pro", "Google Vertex", 1.25e-6, 1e-5},
 }
 
-// generate writes an OpenRouter-style export: one row per request over 30 days.
-func generate(path string, rows int) error {
+// generate writes an OpenRouter-style export: one row per request over
+// the days, each hour's share of a day by the office profile (peaks 9:00 to
+// 17:00 UTC), the requests of an hour at uniformly random times (a Poisson
+// stream given its count), and log-normal sizes (prompts of median 1,200
+// tokens, outputs of median 250, both with a long tail).
+func generate(path string, rows, days int) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -228,18 +236,57 @@ func generate(path string, rows int) error {
 	fmt.Fprintln(w, header)
 	rng := rand.New(rand.NewPCG(1, 2))
 	start := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	step := 30 * 24 * time.Hour / time.Duration(rows)
-	for i := 0; i < rows; i++ {
-		m := models[rng.IntN(len(models))]
-		prompt, completion := 200+rng.IntN(4000), 20+rng.IntN(800)
-		reasoning, cached := rng.IntN(completion/4+1), rng.IntN(prompt/2+1)
-		cost := float64(prompt)*m.in + float64(completion)*m.out
-		at := start.Add(time.Duration(i) * step).Format("2006-01-02 15:04:05.000")
-		fmt.Fprintf(w, "gen-%d,%s,%.8f,0,0,0,0,%d,%d,%d,%d,%s,%s,standard,false,true,user_%d,stop,stop,%d,%d,false,key-%d,app\n",
-			i, at, cost, prompt, completion, reasoning, cached, m.slug, m.provider, rng.IntN(50), 500+rng.IntN(5000), 100+rng.IntN(900), rng.IntN(5))
+	i := 0
+	var offsets []float64
+	for h, n := range hourlyCounts(rows, days) {
+		offsets = offsets[:0]
+		for range n {
+			offsets = append(offsets, rng.Float64())
+		}
+		slices.Sort(offsets)
+		for _, x := range offsets {
+			at := start.Add(time.Duration((float64(h) + x) * float64(time.Hour)))
+			writeRow(w, rng, i, at)
+			i++
+		}
 	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
 	return f.Close()
+}
+
+// hourlyCounts spreads the rows over the hours of the days by the office
+// profile, in whole requests that add up to rows.
+func hourlyCounts(rows, days int) []int {
+	weights := simulate.NormalizeHourly(simulate.DailyProfiles["office"])
+	counts := make([]int, days*24)
+	total := 0
+	for h := range counts {
+		counts[h] = int(float64(rows) * weights[h%24] / 24 / float64(days))
+		total += counts[h]
+	}
+	for h := 0; total < rows; h = (h + 1) % len(counts) {
+		counts[h]++
+		total++
+	}
+	return counts
+}
+
+// writeRow writes request i, at the time, of a random model and size.
+func writeRow(w io.Writer, rng *rand.Rand, i int, at time.Time) {
+	m := models[rng.IntN(len(models))]
+	prompt := logNormal(rng, 1200, 1.0, 100_000)
+	completion := logNormal(rng, 250, 0.8, 8_000)
+	reasoning, cached := rng.IntN(completion/4+1), rng.IntN(prompt/2+1)
+	cost := float64(prompt)*m.in + float64(completion)*m.out
+	fmt.Fprintf(w, "gen-%d,%s,%.8f,0,0,0,0,%d,%d,%d,%d,%s,%s,standard,false,true,user_%d,stop,stop,%d,%d,false,key-%d,app\n",
+		i, at.Format("2006-01-02 15:04:05.000"), cost, prompt, completion, reasoning, cached, m.slug, m.provider,
+		rng.IntN(50), 500+rng.IntN(5000), 100+rng.IntN(900), rng.IntN(5))
+}
+
+// logNormal draws a whole number of median m and log-spread sigma, from 1
+// to most.
+func logNormal(rng *rand.Rand, m, sigma float64, most int) int {
+	return min(most, max(1, int(m*math.Exp(sigma*rng.NormFloat64()))))
 }
