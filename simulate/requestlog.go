@@ -10,11 +10,12 @@ import (
 // RequestLog keeps the requests of per-request usage logs compactly, in
 // memory that grows with the days and models they cover, not with the
 // requests: for each model and UTC day, how many requests arrived in each
-// minute, and how many of them fell in each size class (SizeClass), with
-// their prompt and output tokens summed. A replay draws the requests of a
-// day when it reaches it: each minute's requests at uniformly random times
-// within the minute, their sizes the day's classes shuffled among them,
-// each request the mean of its class.
+// minute, how many of each hour's fell in each size class (SizeClass of the
+// prompt and of the output), and the day's prompt and output tokens of
+// each class. A replay draws the
+// requests of a day when it reaches it: each minute's requests at uniformly
+// random times within the minute, their sizes the hour's classes shuffled
+// among them, each request the mean of its class over the day.
 type RequestLog struct {
 	index map[arrivalKey]int
 	days  []*dayArrivals
@@ -28,26 +29,42 @@ type arrivalKey struct {
 // minutesPerDay is the minutes of a day.
 const minutesPerDay = 1440
 
-// dayArrivals is one model's requests in one day. A minute holds at most
-// 65,535 requests of a model (1,092 a second); more are counted in the
-// next minute that has room.
+// dayArrivals is one model's requests in one day: per minute, per hour and
+// size class, and the day's tokens per size class. A minute holds at most
+// 65,535 requests of a model (1,092 a second); more are counted in the next
+// minute of the hour that has room.
 type dayArrivals struct {
 	model   string
 	day     int
 	minutes [minutesPerDay]uint16
-	classes []classCount
+	hours   [24][]hourClass
+	sums    []classSum // by class
 }
 
-// classCount is the requests of one size class and their tokens.
-type classCount struct {
-	class          int32
+// hourClass counts an hour's requests of one size class (a class may take
+// several entries when it has more than 65,535).
+type hourClass struct {
+	class uint16
+	n     uint16
+}
+
+// classSum is the day's requests of one size class and their tokens.
+type classSum struct {
+	class          uint16
 	n              uint32
 	prompt, output uint64
 }
 
-// SizeClass is the size class of a request of so many tokens (prompt and
-// output): classes grow by 2^(1/8), about 9% apart, so a class's mean is
-// within about 5% of each of its requests.
+// sizeClasses packs the size classes of a request's prompt and of its
+// output (SizeClass) in one number: the split between the two sets how
+// long the request reads and how long it decodes.
+func sizeClasses(prompt, output int) uint16 {
+	return uint16(SizeClass(prompt))<<8 | uint16(SizeClass(output))
+}
+
+// SizeClass is the size class of so many tokens: classes grow by 2^(1/8),
+// about 9% apart, so a class's mean is within about 5% of each of its
+// members (there are 161 classes up to a million tokens).
 func SizeClass(tokens int) int {
 	if tokens <= 1 {
 		return 0
@@ -71,18 +88,39 @@ func (a *RequestLog) Add(model string, at float64, prompt, output int) {
 	}
 	d := a.days[i]
 	m := min(minutesPerDay-1, int(at-float64(day)*86400)/60)
-	for m < minutesPerDay-1 && d.minutes[m] == math.MaxUint16 {
+	for m%60 < 59 && d.minutes[m] == math.MaxUint16 {
 		m++
 	}
-	d.minutes[m]++
-	c := int32(SizeClass(prompt + output))
-	j, found := slices.BinarySearchFunc(d.classes, c, func(x classCount, c int32) int { return cmp.Compare(x.class, c) })
-	if !found {
-		d.classes = slices.Insert(d.classes, j, classCount{class: c})
+	if d.minutes[m] < math.MaxUint16 {
+		d.minutes[m]++
 	}
-	d.classes[j].n++
-	d.classes[j].prompt += uint64(prompt)
-	d.classes[j].output += uint64(output)
+	c := sizeClasses(prompt, output)
+	d.countHour(m/60, c)
+	j, found := slices.BinarySearchFunc(d.sums, c, func(x classSum, c uint16) int { return cmp.Compare(x.class, c) })
+	if !found {
+		d.sums = slices.Insert(d.sums, j, classSum{class: c})
+	}
+	d.sums[j].n++
+	d.sums[j].prompt += uint64(prompt)
+	d.sums[j].output += uint64(output)
+}
+
+// countHour counts a request of the class in the hour.
+func (d *dayArrivals) countHour(h int, c uint16) {
+	for i, e := range d.hours[h] {
+		if e.class == c && e.n < math.MaxUint16 {
+			d.hours[h][i].n++
+			return
+		}
+	}
+	d.hours[h] = append(d.hours[h], hourClass{class: c, n: 1})
+}
+
+// mean is the mean prompt and output of the day's requests of a class.
+func (d *dayArrivals) mean(c uint16) (prompt, output int) {
+	j, _ := slices.BinarySearchFunc(d.sums, c, func(x classSum, c uint16) int { return cmp.Compare(x.class, c) })
+	s := d.sums[j]
+	return int(math.Round(float64(s.prompt) / float64(s.n))), int(math.Round(float64(s.output) / float64(s.n)))
 }
 
 // Len is the number of model-days held.
@@ -92,7 +130,7 @@ func (a *RequestLog) Len() int { return len(a.days) }
 func (a *RequestLog) Requests() int64 {
 	var n int64
 	for _, d := range a.days {
-		for _, c := range d.classes {
+		for _, c := range d.sums {
 			n += int64(c.n)
 		}
 	}
@@ -163,28 +201,34 @@ func (s *LogSource) fill() bool {
 }
 
 // draw appends the day's requests within [lo, hi): each minute's at random
-// times within it, with the day's size classes shuffled among them.
+// times within it, with the hour's size classes shuffled among them, each
+// the mean of its class over the day.
 func (d *dayArrivals) draw(out []Request, rng *rand.Rand, start, lo, hi float64, keep func(string, int, int) bool) []Request {
-	var sizes []int32 // class index of each request, in a random order
-	for i, c := range d.classes {
-		for range c.n {
-			sizes = append(sizes, int32(i))
-		}
-	}
-	rng.Shuffle(len(sizes), func(i, j int) { sizes[i], sizes[j] = sizes[j], sizes[i] })
-	k := 0
-	for m, n := range d.minutes {
-		for range n {
-			c := d.classes[sizes[k]]
-			k++
-			at := start + 60*(float64(m)+rng.Float64())
-			if at < lo || at >= hi {
-				continue
+	var sizes []uint16 // the classes of each request of the hour, in a random order
+	for h, classes := range d.hours {
+		sizes = sizes[:0]
+		for _, c := range classes {
+			for range c.n {
+				sizes = append(sizes, c.class)
 			}
-			p := int(math.Round(float64(c.prompt) / float64(c.n)))
-			o := int(math.Round(float64(c.output) / float64(c.n)))
-			if keep == nil || keep(d.model, p, o) {
-				out = append(out, Request{Arrival: at, PromptTokens: p, OutputTokens: o, Model: d.model})
+		}
+		rng.Shuffle(len(sizes), func(i, j int) { sizes[i], sizes[j] = sizes[j], sizes[i] })
+		k := 0
+		for m := h * 60; m < h*60+60; m++ {
+			for range d.minutes[m] {
+				if k == len(sizes) {
+					break
+				}
+				c := sizes[k]
+				k++
+				at := start + 60*(float64(m)+rng.Float64())
+				if at < lo || at >= hi {
+					continue
+				}
+				p, o := d.mean(c)
+				if keep == nil || keep(d.model, p, o) {
+					out = append(out, Request{Arrival: at, PromptTokens: p, OutputTokens: o, Model: d.model})
+				}
 			}
 		}
 	}

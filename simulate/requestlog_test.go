@@ -65,7 +65,8 @@ func TestRequestLog(t *testing.T) {
 	}
 }
 
-// A minute's count past what it holds spills into the next minute.
+// A minute's count past what it holds spills into the next minute of the
+// hour.
 func TestRequestLogFullMinute(t *testing.T) {
 	var log RequestLog
 	for range 70000 {
