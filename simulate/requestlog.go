@@ -10,12 +10,11 @@ import (
 // RequestLog keeps the requests of per-request usage logs compactly, in
 // memory that grows with the days and models they cover, not with the
 // requests: for each model and UTC day, how many requests arrived in each
-// minute, how many of each hour's fell in each size class (SizeClass of the
-// prompt and of the output), and the day's prompt and output tokens of
-// each class. A replay draws the
-// requests of a day when it reaches it: each minute's requests at uniformly
-// random times within the minute, their sizes the hour's classes shuffled
-// among them, each request the mean of its class over the day.
+// minute, and how many of each hour's fell in each size class (SizeClass of
+// the prompt and of the output). A replay draws the requests of a day when
+// it reaches it: each minute's requests at uniformly random times within
+// the minute, their sizes the hour's classes shuffled among them, each
+// request the middle of its classes (within 4.4% of its size).
 type RequestLog struct {
 	index map[arrivalKey]int
 	days  []*dayArrivals
@@ -29,16 +28,15 @@ type arrivalKey struct {
 // minutesPerDay is the minutes of a day.
 const minutesPerDay = 1440
 
-// dayArrivals is one model's requests in one day: per minute, per hour and
-// size class, and the day's tokens per size class. A minute holds at most
-// 65,535 requests of a model (1,092 a second); more are counted in the next
-// minute of the hour that has room.
+// dayArrivals is one model's requests in one day: per minute, and per hour
+// and size class. A minute holds at most 65,535 requests of a model (1,092
+// a second); more are counted in the next minute of the hour that has
+// room.
 type dayArrivals struct {
 	model   string
 	day     int
 	minutes [minutesPerDay]uint16
 	hours   [24][]hourClass
-	sums    []classSum // by class
 }
 
 // hourClass counts an hour's requests of one size class (a class may take
@@ -48,13 +46,6 @@ type hourClass struct {
 	n     uint16
 }
 
-// classSum is the day's requests of one size class and their tokens.
-type classSum struct {
-	class          uint16
-	n              uint32
-	prompt, output uint64
-}
-
 // sizeClasses packs the size classes of a request's prompt and of its
 // output (SizeClass) in one number: the split between the two sets how
 // long the request reads and how long it decodes.
@@ -62,8 +53,23 @@ func sizeClasses(prompt, output int) uint16 {
 	return uint16(SizeClass(prompt))<<8 | uint16(SizeClass(output))
 }
 
+// classTokens is the prompt and output of the middle of a request's size
+// classes.
+func classTokens(c uint16) (prompt, output int) {
+	return classMiddle(int(c >> 8)), classMiddle(int(c & 0xff))
+}
+
+// classMiddle is the geometric middle of a size class: within 4.4% of
+// every size in it.
+func classMiddle(class int) int {
+	if class == 0 {
+		return 1
+	}
+	return int(math.Round(math.Exp2((float64(class) - 0.5) / 8)))
+}
+
 // SizeClass is the size class of so many tokens: classes grow by 2^(1/8),
-// about 9% apart, so a class's mean is within about 5% of each of its
+// about 9% apart, so a class's middle is within 4.4% of each of its
 // members (there are 161 classes up to a million tokens).
 func SizeClass(tokens int) int {
 	if tokens <= 1 {
@@ -94,15 +100,7 @@ func (a *RequestLog) Add(model string, at float64, prompt, output int) {
 	if d.minutes[m] < math.MaxUint16 {
 		d.minutes[m]++
 	}
-	c := sizeClasses(prompt, output)
-	d.countHour(m/60, c)
-	j, found := slices.BinarySearchFunc(d.sums, c, func(x classSum, c uint16) int { return cmp.Compare(x.class, c) })
-	if !found {
-		d.sums = slices.Insert(d.sums, j, classSum{class: c})
-	}
-	d.sums[j].n++
-	d.sums[j].prompt += uint64(prompt)
-	d.sums[j].output += uint64(output)
+	d.countHour(m/60, sizeClasses(prompt, output))
 }
 
 // countHour counts a request of the class in the hour.
@@ -116,13 +114,6 @@ func (d *dayArrivals) countHour(h int, c uint16) {
 	d.hours[h] = append(d.hours[h], hourClass{class: c, n: 1})
 }
 
-// mean is the mean prompt and output of the day's requests of a class.
-func (d *dayArrivals) mean(c uint16) (prompt, output int) {
-	j, _ := slices.BinarySearchFunc(d.sums, c, func(x classSum, c uint16) int { return cmp.Compare(x.class, c) })
-	s := d.sums[j]
-	return int(math.Round(float64(s.prompt) / float64(s.n))), int(math.Round(float64(s.output) / float64(s.n)))
-}
-
 // Len is the number of model-days held.
 func (a *RequestLog) Len() int { return len(a.days) }
 
@@ -130,8 +121,10 @@ func (a *RequestLog) Len() int { return len(a.days) }
 func (a *RequestLog) Requests() int64 {
 	var n int64
 	for _, d := range a.days {
-		for _, c := range d.sums {
-			n += int64(c.n)
+		for _, hour := range d.hours {
+			for _, c := range hour {
+				n += int64(c.n)
+			}
 		}
 	}
 	return n
@@ -202,7 +195,7 @@ func (s *LogSource) fill() bool {
 
 // draw appends the day's requests within [lo, hi): each minute's at random
 // times within it, with the hour's size classes shuffled among them, each
-// the mean of its class over the day.
+// the middle of its classes.
 func (d *dayArrivals) draw(out []Request, rng *rand.Rand, start, lo, hi float64, keep func(string, int, int) bool) []Request {
 	var sizes []uint16 // the classes of each request of the hour, in a random order
 	for h, classes := range d.hours {
@@ -225,7 +218,7 @@ func (d *dayArrivals) draw(out []Request, rng *rand.Rand, start, lo, hi float64,
 				if at < lo || at >= hi {
 					continue
 				}
-				p, o := d.mean(c)
+				p, o := classTokens(c)
 				if keep == nil || keep(d.model, p, o) {
 					out = append(out, Request{Arrival: at, PromptTokens: p, OutputTokens: o, Model: d.model})
 				}

@@ -6,7 +6,7 @@ import (
 )
 
 // The log gives back every request once, in time order, within the minute
-// it arrived in, with the day's tokens, and the same arrivals for the same
+// it arrived in, with its tokens within 1%, and the same arrivals for the same
 // seed; a window gives the requests inside it, moved back to its start.
 func TestRequestLog(t *testing.T) {
 	var log RequestLog
@@ -38,8 +38,8 @@ func TestRequestLog(t *testing.T) {
 		return n, tokens, first
 	}
 	n, tokens, first := read(1, 0, math.Inf(1))
-	if n != want || math.Abs(float64(tokens-wantTokens)) > float64(want) {
-		t.Errorf("gave %d requests of %d tokens; want %d of %d (each class's mean, rounded)", n, tokens, want, wantTokens)
+	if n != want || math.Abs(float64(tokens)/float64(wantTokens)-1) > 0.01 {
+		t.Errorf("gave %d requests of %d tokens; want %d of %d, within 1%% (each request the middle of its classes)", n, tokens, want, wantTokens)
 	}
 	if math.Floor(first.Arrival/60) != math.Floor(at(0)/60) {
 		t.Errorf("the first request at %v, not in the minute of %v", first.Arrival, at(0))
