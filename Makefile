@@ -50,7 +50,8 @@ build:
 	$(GO) build -o bin/plan ./cmd/plan
 
 # Speed figures: the per-token stream cost, profile detection time, pricing
-# and usage-export throughput, simulated requests per second, the
+# and usage-export throughput, plan report on per-request exports from a
+# month to a year, simulated requests per second, the
 # throughput model's error on published llama.cpp measurements, and two
 # back-to-back benchmarks of a generated model on a real server.
 bench: ollama
@@ -58,5 +59,6 @@ bench: ollama
 	$(GO) test -run '^$$' -bench . ./pricing
 	$(GO) test -run '^$$' -bench Simulate -cpu 1 ./simulate
 	$(GO) run ./scripts/usage-throughput
+	$(GO) run ./scripts/report-scale
 	$(GO) run ./scripts/throughput-check
 	PLAN_OLLAMA_BIN="$$(./scripts/ensure-ollama.sh)" ./scripts/bench-agreement.sh
