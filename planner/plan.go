@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/plan-cli/plan/simulate"
@@ -135,19 +137,45 @@ func (in *Inputs) tryContext(ctx int, qc *QualityCatalog) (*pick, error) {
 		return nil, err
 	}
 	p := &pick{ranked: Rank(opts, in.MinDecodeTPS), localSpend: -1}
-	for _, c := range shortlist(in.Traffic, p.ranked, in.Route, qc, in.MinDecodeTPS) {
-		rr, err := replay(in.Traffic, c.opt, c.routes, in.Route, 0, math.Inf(1), 0)
-		if err != nil {
-			return nil, err
-		}
+	cands := shortlist(in.Traffic, p.ranked, in.Route, qc, in.MinDecodeTPS)
+	results, err := replayAll(in.Traffic, cands, in.Route)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range cands {
 		computed := in.Route
 		computed.ShareLocal = -1
-		if s := replayedSpend(in.Traffic, c.routes, rr, computed); s > p.localSpend+1e-9 {
+		if s := replayedSpend(in.Traffic, c.routes, results[i], computed); s > p.localSpend+1e-9 {
 			o := c.opt
-			p.best, p.routes, p.replay, p.localSpend = &o, c.routes, rr, s
+			p.best, p.routes, p.replay, p.localSpend = &o, c.routes, results[i], s
 		}
 	}
 	return p, nil
+}
+
+// replayAll replays the traffic on each candidate over the whole period,
+// as many at once as there are cores (each replay reads the traffic and
+// keeps its own state); the results are in the candidates' order.
+func replayAll(t *Traffic, cands []candidate, rule RouteRule) ([]replayResult, error) {
+	results := make([]replayResult, len(cands))
+	errs := make([]error, len(cands))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, c := range cands {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			results[i], errs[i] = replay(t, c.opt, c.routes, rule, 0, math.Inf(1), 0)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return results, nil
 }
 
 // contexts are the context sizes worth trying: the percentile of all
