@@ -181,7 +181,7 @@ func ParseGPUs(r io.Reader) ([]GPU, error) {
 }
 
 // RepresentativeGPU is the catalog GPU that stands for "a GPU with memGB
-// GB" when nothing else is said: among the discrete GPUs with that much
+// GB" when nothing else is said: among the discrete desktop GPUs with that much
 // memory (the nearest size when none has it exactly, the smaller on a tie),
 // the GeForce cards when there are any, else the consumer cards, else all;
 // of those the one of median bandwidth (the lower of the two middle ones;
@@ -193,7 +193,7 @@ func RepresentativeGPU(memGB float64) (GPU, bool) {
 	}
 	var discrete []GPU
 	for _, g := range gpus {
-		if !g.UnifiedMemory && g.BandwidthGBs > 0 {
+		if !g.UnifiedMemory && g.BandwidthGBs > 0 && !strings.Contains(g.Name, "Laptop") {
 			discrete = append(discrete, g)
 		}
 	}
