@@ -63,19 +63,20 @@ func classTokens(c uint16) (prompt, output int) {
 // every size in it.
 func classMiddle(class int) int {
 	if class == 0 {
-		return 1
+		return 0
 	}
 	return int(math.Round(math.Exp2((float64(class) - 0.5) / 8)))
 }
 
-// SizeClass is the size class of so many tokens: classes grow by 2^(1/8),
-// about 9% apart, so a class's middle is within 4.4% of each of its
-// members (there are 161 classes up to a million tokens).
+// SizeClass is the size class of so many tokens: 0 for none, then classes
+// that grow by 2^(1/8), about 9% apart, so a class's middle is within 4.4%
+// of each of its members (161 classes reach a million tokens; the last,
+// 255, holds everything beyond 3.7 billion).
 func SizeClass(tokens int) int {
-	if tokens <= 1 {
+	if tokens <= 0 {
 		return 0
 	}
-	return 1 + int(math.Floor(8*math.Log2(float64(tokens))))
+	return min(255, 1+int(math.Floor(8*math.Log2(float64(tokens)))))
 }
 
 // Add counts one request of a model arriving at the time (seconds since the

@@ -93,3 +93,17 @@ func TestMerge(t *testing.T) {
 		t.Errorf("merged %v", got)
 	}
 }
+
+// A size comes back as the middle of its class: within 4.4%, and none as
+// none.
+func TestSizeClassMiddle(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 7, 100, 1234, 99_999, 1_000_000} {
+		got := classMiddle(SizeClass(n))
+		if n == 0 && got != 0 || n > 0 && math.Abs(float64(got)/float64(n)-1) > 0.045 && math.Abs(float64(got-n)) > 0.5 {
+			t.Errorf("%d tokens come back as %d", n, got)
+		}
+	}
+	if p, o := classTokens(sizeClasses(1200, 0)); math.Abs(float64(p)/1200-1) > 0.045 || o != 0 {
+		t.Errorf("1200 and 0 tokens come back as %d and %d", p, o)
+	}
+}
