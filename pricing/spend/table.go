@@ -15,6 +15,12 @@ type TablePricer struct {
 	last  string           // the previous record's model name, and its entry
 	lastE entry
 	tiers map[tierKey]tierValue // service tiers as exported, parsed once
+	// lastTier is the previous record's tier: rows of one tier follow each other.
+	lastTier struct {
+		k   tierKey
+		v   tierValue
+		set bool
+	}
 }
 
 type tierKey struct {
@@ -29,11 +35,15 @@ type tierValue struct {
 
 func (tp *TablePricer) tier(name string, batch bool) (pricing.Tier, bool) {
 	k := tierKey{name, batch}
+	if tp.lastTier.set && tp.lastTier.k == k {
+		return tp.lastTier.v.tier, tp.lastTier.v.known
+	}
 	v, ok := tp.tiers[k]
 	if !ok {
 		v.tier, v.known = pricing.ParseTier(name, batch)
 		tp.tiers[k] = v
 	}
+	tp.lastTier.k, tp.lastTier.v, tp.lastTier.set = k, v, true
 	return v.tier, v.known
 }
 

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
+	"strings"
 )
 
 // MaxColumns bounds the columns of a CSV export's header. The widest
@@ -16,39 +16,43 @@ const MaxColumns = 1024
 // readCSV reads one CSV export: the header picks the format, then each row
 // becomes a record.
 func (rd *reader) readCSV(name string, r *bufio.Reader) error {
-	cr := csv.NewReader(r) // uses r as it is: no second buffer
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
-	first, err := cr.Read()
-	if err == io.EOF {
+	sc := &csvScanner{r: r} // uses r as it is: no second buffer
+	hb := newBatch()
+	hb.begin()
+	if _, err := sc.next(hb); err == io.EOF {
 		return nil
-	}
-	if err != nil {
+	} else if err != nil {
 		return fmt.Errorf("%s: reading the header: %w", name, err)
+	}
+	hb.end(1, nil)
+	hb.seal()
+	first := make([]string, hb.fields(0).n())
+	for i := range first {
+		first[i] = strings.Clone(hb.fields(0).at(i)) // the header outlives the batch
 	}
 	if len(first) > MaxColumns {
 		return fmt.Errorf("%s:1: the header has %d columns, more than the %d any export has: not a usage export", name, len(first), MaxColumns)
 	}
-	h := newHeader(slices.Clone(first))
+	h := newHeader(first)
 	f, err := detectCSV(h, rd.opts.Format)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	rd.stats.ByFormat[f.Name]++
-	return rd.readRows(name, cr, h, f)
+	return rd.readRows(name, sc, h, f)
 }
 
 // readRows reads the data rows of a CSV export. Splitting the text into
 // fields runs on a goroutine of its own (see splitRows), so that it and the
 // parsing, pricing and counting that follow use two cores.
-func (rd *reader) readRows(name string, cr *csv.Reader, h header, f *csvFormat) error {
+func (rd *reader) readRows(name string, sc *csvScanner, h header, f *csvFormat) error {
 	p := f.bind(h)
-	rw := &row{cols: h.names, in: rd.in, last: make([]string, len(h.names))}
-	rows := newRowSplitter(cr, len(h.names))
+	rw := &row{cols: h.names, in: rd.in, recent: make([]*[recentLabels]string, len(h.names))}
+	rows := newRowSplitter(sc)
 	defer rows.stop()
 	for b := range rows.batches {
 		for i := range b.n {
-			if err := rd.handleRow(name, p, rw, f, b.row(i)); err != nil {
+			if err := rd.handleRow(name, p, rw, f, b, i); err != nil {
 				return err
 			}
 		}
@@ -57,23 +61,24 @@ func (rd *reader) readRows(name string, cr *csv.Reader, h header, f *csvFormat) 
 	return nil
 }
 
-func (rd *reader) handleRow(name string, p rowParser, rw *row, f *csvFormat, sr splitRow) error {
+func (rd *reader) handleRow(name string, p rowParser, rw *row, f *csvFormat, b *splitBatch, i int) error {
 	rd.stats.Rows++
 	if err := rd.checkCancel(); err != nil {
 		return err
 	}
-	if sr.err != nil {
-		return rd.csvError(name, sr.err)
+	if b.errs[i] != nil {
+		return rd.csvError(name, b.errs[i])
 	}
-	if len(sr.vals) != len(rw.cols) {
-		return rd.bad(name, sr.line, fmt.Sprintf("%d fields, the header has %d", len(sr.vals), len(rw.cols)))
+	rw.vals = b.fields(i)
+	if n := rw.vals.n(); n != len(rw.cols) {
+		return rd.bad(name, b.lines[i], fmt.Sprintf("%d fields, the header has %d", n, len(rw.cols)))
 	}
-	return rd.parseRow(p, rw, sr.vals, f.Name, name, sr.line)
+	return rd.parseRow(p, rw, f.Name, name, b.lines[i])
 }
 
 // parseRow turns one row into the record and passes it on, or reports why not.
-func (rd *reader) parseRow(p rowParser, rw *row, vals []string, format, file string, line int) error {
-	rw.vals, rw.err = vals, nil
+func (rd *reader) parseRow(p rowParser, rw *row, format, file string, line int) error {
+	rw.err = nil
 	err := p.parse(rw, rd.startRecord(format, file, line))
 	if err == nil {
 		err = checkSpan(&rd.rec)

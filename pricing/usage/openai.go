@@ -60,14 +60,14 @@ func bindOpenAIBucket(h header) openAIBucket {
 func (b openAIBucket) read(r *row, rec *Record) {
 	rec.Start = r.when(either(r, b.start, b.startISO))
 	rec.End = rec.Start
-	if i := either(r, b.end, b.endISO); i >= 0 && r.vals[i] != "" {
+	if i := either(r, b.end, b.endISO); i >= 0 && r.vals.at(i) != "" {
 		rec.End = r.when(i)
 	}
 }
 
 // either is the first of two columns that has a value, else the first one.
 func either(r *row, a, b int) int {
-	if a >= 0 && r.vals[a] != "" || b < 0 {
+	if a >= 0 && r.vals.at(a) != "" || b < 0 {
 		return a
 	}
 	return b

@@ -5,7 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"hash/fnv"
+	"hash/maphash"
 	"io"
 	"os"
 	"strconv"
@@ -76,6 +76,7 @@ type Stats struct {
 // Warning and is skipped, or with opts.Strict an error.
 func Read(ctx context.Context, inputs []string, opts Options, fn func(*Record) error) (Stats, error) {
 	rd := &reader{ctx: ctx, opts: opts, fn: fn, in: newInterner()}
+	rd.ids.limit = MaxRequestIDs
 	rd.stats.ByFormat = map[string]int{}
 	if err := checkFormat(opts.Format); err != nil {
 		return rd.stats, err
@@ -88,7 +89,8 @@ func Read(ctx context.Context, inputs []string, opts Options, fn func(*Record) e
 	if err != nil {
 		return rd.stats, err
 	}
-	for _, f := range files {
+	for i, f := range files {
+		rd.lastInput = i == len(files)-1
 		if err := rd.readInput(f); err != nil {
 			return rd.stats, err
 		}
@@ -98,47 +100,45 @@ func Read(ctx context.Context, inputs []string, opts Options, fn func(*Record) e
 
 // MaxRequestIDs bounds the request ids Read remembers to find rows read
 // twice (an OpenRouter or LiteLLM export next to one that overlaps it): 64
-// bits of each, about 30 MB for the most. Past it, later rows are not
-// checked.
+// bits of each, 16 to 32 MiB for the most. Past it, the earliest hours' ids
+// are forgotten first.
 const MaxRequestIDs = 2_000_000
 
 // repeated reports whether the record's request id was read before, and
-// says so as a skipped row.
+// says so as a skipped row. A request is in one export once, so the ids are
+// looked for in the inputs before this one, and the last input's are not
+// kept.
 func (rd *reader) repeated() bool {
 	id := rd.rec.requestID
-	if id == "" {
+	if id == "" || rd.lastInput && rd.ids.n == 0 {
 		return false
 	}
-	h := fnv.New64a()
-	h.Write([]byte(rd.rec.Format))
-	h.Write([]byte{0})
-	h.Write([]byte(id))
-	key := h.Sum64()
-	if _, ok := rd.ids[key]; ok {
-		rd.stats.RepeatedRows++
-		if rd.opts.Warn != nil {
-			rd.opts.Warn(Warning{File: rd.rec.File, Line: rd.rec.Line, Reason: fmt.Sprintf("request %q was read before: counted once", id)})
-		}
-		return true
+	rd.hash.Reset()
+	rd.hash.WriteString(rd.rec.Format)
+	rd.hash.WriteByte(0)
+	rd.hash.WriteString(id)
+	key, hour := rd.hash.Sum64(), rd.rec.Start.Unix()/3600
+	if rd.lastInput && !rd.ids.has(hour, key) || !rd.lastInput && !rd.ids.add(hour, key) {
+		return false
 	}
-	if len(rd.ids) < MaxRequestIDs {
-		if rd.ids == nil {
-			rd.ids = map[uint64]struct{}{}
-		}
-		rd.ids[key] = struct{}{}
+	rd.stats.RepeatedRows++
+	if rd.opts.Warn != nil {
+		rd.opts.Warn(Warning{File: rd.rec.File, Line: rd.rec.Line, Reason: fmt.Sprintf("request %q was read before: counted once", id)})
 	}
-	return false
+	return true
 }
 
 // reader holds the state of one Read call.
 type reader struct {
-	ids   map[uint64]struct{} // request ids read, hashed
-	ctx   context.Context
-	opts  Options
-	fn    func(*Record) error
-	in    *interner
-	rec   Record
-	stats Stats
+	ids       idsByHour    // request ids read, hashed
+	lastInput bool         // reading the last input, whose ids are not kept
+	hash      maphash.Hash // of the request ids
+	ctx       context.Context
+	opts      Options
+	fn        func(*Record) error
+	in        *interner
+	rec       Record
+	stats     Stats
 }
 
 // readInput opens one input, unwraps gzip, and reads it as CSV or JSON.
@@ -183,6 +183,7 @@ func (rd *reader) emit() error {
 	if rd.repeated() {
 		return nil
 	}
+	rd.rec.requestID = "" // it points into the reader's buffer
 	rd.stats.Records++
 	if err := rd.fn(&rd.rec); err != nil {
 		return fmt.Errorf("%s:%d: %w", rd.rec.File, rd.rec.Line, err)

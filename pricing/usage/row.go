@@ -106,61 +106,76 @@ func checkSpan(rec *Record) error {
 // as an empty value.
 type row struct {
 	checker
-	cols []string
-	vals []string
-	in   *interner
-	last []string // per column, the label last interned
+	cols   []string
+	vals   fields
+	in     *interner
+	recent []*[recentLabels]string // per column, labels recently interned
 }
 
 func (r *row) str(i int) string {
 	if i < 0 {
 		return ""
 	}
-	return r.vals[i]
+	return r.vals.at(i)
 }
 
 // name is a repeated label (model, key, project): interned, so records do not
-// pin the row's memory and repeated values share one string. A value equal
-// to the column's previous one skips the interner's map.
+// pin the row's memory and repeated values share one string. Each column
+// keeps its recent labels in a small table indexed by a cheap hash, which
+// skips the interner's map for all but the first sight of a label.
 func (r *row) name(i int) string {
 	if i < 0 {
 		return ""
 	}
-	s := r.vals[i]
-	if s == r.last[i] {
-		return r.last[i]
+	s := r.vals.at(i)
+	if s == "" {
+		return ""
 	}
-	s = r.in.get(s)
-	r.last[i] = s
-	return s
+	if r.recent[i] == nil {
+		r.recent[i] = new([recentLabels]string)
+	}
+	slot := &r.recent[i][quickHash(s)%recentLabels]
+	if *slot != s {
+		*slot = r.in.get(s)
+	}
+	return *slot
+}
+
+// recentLabels is the size of a column's table of recent labels.
+const recentLabels = 64
+
+// quickHash mixes a label's length and its first and last bytes.
+func quickHash(s string) uint {
+	n := len(s)
+	return ((uint(n)*31+uint(s[0]))*31+uint(s[n/2]))*31 + uint(s[n-1])
 }
 
 func (r *row) count(i int) int64 {
 	if i < 0 {
 		return 0
 	}
-	return r.checker.count(r.cols[i], r.vals[i])
+	return r.checker.count(r.cols[i], r.vals.at(i))
 }
 
 func (r *row) usd(i int, signed bool) (float64, bool) {
 	if i < 0 {
 		return 0, false
 	}
-	return r.checker.usd(r.cols[i], r.vals[i], signed)
+	return r.checker.usd(r.cols[i], r.vals.at(i), signed)
 }
 
 func (r *row) when(i int) time.Time {
 	if i < 0 {
 		return time.Time{}
 	}
-	return r.checker.when(r.cols[i], r.vals[i])
+	return r.checker.when(r.cols[i], r.vals.at(i))
 }
 
 func (r *row) flag(i int) bool {
 	if i < 0 {
 		return false
 	}
-	return r.checker.flag(r.cols[i], r.vals[i])
+	return r.checker.flag(r.cols[i], r.vals.at(i))
 }
 
 // need reads a required label.
@@ -168,7 +183,7 @@ func (r *row) need(i int) string {
 	if i < 0 {
 		return ""
 	}
-	r.checker.need(r.cols[i], r.vals[i])
+	r.checker.need(r.cols[i], r.vals.at(i))
 	return r.name(i)
 }
 
@@ -176,7 +191,7 @@ func (r *row) need(i int) string {
 // other timestamp an instant.
 func (r *row) day(i int) (start, end time.Time) {
 	start = r.when(i)
-	if i >= 0 && isDate(r.vals[i]) {
+	if i >= 0 && isDate(r.vals.at(i)) {
 		return start, start.Add(24 * time.Hour)
 	}
 	return start, start
@@ -184,8 +199,8 @@ func (r *row) day(i int) (start, end time.Time) {
 
 // emptyExcept reports whether every value outside the given columns is empty.
 func (r *row) emptyExcept(keep []int) bool {
-	for i, v := range r.vals {
-		if v != "" && !contains(keep, i) {
+	for i := range r.vals.n() {
+		if r.vals.at(i) != "" && !contains(keep, i) {
 			return false
 		}
 	}
