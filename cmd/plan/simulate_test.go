@@ -112,8 +112,10 @@ func TestSimulateUsageReplay(t *testing.T) {
 			t.Errorf("hour %d: %d requests; want %d", i, rep.Hours[i].Requests, want)
 		}
 	}
-	if want := int64(12000 + 2400 + 45000 + 9000 + 500 + 100 + 7000 + 700); rep.LocalTokens != want {
-		t.Errorf("local_tokens = %d; want %d", rep.LocalTokens, want)
+	// The single request (11:00) is kept by size class, 2^(1/8) wide: its
+	// 600 tokens come back within about 4.5%; the other rows exactly.
+	if want := int64(12000 + 2400 + 45000 + 9000 + 500 + 100 + 7000 + 700); rep.LocalTokens < want-27 || rep.LocalTokens > want+27 {
+		t.Errorf("local_tokens = %d; want %d within the single request's size class", rep.LocalTokens, want)
 	}
 	if rep.Settings.Workload != "usage" {
 		t.Errorf("workload = %q; want usage", rep.Settings.Workload)

@@ -24,46 +24,50 @@ type replay struct {
 	sizes  requestSizes           // mean request sizes over the rows
 }
 
+// usageRows is what a replay keeps of the --usage exports: the rows that
+// aggregate requests, and the rows of single requests in a request log,
+// whose memory does not grow with their number (simulate.RequestLog).
+type usageRows struct {
+	rows                   []usageRow
+	log                    simulate.RequestLog
+	first                  time.Time
+	requests, prompt, outp float64 // for the mean request sizes
+}
+
 // readReplay reads the --usage exports and returns their arrivals, in
 // order, in seconds since the earliest row (whose time it also returns,
 // moved to the first hour replayed with --hours). Rows spanning a bucket
 // spread their requests uniformly at random within it (seeded), which is how
 // the arrivals of a Poisson stream fall given their count; every arrival has
-// the row's mean size. Only the rows are held in memory; their arrivals are
-// generated as the replay goes.
+// the row's mean size. Single requests are kept by minute and size class
+// (see simulate.RequestLog). Arrivals are generated as the replay goes.
 func readReplay(ctx context.Context, o *Options) (replay, error) {
-	rows, err := readUsageRows(ctx, o)
+	u, err := readUsageRows(ctx, o)
 	if err != nil {
 		return replay{}, err
 	}
-	origin := rows[0].start
-	var n, prompt, output float64
-	for _, r := range rows {
-		if r.start.Before(origin) {
-			origin = r.start
-		}
-		n += float64(r.b.Requests)
-		prompt += float64(r.b.Requests) * float64(r.b.PromptTokens)
-		output += float64(r.b.Requests) * float64(r.b.OutputTokens)
+	origin := u.first
+	out := replay{start: origin, sizes: requestSizes{u.prompt / u.requests, u.outp / u.requests}}
+	bs := buckets(u.rows, origin)
+	from := float64(origin.UnixNano()) / 1e9
+	source := func(lo, hi float64) simulate.Source {
+		return simulate.Merge(simulate.NewBucketSource(bs, o.Seed, lo, hi), u.log.Source(o.Seed, from+lo, from+hi, nil))
 	}
-	out := replay{start: origin, sizes: requestSizes{prompt / n, output / n}}
 	lo, hi := 0.0, math.Inf(1)
 	if o.Hours > 0 {
-		first := simulate.BusiestHours(simulate.NewBucketSource(buckets(rows, origin), o.Seed, 0, math.Inf(1)), o.Hours)
+		first := simulate.BusiestHours(source(lo, hi), o.Hours)
 		lo = float64(first) * 3600
 		hi = lo + float64(o.Hours)*3600
 		out.start = origin.Add(time.Duration(first) * time.Hour)
 	}
-	bs := buckets(rows, origin)
-	out.source = func() simulate.Source { return simulate.NewBucketSource(bs, o.Seed, lo, hi) }
+	out.source = func() simulate.Source { return source(lo, hi) }
 	return out, nil
 }
 
 // readUsageRows reads the usage records of the --usage exports.
-func readUsageRows(ctx context.Context, o *Options) ([]usageRow, error) {
+func readUsageRows(ctx context.Context, o *Options) (*usageRows, error) {
 	o.progress(fmt.Sprintf("reading %d usage files", len(o.Usage)))
-	var rows []usageRow
-	var first time.Time
+	u := &usageRows{}
 	var far *usage.Record // the row that ends last
 	stats, err := usage.Read(ctx, o.Usage, usage.Options{Format: o.InputFormat, Stdin: o.Stdin, Warn: o.Warn}, func(r *usage.Record) error {
 		if r.Kind != usage.KindUsage {
@@ -72,17 +76,17 @@ func readUsageRows(ctx context.Context, o *Options) ([]usageRow, error) {
 		if r.RequestsKnown && r.Requests <= 0 {
 			return nil // a row of no requests brings no arrivals
 		}
-		start, end, b := simulate.RowBucket(r, simulate.RowRequests(r), o.Bucket)
-		if first.IsZero() || r.Start.Before(first) {
-			first = r.Start
+		n := simulate.RowRequests(r)
+		start, end, b := simulate.RowBucket(r, n, o.Bucket)
+		if u.first.IsZero() || r.Start.Before(u.first) {
+			u.first = r.Start
 		}
 		if far == nil || end.After(far.End) {
 			rec := *r
 			rec.End = end
 			far = &rec
 		}
-		b.Model = r.Model
-		rows = append(rows, usageRow{start: start, end: end, b: b})
+		u.add(r.Model, start, end, b)
 		return nil
 	})
 	if err != nil {
@@ -91,14 +95,28 @@ func readUsageRows(ctx context.Context, o *Options) ([]usageRow, error) {
 	if o.Warned != nil {
 		o.Warned(stats)
 	}
-	if len(rows) == 0 {
+	if u.requests == 0 {
 		return nil, fmt.Errorf("no usage rows to replay in %d files", len(o.Usage))
 	}
-	if far != nil && far.End.Sub(first).Seconds() > simulate.MaxArrival {
+	if far != nil && far.End.Sub(u.first).Seconds() > simulate.MaxArrival {
 		return nil, fmt.Errorf("%s:%d: dated %s, more than ten years after the first row (%s): check the dates of the export",
-			far.File, far.Line, far.End.UTC().Format("2006-01-02"), first.UTC().Format("2006-01-02"))
+			far.File, far.Line, far.End.UTC().Format("2006-01-02"), u.first.UTC().Format("2006-01-02"))
 	}
-	return rows, nil
+	return u, nil
+}
+
+// add keeps one row: a single request in the log, any other as a bucket.
+func (u *usageRows) add(model string, start, end time.Time, b simulate.Bucket) {
+	n := float64(b.Requests)
+	u.requests += n
+	u.prompt += n * float64(b.PromptTokens)
+	u.outp += n * float64(b.OutputTokens)
+	if b.Requests == 1 && end.Sub(start) <= time.Minute {
+		u.log.Add(model, float64(start.UnixNano())/1e9, b.PromptTokens, b.OutputTokens)
+		return
+	}
+	b.Model = model
+	u.rows = append(u.rows, usageRow{start: start, end: end, b: b})
 }
 
 // buckets turns usage rows into simulate buckets in seconds since origin.
