@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 )
 
@@ -16,15 +15,15 @@ const MaxColumns = 1024
 // readCSV reads one CSV export: the header picks the format, then each row
 // becomes a record.
 func (rd *reader) readCSV(name string, r *bufio.Reader) error {
-	sc := &csvScanner{r: r} // uses r as it is: no second buffer
+	sc := &csvScanner{r: r} // reads r in blocks: no second buffer
 	hb := newBatch()
-	hb.begin()
-	if _, err := sc.next(hb); err == io.EOF {
+	sc.fill(hb, 1)
+	switch {
+	case hb.n == 0:
 		return nil
-	} else if err != nil {
-		return fmt.Errorf("%s: reading the header: %w", name, err)
+	case hb.errs[0] != nil:
+		return fmt.Errorf("%s: reading the header: %w", name, hb.errs[0])
 	}
-	hb.end(1, nil)
 	hb.seal()
 	first := make([]string, hb.fields(0).n())
 	for i := range first {
@@ -43,7 +42,7 @@ func (rd *reader) readCSV(name string, r *bufio.Reader) error {
 }
 
 // readRows reads the data rows of a CSV export. Splitting the text into
-// fields runs on a goroutine of its own (see splitRows), so that it and the
+// fields runs on a goroutine of its own (see rowSplitter), so that it and the
 // parsing, pricing and counting that follow use two cores.
 func (rd *reader) readRows(name string, sc *csvScanner, h header, f *csvFormat) error {
 	p := f.bind(h)

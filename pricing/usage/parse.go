@@ -66,7 +66,11 @@ func parseCountSlow(s string) (int64, error) {
 // parseUSD reads an amount of US dollars. Negative amounts (credits,
 // refunds) are allowed only when signed is true.
 func parseUSD(s string, signed bool) (float64, error) {
-	v, err := strconv.ParseFloat(s, 64)
+	v, ok := plainDecimal(s)
+	var err error
+	if !ok {
+		v, err = strconv.ParseFloat(s, 64)
+	}
 	if err != nil {
 		v, err = strconv.ParseFloat(strings.TrimSpace(s), 64)
 	}
@@ -79,6 +83,37 @@ func parseUSD(s string, signed bool) (float64, error) {
 		return 0, fmt.Errorf("%q is more than %g dollars", s, float64(maxUSD))
 	}
 	return v, nil
+}
+
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// plainDecimal reads digits with at most one point and 15 digits in all
+// ("0.0012345"), the common case, without strconv: the digits as an integer
+// and the power of ten are both exact, so their quotient is the correctly
+// rounded value, as ParseFloat gives. It reports false for anything else.
+func plainDecimal(s string) (float64, bool) {
+	var m uint64
+	digits, frac, point := 0, 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			digits++
+			if point {
+				frac++
+			}
+		case c == '.' && !point:
+			point = true
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 || digits > 15 {
+		return 0, false
+	}
+	return float64(m) / pow10[frac], true
 }
 
 // parseBool reads TRUE/FALSE as spreadsheets, Python and JSON write them.

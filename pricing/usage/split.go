@@ -1,51 +1,73 @@
 package usage
 
 import (
-	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"io"
 	"math/bits"
+	"slices"
 	"unsafe"
 )
 
 // csvScanner splits CSV text into rows exactly as encoding/csv does with a
 // comma, no comment character, strict quotes and any number of fields per
 // row: the same fields, the same errors at the same lines and columns. It is
-// faster because it writes a batch of rows' fields into one reused buffer
-// that the values point into, and splits a row without quotes in one pass.
+// faster because it reads the input a block at a time into a buffer it
+// reuses, and cuts the fields of a row without quotes out of that buffer
+// where they lie, finding the commas eight bytes at a time. A row with
+// quotes is unquoted into the space after the block.
 type csvScanner struct {
-	r    *bufio.Reader
-	line int    // lines read so far
-	long []byte // a line longer than the buffer, joined
+	r     io.Reader
+	line  int    // lines read so far
+	carry []byte // input read but not yet split: the start of a row
+	rerr  error  // what ended the input (io.EOF at its end), once seen
+	crlf  []byte // a line that ends in \r\n, ending in \n instead
+	block int    // input to read at a time (splitBytes when 0)
 }
 
-// readLine reads one line as encoding/csv does: \r\n becomes \n, and a
-// trailing \r before the end of the input is dropped.
-func (s *csvScanner) readLine() ([]byte, error) {
-	line, err := s.r.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		s.long = append(s.long[:0], line...)
-		for err == bufio.ErrBufferFull {
-			line, err = s.r.ReadSlice('\n')
-			s.long = append(s.long, line...)
+// block is the input text of one batch, walked line by line.
+type block struct {
+	raw []byte
+	pos int
+	eof bool // nothing follows raw
+}
+
+// errIncomplete says a row goes on past the text read so far.
+var errIncomplete = errors.New("incomplete row")
+
+// readLine returns the next line of the block as encoding/csv reads it:
+// \r\n becomes \n, and a \r just before the end of the input is dropped.
+// It also returns where in raw the line starts.
+func (s *csvScanner) readLine(k *block) ([]byte, int, error) {
+	at, rest := k.pos, k.raw[k.pos:]
+	var line []byte
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+		line = rest[:i+1]
+		k.pos += i + 1
+	} else {
+		switch {
+		case !k.eof:
+			return nil, at, errIncomplete
+		case s.rerr != io.EOF:
+			return nil, at, s.rerr // the input failed within the line
+		case len(rest) == 0:
+			return nil, at, io.EOF
 		}
-		line = s.long
-	}
-	if len(line) > 0 && err == io.EOF {
-		err = nil
+		line = rest
+		k.pos += len(rest)
 		if line[len(line)-1] == '\r' {
 			line = line[:len(line)-1]
 		}
 	}
 	s.line++
 	if n := len(line); n >= 2 && line[n-2] == '\r' && line[n-1] == '\n' {
-		line[n-2] = '\n'
-		line = line[:n-1]
+		s.crlf = append(append(s.crlf[:0], line[:n-2]...), '\n')
+		line = s.crlf
 	}
-	return line, err
+	return line, at, nil
 }
 
 func lengthNL(b []byte) int {
@@ -55,60 +77,54 @@ func lengthNL(b []byte) int {
 	return 0
 }
 
-// next appends the next row's fields to b and returns the line it starts
-// on. At the end of the input it returns io.EOF; a malformed row is a
-// *csv.ParseError and adds no fields; any other error is the input's.
-func (s *csvScanner) next(b *splitBatch) (int, error) {
-	var line []byte
-	var errRead error
-	for errRead == nil {
-		line, errRead = s.readLine()
-		if errRead == nil && len(line) == lengthNL(line) {
-			continue // an empty line
+// next adds the next row's fields to b and returns the line it starts on
+// and where its text starts. At the end of the input it returns io.EOF,
+// and errIncomplete when the row goes on past the block; a malformed row is
+// a *csv.ParseError and adds no fields; any other error is the input's.
+func (s *csvScanner) next(b *splitBatch, k *block) (line int, at int, err error) {
+	var text []byte
+	for {
+		text, at, err = s.readLine(k)
+		if err != nil {
+			return 0, 0, err
 		}
-		break
+		if len(text) != lengthNL(text) {
+			break // not an empty line
+		}
 	}
-	if errRead == io.EOF {
-		return 0, io.EOF
-	}
-	start := s.line
-	text, fields := len(b.text), len(b.ends)
-	var err error
-	if bytes.IndexByte(line, '"') < 0 {
-		b.plainFields(line[:len(line)-lengthNL(line)])
+	line = s.line
+	size, fields := len(b.text), len(b.ends)
+	if bytes.IndexByte(text, '"') < 0 {
+		b.plainFields(at, len(text)-lengthNL(text))
 	} else {
-		err = s.quotedFields(b, line, errRead, start)
-	}
-	if err == nil {
-		err = errRead
+		at = len(b.text)
+		err = s.quotedFields(b, k, text, line)
 	}
 	if err == nil && len(b.text) > maxBatchText {
 		err = errors.New("a row of over 1 GiB: not a usage export")
 	}
 	if err != nil {
-		b.text, b.ends = b.text[:text], b.ends[:fields]
+		b.text, b.ends = b.text[:size], b.ends[:fields]
 	}
-	return start, err
+	return line, at, err
 }
 
-// plainFields splits a line without quotes at its commas, eight bytes at a
-// time.
-func (b *splitBatch) plainFields(line []byte) {
-	base := len(b.text)
-	b.text = append(b.text, line...)
-	b.text = append(b.text, ',') // the last field's end
+// plainFields cuts a line without quotes, the n bytes of b.text from at,
+// at its commas, eight bytes at a time.
+func (b *splitBatch) plainFields(at, n int) {
+	line := b.text[at : at+n]
 	i := 0
-	for ; i+8 <= len(line); i += 8 {
+	for ; i+8 <= n; i += 8 {
 		for m := commas(binary.LittleEndian.Uint64(line[i:])); m != 0; m &= m - 1 {
-			b.ends = append(b.ends, int32(base+i+bits.TrailingZeros64(m)>>3))
+			b.ends = append(b.ends, int32(at+i+bits.TrailingZeros64(m)>>3))
 		}
 	}
-	for ; i < len(line); i++ {
+	for ; i < n; i++ {
 		if line[i] == ',' {
-			b.ends = append(b.ends, int32(base+i))
+			b.ends = append(b.ends, int32(at+i))
 		}
 	}
-	b.ends = append(b.ends, int32(base+len(line)))
+	b.ends = append(b.ends, int32(at+n))
 }
 
 // commas marks with its top bit each byte of x that is a comma.
@@ -120,7 +136,7 @@ func commas(x uint64) uint64 {
 
 // quotedFields parses a line that has a quote in it, reading on past its
 // end while a quoted field stays open: encoding/csv's rules, step by step.
-func (s *csvScanner) quotedFields(b *splitBatch, line []byte, errRead error, start int) error {
+func (s *csvScanner) quotedFields(b *splitBatch, k *block, line []byte, start int) error {
 	col, row := 1, start
 	for {
 		if len(line) == 0 || line[0] != '"' {
@@ -145,7 +161,7 @@ func (s *csvScanner) quotedFields(b *splitBatch, line []byte, errRead error, sta
 		}
 		var done bool
 		var err error
-		line, col, row, done, err = s.quoted(b, line[1:], col+1, row, errRead, start)
+		line, col, row, done, err = s.quoted(b, k, line[1:], col+1, row, start)
 		if done || err != nil {
 			return err
 		}
@@ -154,7 +170,7 @@ func (s *csvScanner) quotedFields(b *splitBatch, line []byte, errRead error, sta
 
 // quoted reads one quoted field, from just past its opening quote. It
 // reports done when the row ends with it.
-func (s *csvScanner) quoted(b *splitBatch, line []byte, col, row int, errRead error, start int) ([]byte, int, int, bool, error) {
+func (s *csvScanner) quoted(b *splitBatch, k *block, line []byte, col, row, start int) ([]byte, int, int, bool, error) {
 	for {
 		i := bytes.IndexByte(line, '"')
 		switch {
@@ -178,23 +194,19 @@ func (s *csvScanner) quoted(b *splitBatch, line []byte, col, row int, errRead er
 			}
 		case len(line) > 0:
 			b.text = append(b.text, line...)
-			if errRead != nil {
-				return nil, 0, 0, true, errRead
-			}
 			col += len(line)
-			line, errRead = s.readLine()
-			if len(line) > 0 {
+			var err error
+			line, _, err = s.readLine(k)
+			switch {
+			case err == io.EOF:
+			case err != nil:
+				return nil, 0, 0, true, err // incomplete, or the input failed
+			case len(line) > 0:
 				row++
 				col = 1
 			}
-			if errRead == io.EOF {
-				errRead = nil
-			}
-		case errRead == nil:
-			return nil, 0, 0, true, &csv.ParseError{StartLine: start, Line: row, Column: col, Err: csv.ErrQuote}
 		default:
-			b.endField()
-			return nil, 0, 0, true, errRead
+			return nil, 0, 0, true, &csv.ParseError{StartLine: start, Line: row, Column: col, Err: csv.ErrQuote}
 		}
 	}
 }
@@ -260,11 +272,9 @@ func (b *splitBatch) endField() {
 	b.text = append(b.text, ',')
 }
 
-// begin notes where the next row starts.
-func (b *splitBatch) begin() { b.start = append(b.start, int32(len(b.text))) }
-
-// end closes the row just scanned.
-func (b *splitBatch) end(line int, err error) {
+// end closes the row just scanned, whose text starts at.
+func (b *splitBatch) end(at, line int, err error) {
+	b.start = append(b.start, int32(at))
 	b.rows = append(b.rows, len(b.ends))
 	b.lines = append(b.lines, line)
 	b.errs = append(b.errs, err)
@@ -280,8 +290,8 @@ func (b *splitBatch) seal() {
 
 const (
 	maxBatchText = 1 << 30 // text in a batch, beyond which an offset could overflow
-	splitRows    = 256     // rows in a batch
-	splitBytes   = 1 << 18 // text in a batch, past which it ends early
+	splitRows    = 4096    // rows in a batch, at most
+	splitBytes   = 1 << 16 // input in a block
 )
 
 // rowSplitter reads CSV rows on its own goroutine and hands them over in
@@ -309,7 +319,7 @@ func (rs *rowSplitter) run(s *csvScanner) {
 		if !ok {
 			return
 		}
-		last := fill(b, s)
+		last := s.fill(b, splitRows)
 		b.seal()
 		select {
 		case rs.batches <- b:
@@ -322,25 +332,57 @@ func (rs *rowSplitter) run(s *csvScanner) {
 	}
 }
 
-// fill reads rows into b until it is full; it reports whether the input ended.
-func fill(b *splitBatch, s *csvScanner) (last bool) {
-	for b.n < splitRows && len(b.text) < splitBytes {
-		b.begin()
-		line, err := s.next(b)
+// fill reads up to rows rows into b, from one block of input (more when a
+// row is longer); it reports whether the input ended.
+func (s *csvScanner) fill(b *splitBatch, rows int) (last bool) {
+	b.text = append(b.text, s.carry...)
+	s.carry = s.carry[:0]
+	s.read(b)
+	k := block{raw: b.text, eof: s.rerr != nil}
+	for b.n < rows {
+		pos, lines, size, fields := k.pos, s.line, len(b.text), len(b.ends)
+		line, at, err := s.next(b, &k)
 		switch {
 		case err == nil:
-			b.end(line, nil)
+			b.end(at, line, nil)
+		case err == errIncomplete:
+			k.pos, s.line, b.text, b.ends = pos, lines, b.text[:size], b.ends[:fields]
+			if b.n > 0 {
+				s.carry = append(s.carry, k.raw[k.pos:]...)
+				return false
+			}
+			s.read(b) // one row longer than a block: the batch holds only input so far
+			k.raw, k.eof = b.text, s.rerr != nil
 		case err == io.EOF:
-			b.start = b.start[:b.n]
 			return true
 		case isParseError(err):
-			b.end(line, err) // a bad row: reported, and reading goes on
+			b.end(0, line, err) // a bad row: reported, and reading goes on
 		default:
-			b.end(0, err) // the input itself failed: the last row
+			b.end(0, 0, err) // the input itself failed: the last row
 			return true
 		}
 	}
+	s.carry = append(s.carry, k.raw[k.pos:]...)
 	return false
+}
+
+// read appends a block of input to b.text, or less where the input ends.
+func (s *csvScanner) read(b *splitBatch) {
+	size := cmp.Or(s.block, splitBytes)
+	want := len(b.text) + size
+	b.text = slices.Grow(b.text, size)
+	for idle := 0; len(b.text) < want && s.rerr == nil; idle++ {
+		n, err := s.r.Read(b.text[len(b.text):want])
+		b.text = b.text[:len(b.text)+n]
+		switch {
+		case err != nil:
+			s.rerr = err
+		case n > 0:
+			idle = 0
+		case idle > 100:
+			s.rerr = io.ErrNoProgress
+		}
+	}
 }
 
 func isParseError(err error) bool {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -17,32 +18,24 @@ import (
 
 // scanAll reads every row of data with the scanner: each row's fields (nil
 // for a bad row), start line and error, up to the end or the input's error.
-func scanAll(r *bufio.Reader) (rows [][]string, lines []int, errs []error) {
-	s := &csvScanner{r: r}
+func scanAll(r *bufio.Reader, block int) (rows [][]string, lines []int, errs []error) {
+	s := &csvScanner{r: r, block: block}
 	for {
 		b := newBatch()
-		b.begin()
-		line, err := s.next(b)
-		if err == io.EOF {
-			return
-		}
-		b.end(line, err)
+		last := s.fill(b, 3)
 		b.seal()
-		var vals []string
-		var pe *csv.ParseError
-		switch {
-		case err == nil:
-			for k := range b.fields(0).n() {
-				vals = append(vals, b.fields(0).at(k))
-			}
-			if vals == nil {
+		for i := range b.n {
+			line, err := b.lines[i], b.errs[i]
+			var vals []string
+			if err == nil {
 				vals = []string{}
+				for k := range b.fields(i).n() {
+					vals = append(vals, b.fields(i).at(k))
+				}
 			}
-		case !errors.As(err, &pe):
-			line = 0 // the input failed: the row is lost with it
+			rows, lines, errs = append(rows, vals), append(lines, line), append(errs, err)
 		}
-		rows, lines, errs = append(rows, vals), append(lines, line), append(errs, err)
-		if err != nil && pe == nil {
+		if last {
 			return
 		}
 	}
@@ -76,7 +69,7 @@ func readAll(r *bufio.Reader) (rows [][]string, lines []int, errs []error) {
 
 func sameScan(t *testing.T, data []byte, size int, wrap func(io.Reader) io.Reader) {
 	t.Helper()
-	gotRows, gotLines, gotErrs := scanAll(bufio.NewReaderSize(wrap(bytes.NewReader(data)), size))
+	gotRows, gotLines, gotErrs := scanAll(bufio.NewReaderSize(wrap(bytes.NewReader(data)), size), size)
 	wantRows, wantLines, wantErrs := readAll(bufio.NewReaderSize(wrap(bytes.NewReader(data)), size))
 	if !reflect.DeepEqual(gotRows, wantRows) || !reflect.DeepEqual(gotLines, wantLines) || len(gotErrs) != len(wantErrs) {
 		t.Fatalf("%q (buffer %d):\nscanner  %q %v %v\ncsv      %q %v %v", data, size, gotRows, gotLines, gotErrs, wantRows, wantLines, wantErrs)
@@ -120,7 +113,7 @@ var scanSeeds = []string{
 func TestScannerMatchesEncodingCSV(t *testing.T) {
 	same := func(r io.Reader) io.Reader { return r }
 	for _, s := range scanSeeds {
-		for _, size := range []int{16, 4096} {
+		for _, size := range []int{1, 3, 16, 4096} {
 			sameScan(t, []byte(s), size, same)
 			sameScan(t, []byte(s), size, iotest.OneByteReader)
 		}
@@ -143,7 +136,8 @@ func FuzzScanner(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		same := func(r io.Reader) io.Reader { return r }
-		sameScan(t, data, 16, same)
+		sameScan(t, data, 1, same)
+		sameScan(t, data, 5, same)
 		sameScan(t, data, 4096, same)
 		sameScan(t, data, 4096, iotest.HalfReader)
 	})
@@ -155,7 +149,7 @@ func FuzzScanner(f *testing.F) {
 func TestRecordsOutliveBatches(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*/*.csv")
 	big := filepath.Join(t.TempDir(), "activity.csv")
-	if err := writeOpenRouterExport(big, 3*splitRows+7); err != nil {
+	if err := writeOpenRouterExport(big, 3*splitBytes/100+7); err != nil {
 		t.Fatal(err)
 	}
 	for _, file := range append(files, big) {
@@ -179,4 +173,20 @@ func TestRecordsOutliveBatches(t *testing.T) {
 			}
 		}
 	}
+}
+
+func FuzzPlainDecimal(f *testing.F) {
+	for _, s := range []string{"0.0012345", "12", "1.", ".5", "0.000000000000001", "999999999999999", "1.2.3", "", "."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, ok := plainDecimal(s)
+		if !ok {
+			return
+		}
+		want, err := strconv.ParseFloat(s, 64)
+		if err != nil || v != want {
+			t.Fatalf("plainDecimal(%q) = %v; ParseFloat gives %v, %v", s, v, want, err)
+		}
+	})
 }
