@@ -5,7 +5,10 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // MaxColumns bounds the columns of a CSV export's header. The widest
@@ -41,17 +44,22 @@ func (rd *reader) readCSV(name string, r *bufio.Reader) error {
 	return rd.readRows(name, sc, h, f)
 }
 
-// readRows reads the data rows of a CSV export. Splitting the text into
-// fields runs on a goroutine of its own (see rowSplitter), so that it and the
-// parsing, pricing and counting that follow use two cores.
+// readRows reads the data rows of a CSV export on several goroutines: one
+// splits the text into rows (see rowSplitter), a few parse batches of rows
+// into records (see parseRows), and this one takes the batches in order,
+// reports bad rows, leaves out repeated requests and passes the records on.
 func (rd *reader) readRows(name string, sc *csvScanner, h header, f *csvFormat) error {
-	p := f.bind(h)
-	rw := &row{cols: h.names, in: rd.in, recent: make([]*[recentLabels]string, len(h.names))}
 	rows := newRowSplitter(sc)
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	defer rows.stop()
+	for range parseWorkers() {
+		wg.Go(func() { parseRows(rows.work, name, h, f) })
+	}
 	for b := range rows.batches {
+		<-b.parsed
 		for i := range b.n {
-			if err := rd.handleRow(name, p, rw, f, b, i); err != nil {
+			if err := rd.handleRow(name, len(h.names), b, i); err != nil {
 				return err
 			}
 		}
@@ -60,7 +68,40 @@ func (rd *reader) readRows(name string, sc *csvScanner, h header, f *csvFormat) 
 	return nil
 }
 
-func (rd *reader) handleRow(name string, p rowParser, rw *row, f *csvFormat, b *splitBatch, i int) error {
+// parseWorkers is how many goroutines parse rows: all but one core, up to
+// four, and at least one.
+func parseWorkers() int {
+	return max(1, min(4, runtime.GOMAXPROCS(0)))
+}
+
+// parseRows parses the rows of each batch into its records, with a parser
+// and an interner of its own.
+func parseRows(work <-chan *splitBatch, name string, h header, f *csvFormat) {
+	p := f.bind(h)
+	rw := &row{cols: h.names, in: newInterner(), recent: make([]*[recentLabels]string, len(h.names))}
+	for b := range work {
+		b.recs, b.perr = slices.Grow(b.recs[:0], b.n)[:b.n], slices.Grow(b.perr[:0], b.n)[:b.n]
+		for i := range b.n {
+			rw.vals = b.fields(i)
+			if b.errs[i] != nil || rw.vals.n() != len(h.names) {
+				continue // reported by handleRow
+			}
+			rec := &b.recs[i]
+			*rec = Record{Format: f.Name, File: name, Line: b.lines[i]}
+			rw.err = nil
+			err := p.parse(rw, rec)
+			if err == nil {
+				err = checkSpan(rec)
+			}
+			b.perr[i] = err
+		}
+		b.parsed <- struct{}{}
+	}
+}
+
+// handleRow takes row i of a parsed batch: a bad row is reported, an
+// ignored one counted, a record passed on.
+func (rd *reader) handleRow(name string, cols int, b *splitBatch, i int) error {
 	rd.stats.Rows++
 	if err := rd.checkCancel(); err != nil {
 		return err
@@ -68,28 +109,17 @@ func (rd *reader) handleRow(name string, p rowParser, rw *row, f *csvFormat, b *
 	if b.errs[i] != nil {
 		return rd.csvError(name, b.errs[i])
 	}
-	rw.vals = b.fields(i)
-	if n := rw.vals.n(); n != len(rw.cols) {
-		return rd.bad(name, b.lines[i], fmt.Sprintf("%d fields, the header has %d", n, len(rw.cols)))
+	if n := b.fields(i).n(); n != cols {
+		return rd.bad(name, b.lines[i], fmt.Sprintf("%d fields, the header has %d", n, cols))
 	}
-	return rd.parseRow(p, rw, f.Name, name, b.lines[i])
-}
-
-// parseRow turns one row into the record and passes it on, or reports why not.
-func (rd *reader) parseRow(p rowParser, rw *row, format, file string, line int) error {
-	rw.err = nil
-	err := p.parse(rw, rd.startRecord(format, file, line))
-	if err == nil {
-		err = checkSpan(&rd.rec)
-	}
-	switch {
+	switch err := b.perr[i]; {
 	case err == errNoUsage:
 		rd.stats.Ignored++
 		return nil
 	case err != nil:
-		return rd.bad(file, line, err.Error())
+		return rd.bad(name, b.lines[i], err.Error())
 	}
-	return rd.emit()
+	return rd.emitRecord(&b.recs[i])
 }
 
 // csvError sorts a CSV reading error: a malformed row is a bad row, anything

@@ -108,22 +108,22 @@ const MaxRequestIDs = 2_000_000
 // says so as a skipped row. A request is in one export once, so the ids are
 // looked for in the inputs before this one, and the last input's are not
 // kept.
-func (rd *reader) repeated() bool {
-	id := rd.rec.requestID
+func (rd *reader) repeated(rec *Record) bool {
+	id := rec.requestID
 	if id == "" || rd.lastInput && rd.ids.n == 0 {
 		return false
 	}
 	rd.hash.Reset()
-	rd.hash.WriteString(rd.rec.Format)
+	rd.hash.WriteString(rec.Format)
 	rd.hash.WriteByte(0)
 	rd.hash.WriteString(id)
-	key, hour := rd.hash.Sum64(), rd.rec.Start.Unix()/3600
+	key, hour := rd.hash.Sum64(), rec.Start.Unix()/3600
 	if rd.lastInput && !rd.ids.has(hour, key) || !rd.lastInput && !rd.ids.add(hour, key) {
 		return false
 	}
 	rd.stats.RepeatedRows++
 	if rd.opts.Warn != nil {
-		rd.opts.Warn(Warning{File: rd.rec.File, Line: rd.rec.Line, Reason: fmt.Sprintf("request %q was read before: counted once", id)})
+		rd.opts.Warn(Warning{File: rec.File, Line: rec.Line, Reason: fmt.Sprintf("request %q was read before: counted once", id)})
 	}
 	return true
 }
@@ -179,14 +179,17 @@ func (rd *reader) bad(file string, line int, reason string) error {
 }
 
 // emit passes the current record to fn.
-func (rd *reader) emit() error {
-	if rd.repeated() {
+func (rd *reader) emit() error { return rd.emitRecord(&rd.rec) }
+
+// emitRecord passes a record to fn, unless its request was read before.
+func (rd *reader) emitRecord(rec *Record) error {
+	if rd.repeated(rec) {
 		return nil
 	}
-	rd.rec.requestID = "" // it points into the reader's buffer
+	rec.requestID = "" // it points into the reader's buffer
 	rd.stats.Records++
-	if err := rd.fn(&rd.rec); err != nil {
-		return fmt.Errorf("%s:%d: %w", rd.rec.File, rd.rec.Line, err)
+	if err := rd.fn(rec); err != nil {
+		return fmt.Errorf("%s:%d: %w", rec.File, rec.Line, err)
 	}
 	return nil
 }

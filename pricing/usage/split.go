@@ -224,6 +224,11 @@ type splitBatch struct {
 	lines []int
 	errs  []error
 	str   string // text, once sealed
+	// What the parsing goroutines make of the rows: row i's record, or the
+	// error parsing it; parsed receives when they are done.
+	recs   []Record
+	perr   []error
+	parsed chan struct{}
 }
 
 // fields are the values of one row, cut from its batch's text when asked
@@ -255,7 +260,7 @@ func (b *splitBatch) fields(i int) fields {
 }
 
 func newBatch() *splitBatch {
-	return &splitBatch{rows: []int{0}}
+	return &splitBatch{rows: []int{0}, parsed: make(chan struct{}, 1)}
 }
 
 // poisonRecycled makes recycle overwrite the batch's text (set by tests).
@@ -298,13 +303,15 @@ const (
 // batches, in order. The batches end with the input, or with a read error
 // that is not about one row (which is delivered as the last row's error).
 type rowSplitter struct {
-	batches chan *splitBatch
+	batches chan *splitBatch // in order
+	work    chan *splitBatch // the same, for the parsing goroutines
 	free    chan *splitBatch
 	done    chan struct{}
 }
 
 func newRowSplitter(s *csvScanner) *rowSplitter {
-	rs := &rowSplitter{batches: make(chan *splitBatch, 4), free: make(chan *splitBatch, 8), done: make(chan struct{})}
+	rs := &rowSplitter{batches: make(chan *splitBatch, 8), work: make(chan *splitBatch, 8),
+		free: make(chan *splitBatch, 8), done: make(chan struct{})}
 	for range 8 {
 		rs.free <- newBatch()
 	}
@@ -314,6 +321,7 @@ func newRowSplitter(s *csvScanner) *rowSplitter {
 
 func (rs *rowSplitter) run(s *csvScanner) {
 	defer close(rs.batches)
+	defer close(rs.work)
 	for {
 		b, ok := rs.take()
 		if !ok {
@@ -321,6 +329,7 @@ func (rs *rowSplitter) run(s *csvScanner) {
 		}
 		last := s.fill(b, splitRows)
 		b.seal()
+		rs.work <- b // never blocks: it holds every batch there is
 		select {
 		case rs.batches <- b:
 		case <-rs.done:

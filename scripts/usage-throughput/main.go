@@ -80,22 +80,28 @@ func compare(rows int) error {
 	}
 	info, _ := os.Stat(path)
 	fmt.Printf("export: %d rows, %.0f MB\n", rows, float64(info.Size())/1e6)
-	bare, err := child("csv", path)
-	if err != nil {
-		return err
-	}
-	read, err := child("read", path)
-	if err != nil {
-		return err
-	}
-	full, err := child("plan", path)
-	if err != nil {
-		return err
+	// Each pass runs five times, in turn with the others, and keeps its
+	// fastest run: other work on the machine slows some runs, never speeds one.
+	var bare, read, full passResult
+	for range 5 {
+		for _, p := range []struct {
+			name string
+			best *passResult
+		}{{"csv", &bare}, {"read", &read}, {"plan", &full}} {
+			r, err := child(p.name, path)
+			if err != nil {
+				return err
+			}
+			if p.best.seconds == 0 || r.seconds < p.best.seconds {
+				*p.best = r
+			}
+		}
 	}
 	fmt.Printf("bare encoding/csv: %s\n", bare)
 	fmt.Printf("read only:         %s\n", read)
 	fmt.Printf("plan usage path:   %s (read, canonicalise, price, aggregate)\n", full)
-	fmt.Printf("speed ratio plan/csv: %.2f (target >= 0.50)\n", bare.seconds/full.seconds)
+	fmt.Printf("speed ratio plan/csv: %.2f (target >= 1.00)\n", bare.seconds/full.seconds)
+	fmt.Printf("peak memory of the plan usage path: %.0f MB (flat in the file size)\n", full.peakMB)
 	return nil
 }
 
